@@ -1,0 +1,1160 @@
+import { Cmd, FIRST_COMMAND, type NegotiationVerb, Opt, optionName } from './constants.js';
+import { decodeEnviron, encodeEnvironIs, environKind } from './environ.js';
+import type { Side, TelnetEvent, TelnetEventHandler, TelnetWarningCode } from './events.js';
+import { CLIENT_POLICY, type OptionSupport, mergePolicy, type PolicyTable, SERVER_POLICY } from './policy.js';
+import { asciiBytes, asciiString, concatBytes, escapeIac } from './bytes.js';
+
+/** How an end of line typed by the user (CR from the keyboard) is sent in NVT mode (RFC 1123 §3.3.1). */
+export type EolMode = 'crlf' | 'crnul' | 'lf';
+
+/**
+ * `active`: offer our `request` options as soon as `start()` is called (the usual mode on port 23).
+ * `passive`: send nothing until the peer negotiates first, so a raw TCP service never sees an IAC byte.
+ */
+export type StartMode = 'active' | 'passive';
+
+/**
+ * How a bare 0xF2 in NVT data is read. A Synch arrives as TCP urgent data whose urgent byte is the IAC of
+ * `IAC DM`; a socket without SO_OOBINLINE drops that byte and leaves a bare 0xF2 in the stream.
+ * - `utf8`: a 0xF2 that is not followed by a UTF-8 continuation byte (0x80–0xBF) is a lost DM. Valid UTF-8 is never touched.
+ * - `expected`: only while a Synch is expected (after we sent IP, AO, AYT, BRK or a ^C/^O/^\ in data), for single-byte charsets.
+ * - `off`: every byte is data.
+ * In BINARY mode every byte is data whatever this says.
+ */
+export type LostDmMode = 'utf8' | 'expected' | 'off';
+
+export interface TelnetEngineOptions {
+  /** Picks the default option policy: `client` (a terminal; default) or `server` (a host). */
+  role?: 'client' | 'server';
+  /** Per-option overrides merged over the role's default policy. */
+  policy?: PolicyTable;
+  start?: StartMode;
+  eol?: EolMode;
+  /** Terminal types offered in turn to TTYPE SEND (RFC 1091). */
+  terminalTypes?: readonly string[];
+  windowSize?: { cols: number; rows: number };
+  /** TSPEED answer, "transmit,receive" in bit/s. */
+  terminalSpeed?: string;
+  /** NEW-ENVIRON variables we disclose (only these; USER among them if set). */
+  environ?: Readonly<Record<string, string>>;
+  /** Character sets we accept in a CHARSET REQUEST, most preferred first. */
+  charsets?: readonly string[];
+  /** Largest subnegotiation kept, in bytes; larger ones are dropped whole with one warning. */
+  maxSubnegotiation?: number;
+  lostDm?: LostDmMode;
+}
+
+/** Q method (RFC 1143 §7) states; bit 2 is the OPPOSITE queue bit. */
+const NO = 0;
+const YES = 1;
+const WANTNO = 2;
+const WANTYES = 3;
+const OPPOSITE = 4;
+
+const SUPPORT_REFUSE = 0;
+const SUPPORT_ACCEPT = 1;
+const SUPPORT_REQUEST = 2;
+
+/** Receive states. Will/Wont/Do/Dont are consecutive, in the order of their command bytes. */
+const S = {
+  Data: 0,
+  Cr: 1,
+  F2: 2,
+  Iac: 3,
+  Will: 4,
+  Wont: 5,
+  Do: 6,
+  Dont: 7,
+  SbOption: 8,
+  SbData: 9,
+  SbIac: 10,
+  SbSkip: 11,
+  SbSkipIac: 12,
+  Raw: 13,
+} as const;
+type S = (typeof S)[keyof typeof S];
+
+const IAC = Cmd.IAC;
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+const LOST_DM = 0xf2;
+
+/** TTYPE / TSPEED / NEW-ENVIRON / STATUS subcommands. */
+const IS = 0;
+const SEND = 1;
+const INFO = 2;
+
+/** CHARSET subcommands (RFC 2066). */
+const CS_REQUEST = 1;
+const CS_ACCEPTED = 2;
+const CS_REJECTED = 3;
+const CS_TTABLE_IS = 4;
+const CS_TTABLE_REJECTED = 5;
+
+/** Bytes of data after which an expected Synch is no longer expected (`lostDm: 'expected'`). */
+const SYNCH_WINDOW = 64 * 1024;
+
+const EMPTY = new Uint8Array(0);
+
+const DEFAULT_TERMINAL_TYPES = ['XTERM-256COLOR', 'XTERM', 'VT100'] as const;
+
+function supportCode(s: OptionSupport | undefined): number {
+  return s === 'request' ? SUPPORT_REQUEST : s === 'accept' ? SUPPORT_ACCEPT : SUPPORT_REFUSE;
+}
+
+/**
+ * A Telnet protocol engine, both ends. Sans-IO: feed it the peer's bytes with `receive()`, call the
+ * request methods for local actions; it reports everything through one handler, and every byte that
+ * must go to the peer leaves through a `send` event.
+ */
+export class TelnetEngine {
+  private readonly handler: TelnetEventHandler;
+  private readonly startMode: StartMode;
+  private readonly lostDmMode: LostDmMode;
+  private readonly maxSb: number;
+  private readonly terminalTypes: readonly string[];
+  private readonly terminalSpeed: string;
+  private readonly environ: Readonly<Record<string, string>>;
+  private readonly charsets: readonly string[];
+
+  /** Q method state of each option for us and for him. */
+  private readonly us = new Uint8Array(256);
+  private readonly him = new Uint8Array(256);
+  private readonly localSupport = new Uint8Array(256);
+  private readonly remoteSupport = new Uint8Array(256);
+
+  private state: S = S.Data;
+  private eolMode: EolMode;
+  private started = false;
+  private awaitingPeer = false;
+
+  // Receive-side modes, kept in fields because the hot loop reads them.
+  private nvtIn = true;
+  private binaryOut = false;
+
+  // Memoized positions of the next special bytes in the current chunk (reset per chunk).
+  private posIac = -1;
+  private posCr = -1;
+  private posF2 = -1;
+
+  // Pending data: a view [pStart, pEnd) of the chunk, or a compaction buffer once bytes had to be removed.
+  private chunk: Uint8Array = EMPTY;
+  private pStart = 0;
+  private pEnd = 0;
+  private pBuf: Uint8Array | null = null;
+  private pLen = 0;
+
+  // Subnegotiation accumulator.
+  private sbOption = 0;
+  private sbBuf: Uint8Array = EMPTY;
+  private sbLen = 0;
+
+  // Outgoing bytes produced while inside receive(), sent as one `send` event at its end.
+  private inReceive = false;
+  private pendingSend: Uint8Array[] = [];
+
+  private synchExpected = 0;
+  private timingMarksPending = 0;
+  private autoLogoutPending = false;
+  private ttypeIndex = 0;
+  private windowSize: { cols: number; rows: number } | undefined;
+  private inputAfterCr = false;
+  private raw = false;
+
+  constructor(options: TelnetEngineOptions, handler: TelnetEventHandler) {
+    this.handler = handler;
+    const role = options.role ?? 'client';
+    const policy = mergePolicy(role === 'server' ? SERVER_POLICY : CLIENT_POLICY, options.policy);
+    for (const [code, p] of Object.entries(policy)) {
+      const opt = Number(code);
+      if (!(opt >= 0 && opt <= 255)) continue;
+      this.localSupport[opt] = supportCode(p.local);
+      this.remoteSupport[opt] = supportCode(p.remote);
+    }
+    this.startMode = options.start ?? 'active';
+    this.eolMode = options.eol ?? 'crlf';
+    this.lostDmMode = options.lostDm ?? 'utf8';
+    this.maxSb = Math.max(16, options.maxSubnegotiation ?? 4096);
+    this.terminalTypes =
+      options.terminalTypes && options.terminalTypes.length > 0 ? options.terminalTypes : DEFAULT_TERMINAL_TYPES;
+    this.terminalSpeed = options.terminalSpeed ?? '38400,38400';
+    this.environ = options.environ ?? {};
+    this.charsets = options.charsets ?? ['UTF-8'];
+    if (options.windowSize) this.windowSize = { ...options.windowSize };
+  }
+
+  // ---------------------------------------------------------------- state queries
+
+  /** True when the option is enabled (YES) on that side. */
+  isEnabled(side: Side, option: number): boolean {
+    return ((side === 'local' ? this.us[option] : this.him[option])! & 3) === YES;
+  }
+
+  /** Q method state of one side of an option, for inspection. */
+  optionState(side: Side, option: number): 'no' | 'yes' | 'wantno' | 'wantyes' {
+    const s = (side === 'local' ? this.us[option] : this.him[option])! & 3;
+    return s === YES ? 'yes' : s === WANTNO ? 'wantno' : s === WANTYES ? 'wantyes' : 'no';
+  }
+
+  /** True once SUPDUP was agreed: Telnet is off and bytes pass raw both ways. */
+  get isRaw(): boolean {
+    return this.raw;
+  }
+
+  get eol(): EolMode {
+    return this.eolMode;
+  }
+
+  set eol(mode: EolMode) {
+    this.eolMode = mode;
+  }
+
+  /** True while a Synch (DM) is expected from the peer after an IP/AO/AYT/BRK we sent. */
+  get synchPending(): boolean {
+    return this.synchExpected > 0;
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /** Call once the connection is up. Active start offers our `request` options; passive waits for the peer. */
+  start(): void {
+    if (this.started || this.awaitingPeer) return;
+    if (this.startMode === 'passive') {
+      this.awaitingPeer = true;
+      return;
+    }
+    this.sendStartRequests();
+  }
+
+  private sendStartRequests(): void {
+    this.started = true;
+    this.awaitingPeer = false;
+    for (let opt = 0; opt < 256; opt++) {
+      if (this.remoteSupport[opt] === SUPPORT_REQUEST && (this.him[opt]! & 3) === NO) this.requestRemote(opt, true);
+      if (this.localSupport[opt] === SUPPORT_REQUEST && (this.us[opt]! & 3) === NO) this.requestLocal(opt, true);
+    }
+  }
+
+  // ---------------------------------------------------------------- receive
+
+  /** Feeds bytes from the peer. Events are delivered synchronously, in stream order. */
+  receive(chunk: Uint8Array): void {
+    const n = chunk.length;
+    if (n === 0) return;
+    this.inReceive = true;
+    this.chunk = chunk;
+    this.posIac = -1;
+    this.posCr = -1;
+    this.posF2 = -1;
+    try {
+      this.parse(chunk, n);
+    } finally {
+      this.flushData();
+      this.chunk = EMPTY;
+      this.inReceive = false;
+      if (this.synchExpected > 0) this.synchExpected = Math.max(0, this.synchExpected - n);
+      this.flushSend();
+    }
+  }
+
+  private parse(chunk: Uint8Array, n: number): void {
+    let i = 0;
+    while (i < n) {
+      switch (this.state) {
+        case S.Data:
+          i = this.scanData(chunk, i, n);
+          break;
+        case S.Raw:
+          this.pushData(i, n);
+          i = n;
+          break;
+        case S.Cr:
+          // CR NUL is a bare carriage return: the CR went out already, drop the NUL.
+          this.state = S.Data;
+          if (chunk[i] === NUL) i++;
+          break;
+        case S.F2: {
+          // A 0xF2 ended the previous chunk; this byte tells data from a lost DM. It is not consumed here.
+          this.state = S.Data;
+          const b = chunk[i]!;
+          if (b >= 0x80 && b <= 0xbf) this.pushConst(LOST_DM);
+          else this.lostDm();
+          break;
+        }
+        case S.Iac:
+          i = this.onIac(chunk[i]!, i);
+          break;
+        case S.Will:
+        case S.Wont:
+        case S.Do:
+        case S.Dont: {
+          const verb = (Cmd.WILL + (this.state - S.Will)) as NegotiationVerb;
+          this.state = S.Data;
+          this.onNegotiation(verb, chunk[i]!);
+          i++;
+          break;
+        }
+        case S.SbOption:
+          this.sbOption = chunk[i]!;
+          this.sbLen = 0;
+          this.state = S.SbData;
+          i++;
+          break;
+        case S.SbData: {
+          let j = chunk.indexOf(IAC, i);
+          if (j < 0) j = n;
+          if (!this.sbAppend(chunk, i, j)) {
+            this.state = S.SbSkip;
+            i = j;
+            break;
+          }
+          if (j < n) this.state = S.SbIac;
+          i = j < n ? j + 1 : n;
+          break;
+        }
+        case S.SbIac: {
+          const b = chunk[i]!;
+          if (b === Cmd.SE) {
+            this.state = S.Data;
+            i++;
+            this.finishSubnegotiation();
+          } else if (b === IAC) {
+            this.state = S.SbData;
+            if (!this.sbAppend(chunk, i, i + 1)) this.state = S.SbSkip;
+            i++;
+          } else {
+            // IAC <command> inside SB: the SB was never terminated. Discard it and run the command.
+            this.warn(
+              'TELNET_ERR_SB_INTERRUPTED',
+              `subnegotiation for ${optionName(this.sbOption)} interrupted by IAC ${b}; discarded`,
+            );
+            this.state = S.Iac;
+          }
+          break;
+        }
+        case S.SbSkip: {
+          const j = chunk.indexOf(IAC, i);
+          if (j < 0) {
+            i = n;
+          } else {
+            this.state = S.SbSkipIac;
+            i = j + 1;
+          }
+          break;
+        }
+        case S.SbSkipIac: {
+          const b = chunk[i]!;
+          if (b === Cmd.SE) {
+            this.state = S.Data;
+            i++;
+          } else if (b === IAC) {
+            this.state = S.SbSkip;
+            i++;
+          } else {
+            this.state = S.Iac;
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** The data fast path: hands on runs between special bytes as views of the chunk. */
+  private scanData(chunk: Uint8Array, from: number, n: number): number {
+    const nvt = this.nvtIn;
+    let dm = nvt && this.lostDmActive();
+    let i = from;
+    let runStart = from;
+    for (;;) {
+      if (this.posIac < i) {
+        const p = chunk.indexOf(IAC, i);
+        this.posIac = p < 0 ? n : p;
+      }
+      let j = this.posIac;
+      if (nvt) {
+        if (this.posCr < i) {
+          const p = chunk.indexOf(CR, i);
+          this.posCr = p < 0 ? n : p;
+        }
+        if (this.posCr < j) j = this.posCr;
+        if (dm) {
+          if (this.posF2 < i) {
+            const p = chunk.indexOf(LOST_DM, i);
+            this.posF2 = p < 0 ? n : p;
+          }
+          if (this.posF2 < j) j = this.posF2;
+        }
+      }
+      if (j >= n) {
+        this.pushData(runStart, n);
+        return n;
+      }
+      const b = chunk[j];
+      if (b === IAC) {
+        if (j + 1 < n && chunk[j + 1] === IAC) {
+          // Escaped 0xFF: keep the first byte of the pair, skip the second.
+          this.pushData(runStart, j + 1);
+          i = j + 2;
+          runStart = i;
+          continue;
+        }
+        this.pushData(runStart, j);
+        this.state = S.Iac;
+        return j + 1;
+      }
+      if (b === CR) {
+        if (j + 1 >= n) {
+          this.pushData(runStart, n);
+          this.state = S.Cr;
+          return n;
+        }
+        if (chunk[j + 1] === NUL) {
+          this.pushData(runStart, j + 1);
+          i = j + 2;
+          runStart = i;
+          continue;
+        }
+        i = j + 1;
+        continue;
+      }
+      // 0xF2: a lost DM unless a UTF-8 continuation byte follows.
+      if (j + 1 >= n) {
+        this.pushData(runStart, j);
+        this.state = S.F2;
+        return n;
+      }
+      const next = chunk[j + 1]!;
+      if (next >= 0x80 && next <= 0xbf) {
+        i = j + 1;
+        continue;
+      }
+      this.pushData(runStart, j);
+      this.lostDm();
+      i = j + 1;
+      runStart = i;
+      dm = this.lostDmActive();
+    }
+  }
+
+  private lostDmActive(): boolean {
+    return this.lostDmMode === 'utf8' || (this.lostDmMode === 'expected' && this.synchExpected > 0);
+  }
+
+  private lostDm(): void {
+    this.synchExpected = 0;
+    this.emit({ type: 'command', command: Cmd.DM, lost: true });
+  }
+
+  /** Handles the byte after IAC; returns the next index (the byte is left unconsumed when it is reprocessed as data). */
+  private onIac(b: number, i: number): number {
+    switch (b) {
+      case IAC:
+        this.state = S.Data;
+        this.pushData(i, i + 1);
+        return i + 1;
+      case Cmd.WILL:
+        this.state = S.Will;
+        return i + 1;
+      case Cmd.WONT:
+        this.state = S.Wont;
+        return i + 1;
+      case Cmd.DO:
+        this.state = S.Do;
+        return i + 1;
+      case Cmd.DONT:
+        this.state = S.Dont;
+        return i + 1;
+      case Cmd.SB:
+        this.state = S.SbOption;
+        return i + 1;
+    }
+    this.state = S.Data;
+    if (b < FIRST_COMMAND) {
+      // Not a command: a host that failed to double a data 0xFF. Drop the IAC, keep the byte as data.
+      this.warn('TELNET_ERR_BAD_IAC', `IAC followed by ${b}, which is not a command; the IAC was dropped`);
+      return i;
+    }
+    this.traceIn(Uint8Array.of(IAC, b));
+    if (b === Cmd.DM) this.synchExpected = 0;
+    this.emit({ type: 'command', command: b });
+    return i + 1;
+  }
+
+  // ---------------------------------------------------------------- pending data
+
+  private pushData(a: number, b: number): void {
+    if (a >= b) return;
+    if (this.pBuf !== null) {
+      this.copyIntoPending(a, b);
+      return;
+    }
+    if (this.pEnd === this.pStart) {
+      this.pStart = a;
+      this.pEnd = b;
+      return;
+    }
+    if (this.pEnd === a) {
+      this.pEnd = b;
+      return;
+    }
+    // Bytes were removed between the pending run and this one: switch to one compacted buffer for the chunk.
+    const held = this.pEnd - this.pStart;
+    const buf = new Uint8Array(held + (this.chunk.length - a));
+    buf.set(this.chunk.subarray(this.pStart, this.pEnd), 0);
+    this.pBuf = buf;
+    this.pLen = held;
+    this.copyIntoPending(a, b);
+  }
+
+  private copyIntoPending(a: number, b: number): void {
+    const buf = this.pBuf!;
+    const src = this.chunk;
+    let o = this.pLen;
+    if (b - a > 32) {
+      buf.set(src.subarray(a, b), o);
+      o += b - a;
+    } else {
+      for (let k = a; k < b; k++) buf[o++] = src[k]!;
+    }
+    this.pLen = o;
+  }
+
+  /** A data byte that is not in the current chunk (a 0xF2 held over from the previous one). */
+  private pushConst(byte: number): void {
+    if (this.pBuf === null) {
+      const held = this.pEnd - this.pStart;
+      const buf = new Uint8Array(held + 1 + this.chunk.length);
+      if (held > 0) buf.set(this.chunk.subarray(this.pStart, this.pEnd), 0);
+      this.pBuf = buf;
+      this.pLen = held;
+    }
+    this.pBuf[this.pLen++] = byte;
+  }
+
+  private flushData(): void {
+    let data: Uint8Array | null = null;
+    if (this.pBuf !== null) {
+      if (this.pLen > 0) data = this.pBuf.subarray(0, this.pLen);
+      this.pBuf = null;
+      this.pLen = 0;
+    } else if (this.pEnd > this.pStart) {
+      data = this.chunk.subarray(this.pStart, this.pEnd);
+    }
+    this.pStart = this.pEnd = 0;
+    if (data !== null) this.handler({ type: 'data', data });
+  }
+
+  /** Every non-data event goes through here, after the data that preceded it. */
+  private emit(event: TelnetEvent): void {
+    this.flushData();
+    this.handler(event);
+  }
+
+  private warn(code: TelnetWarningCode, message: string): void {
+    this.emit({ type: 'warning', code, message });
+  }
+
+  // ---------------------------------------------------------------- subnegotiation
+
+  /** Appends chunk[a..b) to the SB buffer; false (after one warning) when the cap is passed. */
+  private sbAppend(chunk: Uint8Array, a: number, b: number): boolean {
+    const len = b - a;
+    if (len === 0) return true;
+    const need = this.sbLen + len;
+    if (need > this.maxSb) {
+      this.warn(
+        'TELNET_ERR_SB_OVERFLOW',
+        `subnegotiation for ${optionName(this.sbOption)} exceeds ${this.maxSb} bytes; discarded`,
+      );
+      this.sbLen = 0;
+      return false;
+    }
+    if (need > this.sbBuf.length) {
+      let size = Math.max(64, this.sbBuf.length * 2);
+      while (size < need) size *= 2;
+      const grown = new Uint8Array(Math.min(size, this.maxSb));
+      grown.set(this.sbBuf.subarray(0, this.sbLen));
+      this.sbBuf = grown;
+    }
+    this.sbBuf.set(chunk.subarray(a, b), this.sbLen);
+    this.sbLen = need;
+    return true;
+  }
+
+  private finishSubnegotiation(): void {
+    const opt = this.sbOption;
+    const data = this.sbBuf.slice(0, this.sbLen);
+    this.sbLen = 0;
+    // Keep long-lived memory small: a grown buffer is given back after use.
+    if (this.sbBuf.length > 256) this.sbBuf = EMPTY;
+    this.traceIn(encodeSubnegotiation(opt, data));
+    const localOn = (this.us[opt]! & 3) === YES;
+    const remoteOn = (this.him[opt]! & 3) === YES;
+    if (!localOn && !remoteOn) {
+      this.warn('TELNET_ERR_BAD_SUBNEGOTIATION', `subnegotiation for ${optionName(opt)}, which is not enabled`);
+      return;
+    }
+    this.emit({ type: 'subnegotiation', option: opt, data });
+    if (this.awaitingPeer) this.sendStartRequests();
+    switch (opt) {
+      case Opt.TTYPE:
+        if (data[0] === SEND && localOn) this.answerTerminalType();
+        else if (data[0] === IS && remoteOn) this.emit({ type: 'terminal-type', name: asciiString(data, 1) });
+        else this.badSb(opt);
+        break;
+      case Opt.NAWS:
+        if (remoteOn && data.length === 4) {
+          this.emit({
+            type: 'window-size',
+            cols: (data[0]! << 8) | data[1]!,
+            rows: (data[2]! << 8) | data[3]!,
+          });
+        } else this.badSb(opt);
+        break;
+      case Opt.TSPEED:
+        if (data[0] === SEND && localOn) this.sendSubnegotiation(opt, [IS, ...asciiBytes(this.terminalSpeed)]);
+        else if (data[0] !== IS) this.badSb(opt);
+        break;
+      case Opt.NEW_ENVIRON:
+        this.onEnviron(data, localOn, remoteOn);
+        break;
+      case Opt.CHARSET:
+        this.onCharset(data);
+        break;
+      case Opt.STATUS:
+        if (data[0] === SEND && localOn) this.answerStatus();
+        break;
+    }
+  }
+
+  private badSb(opt: number): void {
+    this.warn('TELNET_ERR_BAD_SUBNEGOTIATION', `malformed or unexpected subnegotiation for ${optionName(opt)}`);
+  }
+
+  private answerTerminalType(): void {
+    // RFC 1091: offer each type in turn, repeat the last one to end the list, then start over.
+    const types = this.terminalTypes;
+    let name: string;
+    if (this.ttypeIndex < types.length) {
+      name = types[this.ttypeIndex]!;
+      this.ttypeIndex++;
+    } else {
+      name = types[types.length - 1]!;
+      this.ttypeIndex = 0;
+    }
+    this.sendSubnegotiation(Opt.TTYPE, [IS, ...asciiBytes(name)]);
+  }
+
+  private onEnviron(data: Uint8Array, localOn: boolean, remoteOn: boolean): void {
+    const cmd = data[0];
+    if (cmd === SEND && localOn) {
+      // RFC 1572: an empty list asks for everything; a VAR or USERVAR with no name asks for all of that kind.
+      const requested = decodeEnviron(data.subarray(1));
+      const all = requested.length === 0;
+      const allOf = new Set(requested.filter((v) => v.name === '').map((v) => v.kind));
+      const named = new Set(requested.map((v) => v.name));
+      const vars = Object.entries(this.environ).filter(
+        ([name]) => all || named.has(name) || allOf.has(environKind(name)),
+      );
+      this.sendSubnegotiation(Opt.NEW_ENVIRON, encodeEnvironIs(vars));
+    } else if ((cmd === IS || cmd === INFO) && remoteOn) {
+      this.emit({ type: 'environ', kind: cmd === IS ? 'is' : 'info', vars: decodeEnviron(data.subarray(1)) });
+    } else {
+      this.badSb(Opt.NEW_ENVIRON);
+    }
+  }
+
+  private onCharset(data: Uint8Array): void {
+    switch (data[0]) {
+      case CS_REQUEST: {
+        let p = 1;
+        // An optional "[TTABLE ]" marker and version byte precede the list; we never use translation tables.
+        const ttable = asciiBytes('[TTABLE]');
+        if (data.length >= p + ttable.length && ttable.every((c, k) => data[p + k] === c)) p += ttable.length + 1;
+        if (p >= data.length) {
+          this.badSb(Opt.CHARSET);
+          this.sendSubnegotiation(Opt.CHARSET, [CS_REJECTED]);
+          return;
+        }
+        const sep = data[p]!;
+        const offered = asciiString(data, p + 1)
+          .split(String.fromCharCode(sep))
+          .filter((s) => s.length > 0);
+        const wanted = this.charsets.map((c) => c.toUpperCase());
+        const pick = offered.find((c) => wanted.includes(c.toUpperCase()));
+        if (pick === undefined) {
+          this.sendSubnegotiation(Opt.CHARSET, [CS_REJECTED]);
+        } else {
+          this.sendSubnegotiation(Opt.CHARSET, [CS_ACCEPTED, ...asciiBytes(pick)]);
+          this.emit({ type: 'charset', charset: pick });
+        }
+        break;
+      }
+      case CS_ACCEPTED:
+        this.emit({ type: 'charset', charset: asciiString(data, 1) });
+        break;
+      case CS_REJECTED:
+        this.emit({ type: 'charset', charset: undefined });
+        break;
+      case CS_TTABLE_IS:
+        this.sendSubnegotiation(Opt.CHARSET, [CS_TTABLE_REJECTED]);
+        break;
+      default:
+        this.badSb(Opt.CHARSET);
+    }
+  }
+
+  private answerStatus(): void {
+    // RFC 859: IS, then WILL x for each option enabled on our side and DO x for each enabled on the peer's.
+    const body: number[] = [IS];
+    for (let opt = 0; opt < 256; opt++) {
+      if ((this.us[opt]! & 3) === YES) body.push(Cmd.WILL, opt);
+      if ((this.him[opt]! & 3) === YES) body.push(Cmd.DO, opt);
+    }
+    // SE inside STATUS data is doubled (RFC 859), on top of the usual IAC doubling.
+    const out: number[] = [];
+    for (const b of body) {
+      out.push(b);
+      if (b === Cmd.SE) out.push(b);
+    }
+    this.sendSubnegotiation(Opt.STATUS, out);
+  }
+
+  // ---------------------------------------------------------------- negotiation (RFC 1143 §7)
+
+  private onNegotiation(verb: NegotiationVerb, opt: number): void {
+    this.traceIn(Uint8Array.of(IAC, verb, opt));
+    if (opt === Opt.TIMING_MARK) this.onTimingMark(verb);
+    else if (verb === Cmd.WILL) this.receivedWill(opt);
+    else if (verb === Cmd.WONT) this.receivedWont(opt);
+    else if (verb === Cmd.DO) this.receivedDo(opt);
+    else this.receivedDont(opt);
+    if (this.awaitingPeer && !this.raw) this.sendStartRequests();
+  }
+
+  /** TIMING-MARK is a one-shot, not a state: every DO TM is answered, and answers to our DO TM mark the stream. */
+  private onTimingMark(verb: NegotiationVerb): void {
+    const opt = Opt.TIMING_MARK;
+    if (verb === Cmd.DO) {
+      this.sendNegotiation(this.localSupport[opt] === SUPPORT_REFUSE ? Cmd.WONT : Cmd.WILL, opt);
+    } else if (verb === Cmd.WILL || verb === Cmd.WONT) {
+      if (this.timingMarksPending > 0) {
+        this.timingMarksPending--;
+        this.emit({ type: 'timing-mark' });
+      } else if (verb === Cmd.WILL) {
+        this.sendNegotiation(Cmd.DONT, opt);
+      }
+    }
+  }
+
+  private receivedWill(opt: number): void {
+    const st = this.him[opt]!;
+    switch (st & 3) {
+      case NO:
+        if (this.remoteSupport[opt] === SUPPORT_REFUSE) {
+          this.sendNegotiation(Cmd.DONT, opt);
+        } else if (opt === Opt.LOGOUT) {
+          // RFC 727 case 2: an unrequested WILL LOGOUT warns of an auto-logout; the user answers.
+          this.autoLogoutPending = true;
+          this.emit({ type: 'logout-warning' });
+        } else {
+          this.sendNegotiation(Cmd.DO, opt);
+          this.setHim(opt, YES);
+        }
+        break;
+      case YES:
+        break;
+      case WANTNO:
+        if (st & OPPOSITE) {
+          this.setHim(opt, YES);
+        } else {
+          this.warn('TELNET_ERR_NEGOTIATION_VIOLATION', `DONT ${optionName(opt)} answered by WILL`);
+          this.setHim(opt, NO);
+        }
+        break;
+      case WANTYES:
+        if (st & OPPOSITE) {
+          this.sendNegotiation(Cmd.DONT, opt);
+          this.setHim(opt, WANTNO);
+        } else {
+          this.setHim(opt, YES);
+          if (opt === Opt.LOGOUT) this.emit({ type: 'logout', result: 'accepted' });
+        }
+        break;
+    }
+  }
+
+  private receivedWont(opt: number): void {
+    const st = this.him[opt]!;
+    if (opt === Opt.LOGOUT) this.autoLogoutPending = false;
+    switch (st & 3) {
+      case NO:
+        break;
+      case YES:
+        this.sendNegotiation(Cmd.DONT, opt);
+        this.setHim(opt, NO);
+        break;
+      case WANTNO:
+        if (st & OPPOSITE) {
+          this.sendNegotiation(Cmd.DO, opt);
+          this.setHim(opt, WANTYES);
+        } else {
+          this.setHim(opt, NO);
+        }
+        break;
+      case WANTYES:
+        this.setHim(opt, NO);
+        if (opt === Opt.LOGOUT && !(st & OPPOSITE)) this.emit({ type: 'logout', result: 'refused' });
+        break;
+    }
+  }
+
+  private receivedDo(opt: number): void {
+    const st = this.us[opt]!;
+    switch (st & 3) {
+      case NO:
+        if (this.localSupport[opt] === SUPPORT_REFUSE) {
+          this.sendNegotiation(Cmd.WONT, opt);
+        } else {
+          this.sendNegotiation(Cmd.WILL, opt);
+          this.setUs(opt, YES);
+        }
+        break;
+      case YES:
+        break;
+      case WANTNO:
+        if (st & OPPOSITE) {
+          this.setUs(opt, YES);
+        } else {
+          this.warn('TELNET_ERR_NEGOTIATION_VIOLATION', `WONT ${optionName(opt)} answered by DO`);
+          this.setUs(opt, NO);
+        }
+        break;
+      case WANTYES:
+        if (st & OPPOSITE) {
+          this.sendNegotiation(Cmd.WONT, opt);
+          this.setUs(opt, WANTNO);
+        } else {
+          this.setUs(opt, YES);
+        }
+        break;
+    }
+  }
+
+  private receivedDont(opt: number): void {
+    const st = this.us[opt]!;
+    switch (st & 3) {
+      case NO:
+        break;
+      case YES:
+        this.sendNegotiation(Cmd.WONT, opt);
+        this.setUs(opt, NO);
+        break;
+      case WANTNO:
+        if (st & OPPOSITE) {
+          this.sendNegotiation(Cmd.WILL, opt);
+          this.setUs(opt, WANTYES);
+        } else {
+          this.setUs(opt, NO);
+        }
+        break;
+      case WANTYES:
+        this.setUs(opt, NO);
+        break;
+    }
+  }
+
+  /** Asks to enable or disable our side of an option (WILL/WONT), queueing per the Q method. */
+  requestLocal(opt: number, enable: boolean): boolean {
+    if (enable && this.localSupport[opt] === SUPPORT_REFUSE) {
+      return this.refuseRequest(`${optionName(opt)} is not allowed on our side by policy`);
+    }
+    return this.request(opt, enable, this.us, Cmd.WILL, Cmd.WONT, (s) => this.setUs(opt, s));
+  }
+
+  /** Asks the peer to enable or disable its side of an option (DO/DONT), queueing per the Q method. */
+  requestRemote(opt: number, enable: boolean): boolean {
+    if (enable && this.remoteSupport[opt] === SUPPORT_REFUSE) {
+      return this.refuseRequest(`${optionName(opt)} is not allowed on the peer's side by policy`);
+    }
+    return this.request(opt, enable, this.him, Cmd.DO, Cmd.DONT, (s) => this.setHim(opt, s));
+  }
+
+  private request(
+    opt: number,
+    enable: boolean,
+    table: Uint8Array,
+    yesVerb: NegotiationVerb,
+    noVerb: NegotiationVerb,
+    set: (s: number) => void,
+  ): boolean {
+    if (this.raw || opt === Opt.TIMING_MARK) return this.refuseRequest(`cannot negotiate ${optionName(opt)} now`);
+    const st = table[opt]!;
+    const s = st & 3;
+    const q = st & OPPOSITE;
+    const name = optionName(opt);
+    if (enable) {
+      if (s === NO) {
+        this.sendNegotiation(yesVerb, opt);
+        set(WANTYES);
+        return true;
+      }
+      if (s === YES) return this.refuseRequest(`${name} is already enabled`);
+      if (s === WANTNO) {
+        if (q) return this.refuseRequest(`${name}: enable already queued`);
+        table[opt] = WANTNO | OPPOSITE;
+        return true;
+      }
+      if (!q) return this.refuseRequest(`${name} is already being negotiated`);
+      table[opt] = WANTYES;
+      return true;
+    }
+    if (s === NO) return this.refuseRequest(`${name} is already disabled`);
+    if (s === YES) {
+      this.sendNegotiation(noVerb, opt);
+      set(WANTNO);
+      return true;
+    }
+    if (s === WANTYES) {
+      if (q) return this.refuseRequest(`${name}: disable already queued`);
+      table[opt] = WANTYES | OPPOSITE;
+      return true;
+    }
+    if (!q) return this.refuseRequest(`${name} is already being disabled`);
+    table[opt] = WANTNO;
+    return true;
+  }
+
+  private refuseRequest(message: string): false {
+    this.warn('TELNET_ERR_BAD_REQUEST', message);
+    return false;
+  }
+
+  private setUs(opt: number, s: number): void {
+    const was = (this.us[opt]! & 3) === YES;
+    this.us[opt] = s;
+    const now = s === YES;
+    if (was !== now) this.optionChanged('local', opt, now);
+  }
+
+  private setHim(opt: number, s: number): void {
+    const was = (this.him[opt]! & 3) === YES;
+    this.him[opt] = s;
+    const now = s === YES;
+    if (was !== now) this.optionChanged('remote', opt, now);
+  }
+
+  private optionChanged(side: Side, opt: number, enabled: boolean): void {
+    if (opt === Opt.BINARY) {
+      if (side === 'remote') this.nvtIn = !enabled;
+      else this.binaryOut = enabled;
+    }
+    this.emit({ type: 'option', side, option: opt, enabled });
+    if (!enabled) return;
+    if (opt === Opt.NAWS && side === 'local' && this.windowSize) this.sendWindowSize();
+    if (opt === Opt.SUPDUP) this.enterRaw();
+  }
+
+  private enterRaw(): void {
+    // RFC 736: once SUPDUP is agreed there is no more Telnet; 0xFF is an ordinary byte.
+    this.raw = true;
+    this.state = S.Raw;
+    this.emit({ type: 'mode', mode: 'supdup' });
+  }
+
+  // ---------------------------------------------------------------- local actions
+
+  /** Sends data with NVT rules: IAC doubled; outside BINARY a CR not followed by LF goes as CR NUL. */
+  sendData(data: Uint8Array): void {
+    if (data.length === 0) return;
+    if (this.raw) {
+      this.out(data);
+      return;
+    }
+    const nvt = !this.binaryOut;
+    if (data.indexOf(IAC) < 0 && (!nvt || data.indexOf(CR) < 0)) {
+      this.noteSynchTriggers(data);
+      this.out(data);
+      return;
+    }
+    const out = new Uint8Array(data.length * 2);
+    let o = 0;
+    for (let k = 0; k < data.length; k++) {
+      const b = data[k]!;
+      out[o++] = b;
+      if (b === IAC) out[o++] = IAC;
+      else if (b === CR && nvt && data[k + 1] !== LF) out[o++] = NUL;
+    }
+    this.noteSynchTriggers(data);
+    this.out(out.subarray(0, o));
+  }
+
+  /**
+   * Sends what the user typed: a CR (Enter) becomes the end-of-line sequence of the EOL mode (in BINARY mode
+   * it stays CR), a CR LF pair counts as one Enter, and IAC is doubled.
+   */
+  sendInput(data: Uint8Array): void {
+    if (data.length === 0) return;
+    if (this.raw) {
+      this.out(data);
+      return;
+    }
+    let start = 0;
+    if (this.inputAfterCr && data[0] === LF) start = 1;
+    this.inputAfterCr = data[data.length - 1] === CR;
+    const body = start === 0 ? data : data.subarray(start);
+    if (body.indexOf(IAC) < 0 && body.indexOf(CR) < 0) {
+      if (body.length > 0) {
+        this.noteSynchTriggers(body);
+        this.out(body);
+      }
+      return;
+    }
+    const eol = this.binaryOut ? [CR] : this.eolMode === 'crlf' ? [CR, LF] : this.eolMode === 'crnul' ? [CR, NUL] : [LF];
+    const out = new Uint8Array(body.length * 2);
+    let o = 0;
+    for (let k = 0; k < body.length; k++) {
+      const b = body[k]!;
+      if (b === CR) {
+        for (const e of eol) out[o++] = e;
+        if (body[k + 1] === LF) k++;
+      } else {
+        out[o++] = b;
+        if (b === IAC) out[o++] = IAC;
+      }
+    }
+    this.noteSynchTriggers(body);
+    this.out(out.subarray(0, o));
+  }
+
+  /** Sends a two-byte command (IP, AO, AYT, BRK, EC, EL, GA, NOP, DM, EOR…). */
+  sendCommand(command: number): void {
+    if (this.raw) return;
+    if (command === Cmd.IP || command === Cmd.AO || command === Cmd.AYT || command === Cmd.BRK) {
+      this.synchExpected = SYNCH_WINDOW;
+    }
+    this.sendCommandBytes(Uint8Array.of(IAC, command));
+  }
+
+  /** Sends a subnegotiation; the payload is escaped here. */
+  sendSubnegotiation(opt: number, payload: ArrayLike<number>): void {
+    if (this.raw) return;
+    this.sendCommandBytes(encodeSubnegotiation(opt, payload));
+  }
+
+  /** Records the window size and sends NAWS when our NAWS is enabled (never before the peer's DO NAWS). */
+  setWindowSize(cols: number, rows: number): void {
+    const c = Math.max(0, Math.min(0xffff, Math.trunc(cols)));
+    const r = Math.max(0, Math.min(0xffff, Math.trunc(rows)));
+    if (this.windowSize && this.windowSize.cols === c && this.windowSize.rows === r) return;
+    this.windowSize = { cols: c, rows: r };
+    if ((this.us[Opt.NAWS]! & 3) === YES) this.sendWindowSize();
+  }
+
+  private sendWindowSize(): void {
+    const { cols, rows } = this.windowSize!;
+    this.sendSubnegotiation(Opt.NAWS, [cols >> 8, cols & 0xff, rows >> 8, rows & 0xff]);
+  }
+
+  /** Sends DO TIMING-MARK; a `timing-mark` event follows once the peer's answer arrives. */
+  requestTimingMark(): void {
+    if (this.raw) return;
+    this.timingMarksPending++;
+    this.sendNegotiation(Cmd.DO, Opt.TIMING_MARK);
+  }
+
+  /**
+   * RFC 727: asks the peer to log the user out (DO LOGOUT). A `logout` event reports WILL (accepted) or WONT
+   * (refused). After an auto-logout warning this confirms it.
+   */
+  requestLogout(): boolean {
+    if (this.autoLogoutPending) {
+      this.answerAutoLogout(true);
+      return true;
+    }
+    return this.requestRemote(Opt.LOGOUT, true);
+  }
+
+  /** Answers a `logout-warning`: `false` sends DONT LOGOUT ("stay logged in"), `true` lets the host log out. */
+  answerAutoLogout(allow: boolean): boolean {
+    if (!this.autoLogoutPending) return this.refuseRequest('no auto-logout warning to answer');
+    this.autoLogoutPending = false;
+    if (allow) {
+      this.sendNegotiation(Cmd.DO, Opt.LOGOUT);
+      this.setHim(Opt.LOGOUT, YES);
+      this.emit({ type: 'logout', result: 'accepted' });
+    } else {
+      this.sendNegotiation(Cmd.DONT, Opt.LOGOUT);
+    }
+    return true;
+  }
+
+  /** Server side: asks the peer for its (next) terminal type. */
+  requestTerminalType(): void {
+    this.sendSubnegotiation(Opt.TTYPE, [SEND]);
+  }
+
+  /** Server side: asks the peer for its environment (all variables). */
+  requestEnviron(): void {
+    this.sendSubnegotiation(Opt.NEW_ENVIRON, [SEND]);
+  }
+
+  /** Offers character sets (RFC 2066 REQUEST); a `charset` event reports the answer. */
+  requestCharset(charsets: readonly string[]): void {
+    this.sendSubnegotiation(Opt.CHARSET, [CS_REQUEST, ...asciiBytes(`;${charsets.join(';')}`)]);
+  }
+
+  private noteSynchTriggers(data: Uint8Array): void {
+    // ^C, ^O and ^\ typed as data make some hosts answer with a Synch (urgent DM).
+    if (this.lostDmMode !== 'expected') return;
+    if (data.indexOf(0x03) >= 0 || data.indexOf(0x0f) >= 0 || data.indexOf(0x1c) >= 0) {
+      this.synchExpected = SYNCH_WINDOW;
+    }
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private sendNegotiation(verb: NegotiationVerb, opt: number): void {
+    this.sendCommandBytes(Uint8Array.of(IAC, verb, opt));
+  }
+
+  private sendCommandBytes(bytes: Uint8Array): void {
+    this.emit({ type: 'trace', direction: 'out', bytes });
+    this.out(bytes);
+  }
+
+  private traceIn(bytes: Uint8Array): void {
+    this.emit({ type: 'trace', direction: 'in', bytes });
+  }
+
+  private out(bytes: Uint8Array): void {
+    if (this.inReceive) {
+      this.pendingSend.push(bytes);
+      return;
+    }
+    this.handler({ type: 'send', data: bytes });
+  }
+
+  private flushSend(): void {
+    const parts = this.pendingSend;
+    if (parts.length === 0) return;
+    this.pendingSend = [];
+    this.handler({ type: 'send', data: parts.length === 1 ? parts[0]! : concatBytes(parts) });
+  }
+}
+
+/** IAC SB option <payload, IAC doubled> IAC SE. */
+export function encodeSubnegotiation(opt: number, payload: ArrayLike<number>): Uint8Array {
+  const body = escapeIac(payload);
+  const out = new Uint8Array(body.length + 5);
+  out[0] = IAC;
+  out[1] = Cmd.SB;
+  out[2] = opt;
+  out.set(body, 3);
+  out[out.length - 2] = IAC;
+  out[out.length - 1] = Cmd.SE;
+  return out;
+}
+
+

@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+
+/** Workspace packages resolve to their sources in tests, so no build step is needed first. */
+export const workspaceAliases: Record<string, string> = {
+  '@telgate/telnet-core': fileURLToPath(new URL('./packages/telnet-core/src/index.ts', import.meta.url)),
+  '@telgate/protocol': fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url)),
+};
