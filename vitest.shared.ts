@@ -4,4 +4,5 @@ import { fileURLToPath } from 'node:url';
 export const workspaceAliases: Record<string, string> = {
   '@telgate/telnet-core': fileURLToPath(new URL('./packages/telnet-core/src/index.ts', import.meta.url)),
   '@telgate/protocol': fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url)),
+  '@telgate/test-peers': fileURLToPath(new URL('./packages/test-peers/src/index.ts', import.meta.url)),
 };

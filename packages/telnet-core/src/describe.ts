@@ -9,7 +9,16 @@ const SUB_NAMES: Record<number, readonly string[]> = {
   [Opt.NEW_ENVIRON]: ['IS', 'SEND', 'INFO'],
   [Opt.OLD_ENVIRON]: ['IS', 'SEND', 'INFO'],
   [Opt.STATUS]: ['IS', 'SEND'],
-  [Opt.CHARSET]: ['', 'REQUEST', 'ACCEPTED', 'REJECTED', 'TTABLE-IS', 'TTABLE-REJECTED', 'TTABLE-ACK', 'TTABLE-NAK'],
+  [Opt.CHARSET]: [
+    '',
+    'REQUEST',
+    'ACCEPTED',
+    'REJECTED',
+    'TTABLE-IS',
+    'TTABLE-REJECTED',
+    'TTABLE-ACK',
+    'TTABLE-NAK',
+  ],
 };
 
 function quoted(text: string): string {
@@ -23,7 +32,7 @@ function bytesText(data: Uint8Array): string {
 }
 
 /** Undoes IAC IAC inside a subnegotiation body. */
-function unescape(body: Uint8Array): Uint8Array {
+function unescapeIac(body: Uint8Array): Uint8Array {
   const out: number[] = [];
   for (let k = 0; k < body.length; k++) {
     out.push(body[k]!);
@@ -44,13 +53,15 @@ function describeSubnegotiation(opt: number, data: Uint8Array): string {
   const rest = data.subarray(1);
   if (opt === Opt.NEW_ENVIRON || opt === Opt.OLD_ENVIRON) {
     const vars = decodeEnviron(rest).map(
-      (v) => `${v.kind.toUpperCase()} ${quoted(v.name)}${v.value === undefined ? '' : ` VALUE ${quoted(v.value)}`}`,
+      (v) =>
+        `${v.kind.toUpperCase()} ${quoted(v.name)}${v.value === undefined ? '' : ` VALUE ${quoted(v.value)}`}`,
     );
     return [head, sub, ...vars].join(' ');
   }
   if (opt === Opt.STATUS && rest.length > 0) {
     const parts: string[] = [];
-    for (let k = 0; k + 1 < rest.length; k += 2) parts.push(`${commandName(rest[k]!)} ${optionName(rest[k + 1]!)}`);
+    for (let k = 0; k + 1 < rest.length; k += 2)
+      parts.push(`${commandName(rest[k]!)} ${optionName(rest[k + 1]!)}`);
     return `${head} ${sub} ${parts.join(', ')}`;
   }
   return rest.length > 0 ? `${head} ${sub} ${bytesText(rest)}` : `${head} ${sub}`;
@@ -63,10 +74,11 @@ function describeSubnegotiation(opt: number, data: Uint8Array): string {
 export function describeCommand(bytes: Uint8Array): string {
   if (bytes.length < 2 || bytes[0] !== Cmd.IAC) return bytesText(bytes);
   const cmd = bytes[1]!;
-  if (cmd >= Cmd.WILL && cmd <= Cmd.DONT && bytes.length >= 3) return `${commandName(cmd)} ${optionName(bytes[2]!)}`;
+  if (cmd >= Cmd.WILL && cmd <= Cmd.DONT && bytes.length >= 3)
+    return `${commandName(cmd)} ${optionName(bytes[2]!)}`;
   if (cmd === Cmd.SB && bytes.length >= 3) {
     const end = bytes.length >= 5 && bytes[bytes.length - 2] === Cmd.IAC ? bytes.length - 2 : bytes.length;
-    return describeSubnegotiation(bytes[2]!, unescape(bytes.subarray(3, end)));
+    return describeSubnegotiation(bytes[2]!, unescapeIac(bytes.subarray(3, end)));
   }
   return commandName(cmd);
 }

@@ -11,8 +11,8 @@ export {
 } from './constants.js';
 export { describeCommand } from './describe.js';
 export {
-  encodeSubnegotiation,
   type EolMode,
+  encodeSubnegotiation,
   type LostDmMode,
   type StartMode,
   TelnetEngine,

@@ -16,7 +16,15 @@
  * after WILL/WONT/DO/DONT/SB an UPPERCASE option name; subnegotiation words (IS, SEND, VAR, REQUEST…). `> call METHOD ARGS…` calls an engine method;
  * quoted-string arguments become bytes for the send methods.
  */
-import { Cmd, describeCommand, optionCode, optionName, TelnetEngine, type TelnetEngineOptions, type TelnetEvent } from '../src/index.js';
+import {
+  Cmd,
+  describeCommand,
+  optionCode,
+  optionName,
+  TelnetEngine,
+  type TelnetEngineOptions,
+  type TelnetEvent,
+} from '../src/index.js';
 
 export interface Transcript {
   title: string;
@@ -26,7 +34,9 @@ export interface Transcript {
   expected: string[];
 }
 
-export type Step = { kind: 'in'; text: string; bytes: Uint8Array } | { kind: 'call'; text: string; method: string; args: unknown[] };
+export type Step =
+  | { kind: 'in'; text: string; bytes: Uint8Array }
+  | { kind: 'call'; text: string; method: string; args: unknown[] };
 
 const COMMANDS = Cmd as Record<string, number>;
 /** Subnegotiation words: TTYPE/TSPEED/STATUS/NEW-ENVIRON (RFC 1091, 1079, 859, 1572) and CHARSET (RFC 2066). */
@@ -101,7 +111,8 @@ export function parseBytes(tokens: string[]): Uint8Array {
     const cmd = COMMANDS[t];
     if (cmd === undefined) throw new Error(`unknown token ${t}`);
     out.push(cmd);
-    expectOption = cmd === Cmd.WILL || cmd === Cmd.WONT || cmd === Cmd.DO || cmd === Cmd.DONT || cmd === Cmd.SB;
+    expectOption =
+      cmd === Cmd.WILL || cmd === Cmd.WONT || cmd === Cmd.DO || cmd === Cmd.DONT || cmd === Cmd.SB;
   }
   return Uint8Array.from(out);
 }
@@ -219,7 +230,10 @@ export function normalize(events: TelnetEvent[]): TelnetEvent[] {
 }
 
 /** Runs a transcript; `split` chooses how each `in` step is cut into chunks. */
-export function runTranscript(t: Transcript, split: (bytes: Uint8Array) => Uint8Array[] = (b) => [b]): string[] {
+export function runTranscript(
+  t: Transcript,
+  split: (bytes: Uint8Array) => Uint8Array[] = (b) => [b],
+): string[] {
   const log: string[] = [];
   let events: TelnetEvent[] = [];
   const engine = new TelnetEngine(t.options, (e) => events.push(e));

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { byteByByte, parseTranscript, runTranscript } from './transcript.js';
 
 const dir = join(import.meta.dirname, 'transcripts');
-const files = readdirSync(dir).filter((f) => f.endsWith('.tn')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.tn'))
+  .sort();
 
 describe('golden transcripts', () => {
   it('cover at least 40 RFC rules', () => {

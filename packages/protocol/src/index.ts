@@ -1,0 +1,62 @@
+export {
+  type ClientFrame,
+  decodeClientFrame,
+  encodeAck,
+  encodeClientFrame,
+  encodeInput,
+  encodeInputText,
+  writeInputHeader,
+} from './client-frames.js';
+export {
+  closeCodeFor,
+  errorForCloseCode,
+  GATEWAY_ERRORS,
+  type GatewayErrorCode,
+  type GatewayErrorInfo,
+  isGatewayErrorCode,
+  NORMAL_CLOSURE,
+} from './close-codes.js';
+export {
+  ACTION_CODES,
+  Action,
+  ClientFrameType,
+  FRAME_HEADER_SIZE,
+  INPUT_HEADER_SIZE,
+  LOGOUT_RESULT_CODES,
+  LogoutResult,
+  MAX_U16,
+  MAX_U32,
+  OPTION_SIDE_CODES,
+  type OptionSide,
+  OUTPUT_HEADER_SIZE,
+  ServerFrameType,
+  SUBPROTOCOL,
+  TRACE_DIRECTION_CODES,
+  type TraceDirection,
+} from './frame-types.js';
+export {
+  BACKSPACE_KEYS,
+  type BackspaceKey,
+  CONNECTION_STATES,
+  type ConnectionState,
+  type EffectiveSettings,
+  EOL_MODES,
+  type EolMode,
+  LOCAL_ECHO_MODES,
+  type LocalEchoMode,
+  NOTICE_KINDS,
+  type Notice,
+  type NoticeKind,
+  type SessionState,
+  type SettingsUpdate,
+  type TargetInfo,
+  type UserSettings,
+} from './payloads.js';
+export {
+  decodeServerFrame,
+  encodeOutput,
+  encodeServerFrame,
+  type ServerFrame,
+  writeOutputHeader,
+} from './server-frames.js';
+export type { DecodeFailure, DecodeResult, FrameBytes } from './wire.js';

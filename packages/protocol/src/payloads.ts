@@ -1,0 +1,235 @@
+/**
+ * The JSON payloads of the control frames (SETTINGS, STATE, NOTICE), and their validators.
+ *
+ * Validators read untrusted values: they check every field by hand and build a fresh object that
+ * holds only the known fields, so unknown keys (including `__proto__`) never travel further. Unknown
+ * keys are ignored rather than refused, which lets a newer peer add optional fields without
+ * breaking an older one. A wrong type or value for a known field is refused.
+ */
+
+import { type GatewayErrorCode, isGatewayErrorCode } from './close-codes.js';
+
+/** What the Enter key sends to the host: CR LF, CR NUL (RFC 854), or a bare LF. */
+export type EolMode = 'crlf' | 'crnul' | 'lf';
+export const EOL_MODES: readonly EolMode[] = ['crlf', 'crnul', 'lf'];
+
+/** What the Backspace key sends to the host: DEL (0x7F) or BS (0x08). */
+export type BackspaceKey = 'del' | 'bs';
+export const BACKSPACE_KEYS: readonly BackspaceKey[] = ['del', 'bs'];
+
+/** Whether the terminal echoes typed characters itself: `auto` follows the host's ECHO option. */
+export type LocalEchoMode = 'auto' | 'on' | 'off';
+export const LOCAL_ECHO_MODES: readonly LocalEchoMode[] = ['auto', 'on', 'off'];
+
+/** Session settings the user can change (SETTINGS from the browser carries a partial update). */
+export interface UserSettings {
+  eol: EolMode;
+  backspace: BackspaceKey;
+  localEcho: LocalEchoMode;
+}
+
+export type SettingsUpdate = Partial<UserSettings>;
+
+/** The settings in force for the session (SETTINGS from the gateway). */
+export interface EffectiveSettings extends UserSettings {
+  /** The host's character set, as configured or negotiated (RFC 2066), e.g. `UTF-8`. */
+  charset: string;
+  /** Whether the host echoes input (it has enabled the ECHO option). */
+  remoteEcho: boolean;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'closed';
+export const CONNECTION_STATES: readonly ConnectionState[] = ['connecting', 'connected', 'closed'];
+
+/** The host a session is for. */
+export interface TargetInfo {
+  id: string;
+  label: string;
+  host: string;
+  port: number;
+  charset: string;
+}
+
+interface SessionStateCommon {
+  target?: TargetInfo;
+  /** The gateway's identifier for this session, for matching its logs. */
+  sessionId?: string;
+}
+
+/** Where the session stands (STATE frame). Only a closed session carries an error. */
+export type SessionState =
+  | (SessionStateCommon & { state: 'connecting' | 'connected' })
+  | (SessionStateCommon & {
+      state: 'closed';
+      /** Why the session ended; absent after a normal close. */
+      code?: GatewayErrorCode;
+      /** Details for the user or the logs, beyond the code's own message. */
+      reason?: string;
+    });
+
+/** Something the user should know about (NOTICE frame). */
+export type Notice =
+  /** The host said it will log the user out soon (unsolicited WILL LOGOUT, RFC 727). */
+  | { kind: 'auto-logout-warning' }
+  /** The connection switched from Telnet to SUPDUP (RFC 736). */
+  | { kind: 'supdup' }
+  /** A problem that did not end the session, with a stable code such as `TELNET_ERR_BAD_IAC`. */
+  | { kind: 'warning'; code: string; message: string };
+
+export type NoticeKind = Notice['kind'];
+export const NOTICE_KINDS: readonly NoticeKind[] = ['auto-logout-warning', 'supdup', 'warning'];
+
+/** Thrown inside validators only; the codec turns it into an error result before returning. */
+export class PayloadShapeError extends Error {}
+
+type JsonObject = Record<string, unknown>;
+
+export function readSettingsUpdate(value: unknown, where: string): SettingsUpdate {
+  const object = expectObject(value, where);
+  const update: SettingsUpdate = {};
+  const eol = optionalOneOf(object, 'eol', EOL_MODES, where);
+  if (eol !== undefined) update.eol = eol;
+  const backspace = optionalOneOf(object, 'backspace', BACKSPACE_KEYS, where);
+  if (backspace !== undefined) update.backspace = backspace;
+  const localEcho = optionalOneOf(object, 'localEcho', LOCAL_ECHO_MODES, where);
+  if (localEcho !== undefined) update.localEcho = localEcho;
+  return update;
+}
+
+export function readEffectiveSettings(value: unknown, where: string): EffectiveSettings {
+  const object = expectObject(value, where);
+  return {
+    eol: requireOneOf(object, 'eol', EOL_MODES, where),
+    backspace: requireOneOf(object, 'backspace', BACKSPACE_KEYS, where),
+    localEcho: requireOneOf(object, 'localEcho', LOCAL_ECHO_MODES, where),
+    charset: requireString(object, 'charset', where, { nonEmpty: true }),
+    remoteEcho: requireBoolean(object, 'remoteEcho', where),
+  };
+}
+
+export function readSessionState(value: unknown, where: string): SessionState {
+  const object = expectObject(value, where);
+  const state = requireOneOf(object, 'state', CONNECTION_STATES, where);
+  const target = field(object, 'target');
+  const sessionId = optionalString(object, 'sessionId', where, { nonEmpty: true });
+  const result: SessionState = { state };
+  if (target !== undefined) result.target = readTarget(target, `${where}.target`);
+  if (sessionId !== undefined) result.sessionId = sessionId;
+
+  const code = field(object, 'code');
+  const reason = optionalString(object, 'reason', where);
+  if (result.state !== 'closed') {
+    if (code !== undefined || reason !== undefined) {
+      throw new PayloadShapeError(`${where}: "code" and "reason" are only allowed when "state" is "closed"`);
+    }
+    return result;
+  }
+  if (code !== undefined) {
+    if (!isGatewayErrorCode(code)) {
+      throw new PayloadShapeError(`${where}.code must be a GW_ERR_… code from the close-code table`);
+    }
+    result.code = code;
+  }
+  if (reason !== undefined) result.reason = reason;
+  return result;
+}
+
+function readTarget(value: unknown, where: string): TargetInfo {
+  const object = expectObject(value, where);
+  const port = field(object, 'port');
+  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
+    throw new PayloadShapeError(`${where}.port must be an integer from 1 to 65535`);
+  }
+  return {
+    id: requireString(object, 'id', where, { nonEmpty: true }),
+    label: requireString(object, 'label', where),
+    host: requireString(object, 'host', where, { nonEmpty: true }),
+    port: port as number,
+    charset: requireString(object, 'charset', where, { nonEmpty: true }),
+  };
+}
+
+export function readNotice(value: unknown, where: string): Notice {
+  const object = expectObject(value, where);
+  const kind = requireOneOf(object, 'kind', NOTICE_KINDS, where);
+  switch (kind) {
+    case 'warning':
+      return {
+        kind,
+        code: requireString(object, 'code', where, { nonEmpty: true }),
+        message: requireString(object, 'message', where),
+      };
+    case 'auto-logout-warning':
+    case 'supdup':
+      return { kind };
+  }
+}
+
+function expectObject(value: unknown, where: string): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new PayloadShapeError(`${where} must be a JSON object`);
+  }
+  return value as JsonObject;
+}
+
+/** An own property only: inherited ones (`constructor`, `toString`…) count as absent. */
+function field(object: JsonObject, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+function optionalOneOf<T extends string>(
+  object: JsonObject,
+  key: string,
+  allowed: readonly T[],
+  where: string,
+): T | undefined {
+  const value = field(object, key);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    throw new PayloadShapeError(`${where}.${key} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}`);
+  }
+  return value as T;
+}
+
+function requireOneOf<T extends string>(
+  object: JsonObject,
+  key: string,
+  allowed: readonly T[],
+  where: string,
+): T {
+  const value = optionalOneOf(object, key, allowed, where);
+  if (value === undefined) throw new PayloadShapeError(`${where}.${key} is required`);
+  return value;
+}
+
+function optionalString(
+  object: JsonObject,
+  key: string,
+  where: string,
+  { nonEmpty = false } = {},
+): string | undefined {
+  const value = field(object, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || (nonEmpty && value.length === 0)) {
+    throw new PayloadShapeError(`${where}.${key} must be a ${nonEmpty ? 'non-empty ' : ''}string`);
+  }
+  return value;
+}
+
+function requireString(
+  object: JsonObject,
+  key: string,
+  where: string,
+  options?: { nonEmpty?: boolean },
+): string {
+  const value = optionalString(object, key, where, options);
+  if (value === undefined) throw new PayloadShapeError(`${where}.${key} is required`);
+  return value;
+}
+
+function requireBoolean(object: JsonObject, key: string, where: string): boolean {
+  const value = field(object, key);
+  if (value === undefined) throw new PayloadShapeError(`${where}.${key} is required`);
+  if (typeof value !== 'boolean') throw new PayloadShapeError(`${where}.${key} must be true or false`);
+  return value;
+}

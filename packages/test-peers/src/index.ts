@@ -1,0 +1,32 @@
+export { INSTALL_HINT, PeerError, type PeerErrorCode } from './errors.js';
+export { DEFAULT_READ_TIMEOUT_MS, describeBytes, InboundBytes, type ReadPredicate } from './inbound-bytes.js';
+export { findFreePort, LOOPBACK_HOST } from './loopback.js';
+export { NETKIT_TELNETD_PATH, PEERS_DIR, SHELL_PROMPT } from './peer-files.js';
+export { isProcessAlive } from './process-tree.js';
+export {
+  connectRefusingClient,
+  type NegotiationVerb,
+  type ReceivedNegotiation,
+  type RefusingTelnetClient,
+} from './refusing-client.js';
+export { type ReplayHost, type ReplayHostOptions, startReplayHost } from './replay-host.js';
+export {
+  type BytesLike,
+  type ConnectionScript,
+  type ScriptedConnection,
+  type ScriptedHost,
+  startScriptedHost,
+} from './scripted-host.js';
+export { DEFAULT_READY_TIMEOUT_MS } from './server-process.js';
+export {
+  startBusyboxTelnetd,
+  startInetutilsTelnetd,
+  startNetkitTelnetd,
+  startTelnetServer,
+  TELNET_SERVER_KINDS,
+  type TelnetImplementation,
+  type TelnetServer,
+  type TelnetServerKind,
+  type TelnetServerOptions,
+} from './telnet-servers.js';
+export { ensureTestUser, TEST_PASSWORD, TEST_USER, type TestUser } from './test-user.js';

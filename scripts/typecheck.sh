@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Type-checks the build (project references) and then every package's tests, which use Node types the
+# builds themselves must not see.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tsc -b
+for config in packages/*/tsconfig.test.json apps/*/tsconfig.test.json; do
+  [ -f "$config" ] || continue
+  tsc -p "$config"
+done
