@@ -397,6 +397,8 @@ export class TelnetEngine {
       let j: number;
       if (this.pBuf !== null) {
         // Bytes were already removed from this chunk: copy and scan in one pass, the cheapest way for dense input.
+        // First the bytes kept since the run began (a NUL not after CR, a 0xF2 that starts UTF-8).
+        this.pushData(runStart, i);
         const out = this.pBuf;
         let o = this.pLen;
         j = i;
