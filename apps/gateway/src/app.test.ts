@@ -1,0 +1,155 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+import { ConfigError, parseConfig } from './config/load.js';
+import { NOT_BUILT_PAGE } from './http/web-app.js';
+import { createMetrics } from './observability/metrics.js';
+import { buildTestApp, LogCapture } from './testing/gateway.js';
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('GET /healthz', () => {
+  it('answers while the gateway serves', async () => {
+    app = await buildTestApp();
+    const response = await app.inject('/healthz');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok', sessions: 0 });
+  });
+});
+
+describe('request logging', () => {
+  it('leaves health probes and metric scrapes out of the request log', async () => {
+    const logs = new LogCapture();
+    app = await buildTestApp('', { logs });
+    await app.inject('/healthz');
+    await app.inject('/metrics');
+    expect(logs.records.filter((r) => r.msg === 'incoming request')).toEqual([]);
+    await app.inject('/api/targets');
+    expect(logs.records.filter((r) => r.msg === 'incoming request')).toHaveLength(1);
+  });
+});
+
+describe('GET /metrics', () => {
+  it('exports the gateway metrics in the Prometheus format', async () => {
+    app = await buildTestApp();
+    app.telgate.metrics.bytesFromHost.inc(42);
+    app.telgate.metrics.negotiations.inc({ option: 'NAWS', outcome: 'enabled' });
+    const response = await app.inject('/metrics');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    for (const name of [
+      'telgate_sessions_open',
+      'telgate_sessions_started_total',
+      'telgate_host_bytes_received_total',
+      'telgate_host_bytes_sent_total',
+      'telgate_connect_errors_total',
+      'telgate_negotiations_total',
+      'telgate_session_closes_total',
+      'telgate_connection_refusals_total',
+    ]) {
+      expect(response.body).toContain(`# TYPE ${name} `);
+    }
+    expect(response.body).toContain('telgate_host_bytes_received_total 42');
+    expect(response.body).toContain('telgate_negotiations_total{option="NAWS",outcome="enabled"} 1');
+  });
+
+  it('includes process metrics by default', async () => {
+    const metrics = createMetrics();
+    expect(await metrics.registry.metrics()).toContain('process_cpu_user_seconds_total');
+  });
+});
+
+describe('GET /api/targets', () => {
+  it('lists the configured targets, free-form and auth mode', async () => {
+    app = await buildTestApp(`
+listen: { host: 127.0.0.1 }
+targets:
+  - { id: bbs, label: The BBS, host: bbs.example.org, port: 23, charset: CP437, eol: crnul }
+freeForm: { enabled: true, allow: [{ cidr: 0.0.0.0/0 }] }
+`);
+    const response = await app.inject('/api/targets');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      targets: [{ id: 'bbs', label: 'The BBS', host: 'bbs.example.org', port: 23, charset: 'CP437' }],
+      freeForm: { enabled: true },
+      auth: { mode: 'none' },
+    });
+  });
+});
+
+describe('security headers', () => {
+  it('sends a CSP without inline or eval script, and keeps framing to the gateway by default', async () => {
+    app = await buildTestApp();
+    const response = await app.inject('/');
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+    expect(csp).not.toContain('unsafe-eval');
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('lets the configured origins embed the pages', async () => {
+    app = await buildTestApp(`security: { frameAncestors: ["'self'", "https://portal.example"] }`);
+    const response = await app.inject('/healthz');
+    expect(String(response.headers['content-security-policy'])).toContain(
+      "frame-ancestors 'self' https://portal.example",
+    );
+    expect(response.headers['x-frame-options']).toBeUndefined();
+  });
+});
+
+describe('the web app', () => {
+  let webRoot: string;
+  beforeAll(async () => {
+    webRoot = await mkdtemp(join(tmpdir(), 'telgate-web-'));
+    await mkdir(join(webRoot, 'assets'));
+    await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>telgate web</title>');
+    await writeFile(join(webRoot, 'assets', 'app-1234.js'), 'console.log(1)');
+  });
+  afterAll(async () => {
+    await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it('serves the built web app, caching hashed assets for good', async () => {
+    app = await buildTestApp('', { webRoot });
+    const index = await app.inject('/');
+    expect(index.statusCode).toBe(200);
+    expect(index.body).toContain('telgate web');
+    expect(index.headers['cache-control']).toBe('no-cache');
+    const asset = await app.inject('/assets/app-1234.js');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await app.inject('/nope.js')).statusCode).toBe(404);
+  });
+
+  it('says so when the web app is not built', async () => {
+    app = await buildTestApp('', { webRoot: join(webRoot, 'missing') });
+    const response = await app.inject('/');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toBe(NOT_BUILT_PAGE);
+  });
+});
+
+describe('buildApp', () => {
+  it('refuses auth mode none on a public address even for a configuration built in code', async () => {
+    const config = parseConfig('');
+    const exposed = { ...config, listen: { host: '0.0.0.0', port: 8080 } };
+    await expect(
+      buildApp(exposed, { metrics: createMetrics({ processMetrics: false }) }),
+    ).rejects.toBeInstanceOf(ConfigError);
+  });
+});

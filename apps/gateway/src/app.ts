@@ -1,0 +1,98 @@
+import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { authExposureProblem } from './auth/exposure.js';
+import { createTokenVerifier } from './auth/token.js';
+import { ConfigError } from './config/load.js';
+import type { GatewayConfig } from './config/types.js';
+import { healthRoute } from './http/health.js';
+import { securityHeaders } from './http/security-headers.js';
+import { targetsApi } from './http/targets-api.js';
+import { webApp } from './http/web-app.js';
+import { createLogger } from './observability/logging.js';
+import { createMetrics, type GatewayMetrics, metricsRoute } from './observability/metrics.js';
+import { gatewayRoute } from './sessions/gateway-route.js';
+import { SessionRegistry } from './sessions/registry.js';
+import { type SessionHandler, sessionsUnavailable } from './sessions/session.js';
+import { type LookupAll, systemLookup } from './targets/policy.js';
+
+/** apps/web/dist, seen from src/ (tests, tsx) and from dist/ (the build) alike. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** WebSocket close code for sessions ended because the gateway is shutting down (RFC 6455 "going away"). */
+export const SHUTDOWN_CLOSE_CODE = 1001;
+
+export interface AppDeps {
+  /** Runs each session that passed every check; until one is given, sessions end with GW_ERR_INTERNAL. */
+  readonly onSession?: SessionHandler;
+  /** A pino logger; by default JSON lines on stdout at config.logging.level. */
+  readonly logger?: Logger;
+  /** DNS resolution for targets; the system resolver by default. */
+  readonly lookup?: LookupAll;
+  /** Metric objects; fresh ones (with process metrics) by default. */
+  readonly metrics?: GatewayMetrics;
+  /** Directory of the built web app; null serves the "not built" page. Default: DEFAULT_WEB_ROOT. */
+  readonly webRoot?: string | null;
+}
+
+/** What the gateway's parts share, at `app.telgate`. */
+export interface GatewayServices {
+  readonly config: GatewayConfig;
+  readonly sessions: SessionRegistry;
+  readonly metrics: GatewayMetrics;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    telgate: GatewayServices;
+  }
+}
+
+/**
+ * The gateway as a Fastify app, ready for `inject()`/`injectWS()` or `listen()`. One plugin per concern:
+ * security headers, the /ws route (origin, rate, target, auth, limits, DNS policy, then `onSession`),
+ * /healthz, /metrics, /api/targets and the web app.
+ */
+export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  // parseConfig refuses this too; checked again for configurations built in code.
+  const exposure = authExposureProblem(config.listen.host, config.security.auth);
+  if (exposure) throw new ConfigError('configuration', [{ where: 'security.auth.mode', message: exposure }]);
+
+  const metrics = deps.metrics ?? createMetrics();
+  const sessions = new SessionRegistry(config.limits, (open) => metrics.sessionsOpen.set(open));
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger(config.logging.level),
+    trustProxy: config.security.trustProxy,
+  }) as unknown as FastifyInstance;
+  // A client gets this long to send its upgrade request (slow-loris defence).
+  app.server.headersTimeout = config.limits.handshakeTimeoutMs;
+  app.decorate('telgate', { config, sessions, metrics });
+
+  // Registered before the WebSocket plugin so that it runs first: sessions get "going away" rather than
+  // a close without a code.
+  app.addHook('preClose', (done) => {
+    sessions.closeAll(SHUTDOWN_CLOSE_CODE, '');
+    done();
+  });
+
+  await app.register(securityHeaders, { security: config.security });
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: config.limits.maxPayloadBytes } });
+  await app.register(gatewayRoute, {
+    config,
+    sessions,
+    metrics,
+    verifier: createTokenVerifier(config.security.auth),
+    lookup: deps.lookup ?? systemLookup,
+    onSession: deps.onSession ?? sessionsUnavailable,
+  });
+  await app.register(healthRoute, { sessions });
+  await app.register(metricsRoute, { metrics });
+  await app.register(targetsApi, { config });
+  await app.register(webApp, {
+    root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
+  });
+  return app;
+}

@@ -1,0 +1,131 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { AuthConfig } from '../config/types.js';
+import { GatewayError } from '../errors.js';
+import { importEd25519PublicKey } from './keys.js';
+
+/** Who may do what, as established by the auth step. */
+export interface Principal {
+  /** The token's `sub`; undefined when auth is off. */
+  readonly user: string | undefined;
+}
+
+export interface TokenVerifier {
+  /**
+   * Checks that `token` lets its holder open `targetId` (a configured id, or `host:port` for free-form).
+   * Throws GW_ERR_AUTH_FAILED, with the reason in the message for the logs.
+   */
+  verify(token: string | undefined, targetId: string): Promise<Principal>;
+}
+
+/** Tolerated clock difference between the token issuer and the gateway. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+const EDDSA_ALGORITHMS = ['EdDSA', 'Ed25519'];
+
+function authFailed(detail: string, cause?: unknown): GatewayError {
+  return new GatewayError('GW_ERR_AUTH_FAILED', detail, { cause });
+}
+
+/** Why jose refused a token, in words for the logs (never sent to the browser). */
+function describeJoseError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'token expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    const problems: Record<string, string> = { missing: 'is missing', check_failed: 'has the wrong value' };
+    const problem = problems[error.reason] ?? 'is malformed';
+    return `token claim "${error.claim}" ${problem}`;
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature does not verify';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
+  if (error instanceof joseErrors.JOSEError) return `token rejected (${error.code})`;
+  return 'token rejected';
+}
+
+export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
+  if (auth.mode === 'none') return { verify: async () => ({ user: undefined }) };
+
+  const keys = new Map<string, Uint8Array | KeyObject>();
+  if (auth.hs256Secret !== undefined) keys.set('HS256', new TextEncoder().encode(auth.hs256Secret));
+  if (auth.eddsaPublicKey !== undefined) {
+    const publicKey = importEd25519PublicKey(auth.eddsaPublicKey);
+    for (const alg of EDDSA_ALGORITHMS) keys.set(alg, publicKey);
+  }
+  if (keys.size === 0) throw new Error('security.auth.mode is "token" but no key is configured');
+
+  return {
+    async verify(token, targetId) {
+      if (!token) throw authFailed('no token');
+      let alg: string | undefined;
+      try {
+        alg = decodeProtectedHeader(token).alg;
+      } catch (error) {
+        throw authFailed('token is not a JWT', error);
+      }
+      const key = alg === undefined ? undefined : keys.get(alg);
+      if (!key || alg === undefined) throw authFailed(`token algorithm ${alg ?? '(none)'} not accepted`);
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, key, {
+          algorithms: [alg],
+          requiredClaims: ['exp', 'sub'],
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          ...(auth.issuer !== undefined && { issuer: auth.issuer }),
+          ...(auth.audience !== undefined && { audience: auth.audience }),
+        }));
+      } catch (error) {
+        throw authFailed(describeJoseError(error), error);
+      }
+      const user = payload.sub;
+      if (typeof user !== 'string' || user === '') throw authFailed('token has no user (sub)');
+      const granted = payload.tgt ?? payload.target;
+      if (typeof granted !== 'string') throw authFailed('token names no target (tgt)');
+      if (granted !== targetId) throw authFailed(`token is for target "${granted}", not "${targetId}"`);
+      return { user };
+    },
+  };
+}
+
+export interface MintTokenOptions {
+  /** Target id the token opens: a configured id, or `host:port` for a free-form target. */
+  readonly target: string;
+  readonly user: string;
+  /** Lifetime; 300 s unless given. */
+  readonly ttlSeconds?: number;
+  /** Sign with HS256 and this shared secret… */
+  readonly hs256Secret?: string;
+  /** …or with EdDSA and this Ed25519 private key (PKCS#8 PEM, JWK or KeyObject). */
+  readonly eddsaPrivateKey?: string | Readonly<Record<string, unknown>> | KeyObject;
+  readonly issuer?: string;
+  readonly audience?: string;
+  /** Signing time; now unless given. */
+  readonly now?: Date;
+}
+
+/**
+ * Issues a token the gateway accepts: `sub` = user, `tgt` = target id, `exp` = now + ttl. For portals
+ * that embed the terminal, for tests, and for `pnpm --filter @telgate/gateway mint-token`.
+ */
+export async function mintToken(options: MintTokenOptions): Promise<string> {
+  const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  let jwt = new SignJWT({ tgt: options.target })
+    .setSubject(options.user)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (options.ttlSeconds ?? 300));
+  if (options.issuer !== undefined) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience !== undefined) jwt = jwt.setAudience(options.audience);
+  if (options.hs256Secret !== undefined) {
+    return jwt
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(options.hs256Secret));
+  }
+  if (options.eddsaPrivateKey !== undefined) {
+    const source = options.eddsaPrivateKey;
+    const key =
+      typeof source === 'string'
+        ? createPrivateKey(source)
+        : 'asymmetricKeyType' in source
+          ? (source as KeyObject)
+          : createPrivateKey({ key: { ...source }, format: 'jwk' });
+    return jwt.setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' }).sign(key);
+  }
+  throw new Error('mintToken needs hs256Secret or eddsaPrivateKey');
+}

@@ -1,0 +1,68 @@
+import type {
+  DemoConfig,
+  FreeFormDefaults,
+  GatewayConfig,
+  LimitsConfig,
+  ListenConfig,
+  TargetConfig,
+} from './types.js';
+
+/**
+ * `localhost` rather than 127.0.0.1: Fastify then listens on every loopback address the name resolves
+ * to (127.0.0.1 and ::1), so http://localhost:8080 works whichever one the browser tries first.
+ */
+export const DEFAULT_LISTEN: ListenConfig = { host: 'localhost', port: 8080 };
+
+export const DEFAULT_TARGET_SETTINGS: FreeFormDefaults = {
+  charset: 'UTF-8',
+  terminalTypes: ['xterm-256color', 'xterm', 'vt100'],
+  eol: 'crlf',
+  backspace: 'del',
+  negotiation: 'auto',
+  options: {},
+  idleTimeoutSeconds: 3600,
+  mode: 'telnet',
+  interruptFlush: 'timing-mark',
+};
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  maxPayloadBytes: 64 * 1024,
+  maxSessions: 100,
+  maxSessionsPerIp: 10,
+  connectAttemptsPerMinutePerIp: 30,
+  handshakeTimeoutMs: 10_000,
+  dialTimeoutMs: 10_000,
+  idleTimeoutSeconds: 3600,
+  highWaterBytes: 1024 * 1024,
+  lowWaterBytes: 256 * 1024,
+};
+
+export const DEMO_TARGET_ID = 'demo';
+
+/** The demo is on when the configuration names no targets of its own, unless set either way. */
+export const DEFAULT_DEMO_PORT = 0;
+
+export function demoTarget(demo: DemoConfig, limits: LimitsConfig): TargetConfig {
+  return {
+    ...DEFAULT_TARGET_SETTINGS,
+    idleTimeoutSeconds: limits.idleTimeoutSeconds,
+    id: DEMO_TARGET_ID,
+    label: 'Demo host (built in)',
+    host: '127.0.0.1',
+    port: demo.port,
+    negotiation: 'active',
+    builtIn: 'demo',
+  };
+}
+
+/**
+ * The configuration with the built-in demo target pointed at the port its host actually listens on
+ * (the demo host may have been started on port 0, i.e. any free port).
+ */
+export function bindDemoTarget(config: GatewayConfig, port: number): GatewayConfig {
+  return {
+    ...config,
+    demo: { ...config.demo, port },
+    targets: config.targets.map((target) => (target.builtIn === 'demo' ? { ...target, port } : target)),
+  };
+}

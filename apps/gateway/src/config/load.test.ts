@@ -1,0 +1,423 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Opt } from '@telgate/telnet-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindDemoTarget } from './defaults.js';
+import { ConfigError, formatPath, loadConfigFile, parseConfig } from './load.js';
+
+/** The problems parseConfig reports, as `where: message` lines. */
+function problems(text: string, options?: Parameters<typeof parseConfig>[1]): string[] {
+  try {
+    parseConfig(text, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.map((issue) => `${issue.where}: ${issue.message}`);
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+const SECRET = 'x'.repeat(32);
+
+describe('parseConfig: defaults', () => {
+  it('runs with no configuration at all: localhost:8080 and the built-in demo target', () => {
+    const config = parseConfig('');
+    expect(config.listen).toEqual({ host: 'localhost', port: 8080 });
+    expect(config.targets).toHaveLength(1);
+    expect(config.targets[0]).toMatchObject({
+      id: 'demo',
+      host: '127.0.0.1',
+      charset: 'UTF-8',
+      negotiation: 'active',
+      builtIn: 'demo',
+    });
+    expect(config.demo).toEqual({ enabled: true, port: 0 });
+    expect(config.freeForm.enabled).toBe(false);
+    expect(config.security.auth).toEqual({ mode: 'none', forceNoneOnPublic: false });
+    expect(config.limits.maxPayloadBytes).toBe(65536);
+    expect(config.logging.level).toBe('info');
+  });
+
+  it('leaves the demo out once targets are configured, unless asked for', () => {
+    const targets = 'targets:\n  - { id: bbs, host: bbs.example.org, port: 23 }\n';
+    expect(parseConfig(targets).targets.map((t) => t.id)).toEqual(['bbs']);
+    expect(parseConfig(`${targets}demo: { enabled: true }\n`).targets.map((t) => t.id)).toEqual([
+      'bbs',
+      'demo',
+    ]);
+  });
+
+  it('points the demo target at the port its host got', () => {
+    const bound = bindDemoTarget(parseConfig(''), 40123);
+    expect(bound.targets[0]?.port).toBe(40123);
+    expect(bound.demo.port).toBe(40123);
+  });
+
+  it('reads JSON as well as YAML', () => {
+    const config = parseConfig('{"listen": {"port": 9000}, "logging": {"level": "debug"}}');
+    expect(config.listen.port).toBe(9000);
+    expect(config.logging.level).toBe('debug');
+  });
+});
+
+describe('parseConfig: targets', () => {
+  it('fills settings from defaults and decides auto negotiation by port', () => {
+    const config = parseConfig(`
+targets:
+  - id: bbs
+    label: The BBS
+    host: BBS.Example.org.
+    port: 23
+    charset: CP437
+    eol: crnul
+    backspace: bs
+    options:
+      NAWS: refuse
+      new-environ: { local: accept }
+      24: { remote: refuse }
+  - id: mud
+    host: 2001:DB8::1
+    port: 4000
+    mode: raw
+    idleTimeoutSeconds: 0
+`);
+    const [bbs, mud] = config.targets;
+    expect(bbs).toMatchObject({
+      id: 'bbs',
+      label: 'The BBS',
+      host: 'bbs.example.org',
+      port: 23,
+      charset: 'CP437',
+      eol: 'crnul',
+      backspace: 'bs',
+      negotiation: 'active',
+      terminalTypes: ['xterm-256color', 'xterm', 'vt100'],
+      idleTimeoutSeconds: 3600,
+      interruptFlush: 'timing-mark',
+    });
+    expect(bbs?.options).toEqual({
+      [Opt.NAWS]: { local: 'refuse', remote: 'refuse' },
+      [Opt.NEW_ENVIRON]: { local: 'accept' },
+      [Opt.TTYPE]: { remote: 'refuse' },
+    });
+    expect(mud).toMatchObject({
+      label: 'mud',
+      host: '2001:db8::1',
+      negotiation: 'passive',
+      mode: 'raw',
+      idleTimeoutSeconds: 0,
+    });
+  });
+
+  it('takes the idle timeout default from limits', () => {
+    const config = parseConfig(
+      'limits: { idleTimeoutSeconds: 60 }\ntargets: [{ id: a, host: a.example, port: 23 }]',
+    );
+    expect(config.targets[0]?.idleTimeoutSeconds).toBe(60);
+    expect(config.freeForm.defaults.idleTimeoutSeconds).toBe(60);
+  });
+
+  it('names the key and the line of each problem', () => {
+    expect(
+      problems(
+        `targets:
+  - id: one
+    host: one.example
+    port: 23
+  - id: two
+    host: two.example
+    port: 70000
+  - id: three
+    host: three.example
+    port: 23
+    chrset: CP437
+  - host: four.example
+    port: 23
+`,
+        { sourceName: 'gateway.yaml' },
+      ),
+    ).toEqual([
+      'targets[1].port (line 7): must be ≤ 65535',
+      'targets[2].chrset (line 11): unknown key; did you mean "charset"?',
+      'targets[3] (line 12): needs "id"',
+    ]);
+  });
+
+  it('checks what the schema cannot: charsets, option names, hosts, duplicate ids', () => {
+    expect(
+      problems(`targets:
+  - id: a
+    host: a.example
+    port: 23
+    charset: NOT-A-CHARSET
+  - id: a
+    host: "bad host"
+    port: 23
+    charset: UTF-16
+    options:
+      FROBNICATE: accept
+      NAWS: sometimes
+      TTYPE: { local: accept, middle: refuse }
+`),
+    ).toEqual([
+      'targets[0].charset (line 5): "NOT-A-CHARSET" is not a known character set (e.g. UTF-8, CP437, ISO-8859-1, CP866, KOI8-R, GBK, Big5, Shift_JIS, EUC-KR)',
+      'targets[1].id (line 6): "a" is already the id of targets[0]',
+      'targets[1].host (line 7): "bad host" is not a host name or IP address',
+      'targets[1].charset (line 9): "UTF-16" does not keep ASCII as it is, so it cannot carry a Telnet session',
+      'targets[1].options.FROBNICATE (line 11): "FROBNICATE" is not a Telnet option name (e.g. NAWS, TTYPE, ECHO) or code 0-255',
+      "targets[1].options.NAWS (line 12): must be one of 'refuse', 'accept', 'request', or { local, remote } with those values",
+      'targets[1].options.TTYPE.middle (line 13): unknown key (allowed: local, remote)',
+    ]);
+  });
+
+  it.each([
+    'CP437',
+    'ISO-8859-1',
+    'ISO-8859-15',
+    'CP866',
+    'KOI8-R',
+    'GBK',
+    'Big5',
+    'Shift_JIS',
+    'EUC-KR',
+    'windows-1251',
+  ])('accepts the charset %s', (charset) => {
+    expect(
+      parseConfig(`targets: [{ id: t, host: h.example, port: 23, charset: ${charset} }]`).targets[0]?.charset,
+    ).toBe(charset);
+  });
+
+  it('reports enum and type mistakes in words', () => {
+    expect(problems('targets: [{ id: t, host: h.example, port: "23", eol: cr }]')).toEqual([
+      'targets[0].port (line 1): must be a whole number',
+      "targets[0].eol (line 1): must be one of 'crlf', 'crnul', 'lf'",
+    ]);
+    expect(problems('targets: [{ id: "-t", host: h.example, port: 23 }]')).toEqual([
+      'targets[0].id (line 1): must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    ]);
+  });
+
+  it('keeps the demo id for the demo', () => {
+    expect(problems('targets: [{ id: demo, host: h.example, port: 23 }]\ndemo: { enabled: true }')).toEqual([
+      'targets[0].id (line 1): "demo" is the id of the built-in demo host; rename this target or set demo.enabled: false',
+    ]);
+  });
+});
+
+describe('parseConfig: free-form targets', () => {
+  it('parses allow rules', () => {
+    const config = parseConfig(`
+freeForm:
+  enabled: true
+  allow:
+    - cidr: 192.0.2.0/24
+      ports: "23, 2323, 4000-4100"
+    - host: "*.Example.org"
+      ports: [23, "6000-6001"]
+    - cidr: 2001:db8::/32
+  defaults:
+    charset: CP437
+    negotiation: passive
+`);
+    expect(config.freeForm.enabled).toBe(true);
+    expect(config.freeForm.allow).toEqual([
+      {
+        kind: 'cidr',
+        cidr: expect.objectContaining({ text: '192.0.2.0/24' }),
+        ports: [
+          { from: 23, to: 23 },
+          { from: 2323, to: 2323 },
+          { from: 4000, to: 4100 },
+        ],
+      },
+      {
+        kind: 'host',
+        host: '*.example.org',
+        ports: [
+          { from: 23, to: 23 },
+          { from: 6000, to: 6001 },
+        ],
+      },
+      {
+        kind: 'cidr',
+        cidr: expect.objectContaining({ text: '2001:db8::/32' }),
+        ports: [{ from: 23, to: 23 }],
+      },
+    ]);
+    expect(config.freeForm.defaults).toMatchObject({ charset: 'CP437', negotiation: 'passive' });
+  });
+
+  it('explains bad rules', () => {
+    expect(
+      problems(`freeForm:
+  allow:
+    - cidr: 10.0.0.0/33
+    - host: 10.1.2.3
+    - { cidr: 10.0.0.0/8, host: a.example }
+    - host: a.example
+      ports: "100-50"
+    - host: a.example
+      ports: 0
+`),
+    ).toEqual([
+      'freeForm.allow[0].cidr (line 3): prefix length must be a whole number from 0 to 32',
+      'freeForm.allow[1].host (line 4): is an IP address; write it as cidr: "10.1.2.3"',
+      'freeForm.allow[2] (line 5): needs exactly one of "cidr" (an address block) or "host" (a host name)',
+      'freeForm.allow[3].ports (line 7): "100-50": the range runs backwards',
+      'freeForm.allow[4].ports (line 9): "0": ports run from 1 to 65535',
+    ]);
+  });
+});
+
+describe('parseConfig: security', () => {
+  it('refuses auth mode none on an address other machines reach, unless forced', () => {
+    expect(problems('listen: { host: 0.0.0.0 }')).toEqual([
+      expect.stringMatching(
+        /^security\.auth\.mode: is "none", but the gateway listens on 0\.0\.0\.0, which other machines can reach/,
+      ),
+    ]);
+    expect(
+      parseConfig('listen: { host: 0.0.0.0 }\nsecurity: { auth: { forceNoneOnPublic: true } }').listen.host,
+    ).toBe('0.0.0.0');
+    expect(
+      parseConfig(`listen: { host: "::" }\nsecurity: { auth: { mode: token, hs256Secret: "${SECRET}" } }`)
+        .security.auth.mode,
+    ).toBe('token');
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      expect(parseConfig(`listen: { host: "${host}" }`).listen.host).toBe(host);
+    }
+  });
+
+  it('checks token keys', () => {
+    expect(problems('security: { auth: { mode: token } }')).toEqual([
+      'security.auth.mode (line 1): is "token", which needs hs256Secret or eddsaPublicKey (or both) to check tokens with',
+    ]);
+    expect(problems('security: { auth: { mode: token, hs256Secret: short } }')).toEqual([
+      'security.auth.hs256Secret (line 1): must be at least 32 characters (e.g. the output of: openssl rand -base64 32)',
+    ]);
+    expect(problems('security: { auth: { mode: token, eddsaPublicKey: "not a key" } }')).toEqual([
+      'security.auth.eddsaPublicKey (line 1): must be a PEM public key ("-----BEGIN PUBLIC KEY-----…") or a JWK',
+    ]);
+    expect(
+      problems(
+        'security: { auth: { mode: token, eddsaPublicKey: { kty: OKP, crv: Ed25519, x: AA, d: AA } } }',
+      ),
+    ).toEqual([
+      'security.auth.eddsaPublicKey (line 1): is a private JWK (it has "d"); give the public key only',
+    ]);
+  });
+
+  it('normalizes allowed origins and checks frame ancestors', () => {
+    const config = parseConfig(
+      "security:\n  allowedOrigins: ['HTTPS://Portal.Example.org:443', 'http://localhost:3000']\n  frameAncestors: [\"'self'\", 'https://*.example.org']",
+    );
+    expect(config.security.allowedOrigins).toEqual(['https://portal.example.org', 'http://localhost:3000']);
+    expect(config.security.frameAncestors).toEqual(["'self'", 'https://*.example.org']);
+    expect(
+      problems(
+        "security:\n  allowedOrigins: ['https://example.org/path']\n  frameAncestors: [\"'self'; script-src *\"]",
+      ),
+    ).toEqual([
+      'security.allowedOrigins[0] (line 2): "https://example.org/path" is not an origin such as https://example.org:8443 (or *)',
+      `security.frameAncestors[0] (line 3): "'self'; script-src *" is not a CSP source such as 'self' or https://example.org`,
+    ]);
+  });
+});
+
+describe('parseConfig: limits and overrides', () => {
+  it('keeps the low-water mark below the high-water mark', () => {
+    expect(problems('limits: { highWaterBytes: 4096, lowWaterBytes: 8192 }')).toEqual([
+      'limits.lowWaterBytes (line 1): lowWaterBytes (8192) must be below highWaterBytes (4096)',
+    ]);
+  });
+
+  it('applies overrides over the file and names them in messages', () => {
+    const config = parseConfig('listen: { host: 127.0.0.1, port: 9000 }', {
+      overrides: [{ path: ['listen', 'port'], value: 9001, source: '--port' }],
+    });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 9001 });
+    expect(
+      problems('listen: { port: 9000 }', {
+        overrides: [{ path: ['listen', 'port'], value: 'abc', source: 'TELGATE_PORT' }],
+      }),
+    ).toEqual(['listen.port (from TELGATE_PORT): must be a whole number']);
+  });
+});
+
+describe('parseConfig: malformed files', () => {
+  it('reports YAML syntax errors with their line', () => {
+    expect(problems('listen:\n  port: 8080\ntargets: [1,\n', { sourceName: 'x.yaml' })[0]).toMatch(
+      /^line \d+: /,
+    );
+    expect(problems('a: 1\na: 2')[0]).toMatch(/^line 2: Map keys must be unique/);
+  });
+
+  it('wants a mapping at the top', () => {
+    expect(problems('- a\n- b')).toEqual([
+      '(top level): must be a mapping of settings (listen, targets, security, …)',
+    ]);
+  });
+
+  it('lists every problem in the error message, sorted by line', () => {
+    let message = '';
+    try {
+      parseConfig('logging: { level: loud }\nlisten: { port: -1 }', { sourceName: 'gw.yaml' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      "invalid configuration (gw.yaml):\n  logging.level (line 1): must be one of 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'\n  listen.port (line 2): must be ≥ 0",
+    );
+  });
+});
+
+describe('telgate.example.yaml', () => {
+  it('is a valid configuration that says what the defaults are', async () => {
+    const file = fileURLToPath(new URL('../../telgate.example.yaml', import.meta.url));
+    const example = await loadConfigFile(file);
+    const defaults = parseConfig('');
+    expect(example.targets.map((t) => t.id)).toEqual(['bbs', 'mud']);
+    expect(example.limits).toEqual(defaults.limits);
+    expect(example.listen).toEqual(defaults.listen);
+    expect(example.security).toEqual(defaults.security);
+    expect(example.logging).toEqual(defaults.logging);
+  });
+});
+
+describe('formatPath', () => {
+  it('writes paths the way people read them', () => {
+    expect(formatPath(['targets', 2, 'port'])).toBe('targets[2].port');
+    expect(formatPath(['targets', 0, 'options', 'new environ'])).toBe('targets[0].options["new environ"]');
+    expect(formatPath([])).toBe('(top level)');
+  });
+});
+
+describe('loadConfigFile', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'telgate-config-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a file and names it in errors', async () => {
+    const good = join(dir, 'good.yaml');
+    await writeFile(good, 'listen:\n  port: 9100\n');
+    expect((await loadConfigFile(good)).listen.port).toBe(9100);
+
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{\n  "listen": {\n    "port": 123456\n  }\n}\n');
+    await expect(loadConfigFile(bad)).rejects.toThrow(
+      `invalid configuration (${bad}):\n  listen.port (line 3): must be ≤ 65535`,
+    );
+  });
+
+  it('says so when the file is missing', async () => {
+    const missing = join(dir, 'missing.yaml');
+    await expect(loadConfigFile(missing)).rejects.toThrow(
+      `invalid configuration (${missing}):\n  file: cannot be read: no such file`,
+    );
+  });
+});

@@ -1,0 +1,305 @@
+import { type OptionPolicy, type OptionSupport, optionCode, type PolicyTable } from '@telgate/telnet-core';
+import iconv from 'iconv-lite';
+import { authExposureProblem } from '../auth/exposure.js';
+import { importEd25519PublicKey, MIN_HS256_SECRET_LENGTH } from '../auth/keys.js';
+import { normalizeOrigin } from '../http/origin.js';
+import { parseHost } from '../targets/host.js';
+import { parseCidr } from '../targets/ip.js';
+import { parsePorts } from '../targets/ports.js';
+import {
+  DEFAULT_DEMO_PORT,
+  DEFAULT_LIMITS,
+  DEFAULT_LISTEN,
+  DEFAULT_TARGET_SETTINGS,
+  DEMO_TARGET_ID,
+  demoTarget,
+} from './defaults.js';
+import type { RawConfig } from './schema.js';
+import type {
+  AllowRule,
+  AuthConfig,
+  FreeFormDefaults,
+  GatewayConfig,
+  LimitsConfig,
+  TargetConfig,
+  TargetSettings,
+} from './types.js';
+
+export type ConfigPath = readonly (string | number)[];
+
+/** Reports a problem with the value at `path` (or, with `at: 'key'`, with the key itself). */
+export type ReportIssue = (path: ConfigPath, message: string, at?: 'key') => void;
+
+type RawSettings = NonNullable<NonNullable<RawConfig['freeForm']>['defaults']>;
+
+const SUPPORT_LEVELS: readonly OptionSupport[] = ['refuse', 'accept', 'request'];
+
+/**
+ * Bytes a Telnet NVT stream must carry as themselves (BEL, BS, HT, LF, CR, ESC and printable ASCII).
+ * Encodings that remap them (UTF-16, base64, UTF-7…) cannot frame a Telnet session.
+ */
+const NVT_BYTES = Buffer.from([
+  0x07,
+  0x08,
+  0x09,
+  0x0a,
+  0x0d,
+  0x1b,
+  ...Array.from({ length: 95 }, (_, i) => 0x20 + i),
+]);
+
+function checkCharset(charset: string): string | undefined {
+  if (!iconv.encodingExists(charset)) {
+    return `"${charset}" is not a known character set (e.g. UTF-8, CP437, ISO-8859-1, CP866, KOI8-R, GBK, Big5, Shift_JIS, EUC-KR)`;
+  }
+  if (iconv.decode(NVT_BYTES, charset) !== NVT_BYTES.toString('latin1')) {
+    return `"${charset}" does not keep ASCII as it is, so it cannot carry a Telnet session`;
+  }
+  return undefined;
+}
+
+function normalizeOptions(raw: Record<string, unknown>, path: ConfigPath, report: ReportIssue): PolicyTable {
+  const table: Record<number, Partial<OptionPolicy>> = {};
+  const isSupport = (value: unknown): value is OptionSupport =>
+    typeof value === 'string' && (SUPPORT_LEVELS as readonly string[]).includes(value);
+  const expected = `must be one of ${SUPPORT_LEVELS.map((s) => `'${s}'`).join(', ')}, or { local, remote } with those values`;
+  for (const [name, value] of Object.entries(raw)) {
+    const code = optionCode(name);
+    if (code === undefined) {
+      report(
+        [...path, name],
+        `"${name}" is not a Telnet option name (e.g. NAWS, TTYPE, ECHO) or code 0-255`,
+        'key',
+      );
+      continue;
+    }
+    if (isSupport(value)) {
+      // One word sets both sides: `NAWS: refuse` means the option is never used.
+      table[code] = { local: value, remote: value };
+    } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const sides: Partial<OptionPolicy> = {};
+      for (const [side, level] of Object.entries(value)) {
+        if ((side === 'local' || side === 'remote') && isSupport(level)) sides[side] = level;
+        else if (side === 'local' || side === 'remote') report([...path, name, side], expected);
+        else report([...path, name, side], 'unknown key (allowed: local, remote)', 'key');
+      }
+      table[code] = sides;
+    } else {
+      report([...path, name], expected);
+    }
+  }
+  return table;
+}
+
+function normalizeSettings(
+  raw: RawSettings,
+  base: FreeFormDefaults,
+  path: ConfigPath,
+  report: ReportIssue,
+): FreeFormDefaults {
+  const charset = raw.charset ?? base.charset;
+  if (raw.charset !== undefined) {
+    const problem = checkCharset(raw.charset);
+    if (problem) report([...path, 'charset'], problem);
+  }
+  return {
+    charset,
+    terminalTypes: raw.terminalTypes ?? base.terminalTypes,
+    eol: raw.eol ?? base.eol,
+    backspace: raw.backspace ?? base.backspace,
+    negotiation: raw.negotiation ?? base.negotiation,
+    options: raw.options ? normalizeOptions(raw.options, [...path, 'options'], report) : base.options,
+    idleTimeoutSeconds: raw.idleTimeoutSeconds ?? base.idleTimeoutSeconds,
+    mode: raw.mode ?? base.mode,
+    interruptFlush: raw.interruptFlush ?? base.interruptFlush,
+  };
+}
+
+/**
+ * Settings for a concrete host and port: `auto` negotiation becomes active on port 23 (where a Telnet
+ * server is expected) and passive elsewhere (where the service may not speak Telnet at all).
+ */
+export function settleSettings(
+  settings: FreeFormDefaults,
+  port: number,
+): TargetSettings & { negotiation: TargetConfig['negotiation'] } {
+  const negotiation =
+    settings.negotiation === 'auto'
+      ? port === 23 && settings.mode === 'telnet'
+        ? 'active'
+        : 'passive'
+      : settings.negotiation;
+  return { ...settings, negotiation };
+}
+
+function normalizeTargets(raw: RawConfig, defaults: FreeFormDefaults, report: ReportIssue): TargetConfig[] {
+  const seen = new Map<string, number>();
+  return (raw.targets ?? []).map((entry, index) => {
+    const path = ['targets', index];
+    const previous = seen.get(entry.id);
+    if (previous !== undefined)
+      report([...path, 'id'], `"${entry.id}" is already the id of targets[${previous}]`);
+    seen.set(entry.id, index);
+    const host = parseHost(entry.host);
+    if (!host) report([...path, 'host'], `"${entry.host}" is not a host name or IP address`);
+    const { id, label, host: _host, port, ...settings } = entry;
+    return {
+      ...settleSettings(normalizeSettings(settings, defaults, path, report), port),
+      id,
+      label: label ?? id,
+      host: host?.text ?? entry.host,
+      port,
+    };
+  });
+}
+
+function normalizeAllowRules(raw: RawConfig, report: ReportIssue): AllowRule[] {
+  const rules: AllowRule[] = [];
+  (raw.freeForm?.allow ?? []).forEach((entry, index) => {
+    const path = ['freeForm', 'allow', index];
+    const ports = parsePorts(entry.ports ?? 23);
+    if (!ports.ok) report([...path, 'ports'], ports.reason);
+    const portRanges = ports.ok ? ports.ranges : [];
+    if ((entry.cidr === undefined) === (entry.host === undefined)) {
+      report(path, 'needs exactly one of "cidr" (an address block) or "host" (a host name)');
+    } else if (entry.cidr !== undefined) {
+      const parsed = parseCidr(entry.cidr);
+      if (parsed.ok) rules.push({ kind: 'cidr', cidr: parsed.cidr, ports: portRanges });
+      else report([...path, 'cidr'], parsed.reason);
+    } else if (entry.host !== undefined) {
+      const wildcard = entry.host.startsWith('*.');
+      const host = parseHost(wildcard ? entry.host.slice(2) : entry.host);
+      if (host?.kind === 'name')
+        rules.push({ kind: 'host', host: (wildcard ? '*.' : '') + host.text, ports: portRanges });
+      else if (host?.kind === 'ip')
+        report([...path, 'host'], `is an IP address; write it as cidr: "${host.text}"`);
+      else report([...path, 'host'], `"${entry.host}" is not a host name (or *.name for its subdomains)`);
+    }
+  });
+  return rules;
+}
+
+/** CSP source expressions allowed in frame-ancestors; anything else could smuggle in other directives. */
+const FRAME_ANCESTOR =
+  /^(?:'self'|'none'|https?:|(?:https?:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$/i;
+
+function normalizeAuth(raw: RawConfig, listenHost: string, report: ReportIssue): AuthConfig {
+  const input = raw.security?.auth ?? {};
+  const path = ['security', 'auth'];
+  const auth: AuthConfig = {
+    mode: input.mode ?? 'none',
+    forceNoneOnPublic: input.forceNoneOnPublic ?? false,
+    ...(input.hs256Secret !== undefined && { hs256Secret: input.hs256Secret }),
+    ...(input.eddsaPublicKey !== undefined && { eddsaPublicKey: input.eddsaPublicKey }),
+    ...(input.issuer !== undefined && { issuer: input.issuer }),
+    ...(input.audience !== undefined && { audience: input.audience }),
+  };
+  if (auth.hs256Secret !== undefined && auth.hs256Secret.length < MIN_HS256_SECRET_LENGTH) {
+    report(
+      [...path, 'hs256Secret'],
+      `must be at least ${MIN_HS256_SECRET_LENGTH} characters (e.g. the output of: openssl rand -base64 32)`,
+    );
+  }
+  if (auth.eddsaPublicKey !== undefined) {
+    try {
+      importEd25519PublicKey(auth.eddsaPublicKey);
+    } catch (error) {
+      report([...path, 'eddsaPublicKey'], (error as Error).message);
+    }
+  }
+  if (auth.mode === 'token' && auth.hs256Secret === undefined && auth.eddsaPublicKey === undefined) {
+    report(
+      [...path, 'mode'],
+      'is "token", which needs hs256Secret or eddsaPublicKey (or both) to check tokens with',
+    );
+  }
+  const exposure = authExposureProblem(listenHost, auth);
+  if (exposure) report([...path, 'mode'], exposure);
+  return auth;
+}
+
+function normalizeLimits(raw: RawConfig, report: ReportIssue): LimitsConfig {
+  const limits = { ...DEFAULT_LIMITS, ...raw.limits };
+  if (limits.lowWaterBytes >= limits.highWaterBytes) {
+    const at = raw.limits?.lowWaterBytes !== undefined ? 'lowWaterBytes' : 'highWaterBytes';
+    report(
+      ['limits', at],
+      `lowWaterBytes (${limits.lowWaterBytes}) must be below highWaterBytes (${limits.highWaterBytes})`,
+    );
+  }
+  return limits;
+}
+
+/**
+ * Turns a schema-valid raw configuration into a `GatewayConfig`: fills defaults, parses the values
+ * that need code, and reports every problem found (not just the first) through `report`.
+ */
+export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayConfig {
+  const listen = { ...DEFAULT_LISTEN, ...raw.listen };
+  const listenHost = parseHost(listen.host);
+  if (!listenHost) report(['listen', 'host'], `"${listen.host}" is not a host name or IP address`);
+
+  const limits = normalizeLimits(raw, report);
+  const targetDefaults = { ...DEFAULT_TARGET_SETTINGS, idleTimeoutSeconds: limits.idleTimeoutSeconds };
+  const freeFormDefaults = normalizeSettings(
+    raw.freeForm?.defaults ?? {},
+    targetDefaults,
+    ['freeForm', 'defaults'],
+    report,
+  );
+  const targets = normalizeTargets(raw, targetDefaults, report);
+
+  const demo = {
+    enabled: raw.demo?.enabled ?? targets.length === 0,
+    port: raw.demo?.port ?? DEFAULT_DEMO_PORT,
+  };
+  if (demo.enabled) {
+    const clash = targets.findIndex((target) => target.id === DEMO_TARGET_ID);
+    if (clash !== -1) {
+      report(
+        ['targets', clash, 'id'],
+        `"${DEMO_TARGET_ID}" is the id of the built-in demo host; rename this target or set demo.enabled: false`,
+      );
+    }
+    targets.push(demoTarget(demo, limits));
+  }
+
+  const allowedOrigins: string[] = [];
+  (raw.security?.allowedOrigins ?? []).forEach((origin, index) => {
+    const normalized = origin === '*' ? '*' : normalizeOrigin(origin);
+    if (normalized) allowedOrigins.push(normalized);
+    else
+      report(
+        ['security', 'allowedOrigins', index],
+        `"${origin}" is not an origin such as https://example.org:8443 (or *)`,
+      );
+  });
+  const frameAncestors = raw.security?.frameAncestors ?? ["'self'"];
+  frameAncestors.forEach((source, index) => {
+    if (!FRAME_ANCESTOR.test(source)) {
+      report(
+        ['security', 'frameAncestors', index],
+        `"${source}" is not a CSP source such as 'self' or https://example.org`,
+      );
+    }
+  });
+
+  return {
+    listen,
+    targets,
+    freeForm: {
+      enabled: raw.freeForm?.enabled ?? false,
+      allow: normalizeAllowRules(raw, report),
+      defaults: freeFormDefaults,
+    },
+    security: {
+      allowedOrigins,
+      frameAncestors,
+      trustProxy: raw.security?.trustProxy ?? false,
+      auth: normalizeAuth(raw, listen.host, report),
+    },
+    limits,
+    demo,
+    logging: { level: raw.logging?.level ?? 'info' },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * JSON Schema for the configuration file, as written by people (every key optional unless a target
+ * needs it). Shapes and ranges live here; checks that need code (charsets, CIDRs, port ranges, keys,
+ * option names) run afterwards in `normalize.ts`, which also fills in defaults.
+ */
+
+const integer = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum }) as const;
+const nonEmptyString = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
+const SECONDS_PER_WEEK = 7 * 24 * 3600;
+
+const targetSettings = {
+  charset: nonEmptyString(40),
+  terminalTypes: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 16,
+    items: { type: 'string', pattern: '^[\\x21-\\x7e]{1,40}$' },
+  },
+  eol: { enum: ['crlf', 'crnul', 'lf'] },
+  backspace: { enum: ['del', 'bs'] },
+  negotiation: { enum: ['active', 'passive', 'auto'] },
+  // Keys are option names (`NAWS`) and values a support level or { local, remote }: checked in code.
+  options: { type: 'object' },
+  idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
+  mode: { enum: ['telnet', 'raw'] },
+  interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
+} as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    listen: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: nonEmptyString(253),
+        port: integer(0, 65535),
+      },
+    },
+    targets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'host', 'port'],
+        properties: {
+          id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+          label: nonEmptyString(100),
+          host: nonEmptyString(253),
+          port: integer(1, 65535),
+          ...targetSettings,
+        },
+      },
+    },
+    freeForm: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        allow: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              cidr: nonEmptyString(64),
+              host: nonEmptyString(253),
+              // `23`, `'23, 2323'`, `'1-65535'` or a list of those: parsed in code.
+              ports: { type: ['string', 'integer', 'array'] },
+            },
+          },
+        },
+        defaults: {
+          type: 'object',
+          additionalProperties: false,
+          properties: targetSettings,
+        },
+      },
+    },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowedOrigins: { type: 'array', items: nonEmptyString(300) },
+        frameAncestors: { type: 'array', items: nonEmptyString(300) },
+        trustProxy: { type: 'boolean' },
+        auth: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            mode: { enum: ['none', 'token'] },
+            hs256Secret: { type: 'string' },
+            eddsaPublicKey: { type: ['string', 'object'] },
+            issuer: nonEmptyString(300),
+            audience: nonEmptyString(300),
+            forceNoneOnPublic: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxPayloadBytes: integer(1024, 16 * 1024 * 1024),
+        maxSessions: integer(1, 100_000),
+        maxSessionsPerIp: integer(1, 100_000),
+        connectAttemptsPerMinutePerIp: integer(1, 100_000),
+        handshakeTimeoutMs: integer(100, 120_000),
+        dialTimeoutMs: integer(100, 120_000),
+        idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
+        highWaterBytes: integer(1024, 256 * 1024 * 1024),
+        lowWaterBytes: integer(0, 256 * 1024 * 1024),
+      },
+    },
+    demo: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        port: integer(0, 65535),
+      },
+    },
+    logging: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+      },
+    },
+  },
+} as const;
+
+type Settings = {
+  charset?: string;
+  terminalTypes?: string[];
+  eol?: 'crlf' | 'crnul' | 'lf';
+  backspace?: 'del' | 'bs';
+  negotiation?: 'active' | 'passive' | 'auto';
+  options?: Record<string, unknown>;
+  idleTimeoutSeconds?: number;
+  mode?: 'telnet' | 'raw';
+  interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
+};
+
+/** The shape `configSchema` accepts. */
+export interface RawConfig {
+  listen?: { host?: string; port?: number };
+  targets?: Array<Settings & { id: string; label?: string; host: string; port: number }>;
+  freeForm?: {
+    enabled?: boolean;
+    allow?: Array<{ cidr?: string; host?: string; ports?: string | number | unknown[] }>;
+    defaults?: Settings;
+  };
+  security?: {
+    allowedOrigins?: string[];
+    frameAncestors?: string[];
+    trustProxy?: boolean;
+    auth?: {
+      mode?: 'none' | 'token';
+      hs256Secret?: string;
+      eddsaPublicKey?: string | Record<string, unknown>;
+      issuer?: string;
+      audience?: string;
+      forceNoneOnPublic?: boolean;
+    };
+  };
+  limits?: Partial<Record<keyof typeof configSchema.properties.limits.properties, number>>;
+  demo?: { enabled?: boolean; port?: number };
+  logging?: { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}

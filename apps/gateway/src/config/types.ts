@@ -1,0 +1,138 @@
+import type { EolMode, PolicyTable, StartMode } from '@telgate/telnet-core';
+import type { Cidr } from '../targets/ip.js';
+
+/** The gateway's configuration after validation, with every default filled in. */
+export interface GatewayConfig {
+  readonly listen: ListenConfig;
+  /** Configured targets, the built-in demo target (when enabled) last. */
+  readonly targets: readonly TargetConfig[];
+  readonly freeForm: FreeFormConfig;
+  readonly security: SecurityConfig;
+  readonly limits: LimitsConfig;
+  readonly demo: DemoConfig;
+  readonly logging: LoggingConfig;
+}
+
+export interface ListenConfig {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+}
+
+export type BackspaceKey = 'del' | 'bs';
+export type NegotiationSetting = StartMode | 'auto';
+export type TargetMode = 'telnet' | 'raw';
+/** What the gateway asks the host for after an interrupt, so stale output is discarded. */
+export type InterruptFlush = 'ao' | 'timing-mark' | 'both' | 'none';
+
+/** How the gateway talks to one host; shared by configured and free-form targets. */
+export interface TargetSettings {
+  /** An encoding iconv-lite knows, as written in the configuration (e.g. `CP437`). */
+  readonly charset: string;
+  /** Offered in turn to TTYPE SEND (RFC 1091). */
+  readonly terminalTypes: readonly string[];
+  /** What the Enter key sends. */
+  readonly eol: EolMode;
+  /** What the Backspace key sends: DEL (0x7f) or BS (0x08). */
+  readonly backspace: BackspaceKey;
+  /** Option policy overrides merged over the client policy (telnet-core `mergePolicy`). */
+  readonly options: PolicyTable;
+  /** Close the session after this long without traffic either way; 0 = never. */
+  readonly idleTimeoutSeconds: number;
+  /** `raw`: plain TCP, no Telnet commands are read or sent. */
+  readonly mode: TargetMode;
+  readonly interruptFlush: InterruptFlush;
+}
+
+/** A dialable target: settings resolved, `auto` negotiation decided by port. */
+export interface TargetConfig extends TargetSettings {
+  readonly id: string;
+  readonly label: string;
+  readonly host: string;
+  readonly port: number;
+  /** Active: offer our options at once (the usual on port 23). Passive: wait for the host. */
+  readonly negotiation: StartMode;
+  /** Set on the built-in demo target, whose port is bound at start-up (see `bindDemoTarget`). */
+  readonly builtIn?: 'demo';
+}
+
+/** Settings for free-form targets: like a target's, but `auto` is decided per request. */
+export interface FreeFormDefaults extends TargetSettings {
+  readonly negotiation: NegotiationSetting;
+}
+
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One allow-list entry: either an address block or a host name (`*.example.org` for subdomains). */
+export type AllowRule =
+  | { readonly kind: 'cidr'; readonly cidr: Cidr; readonly ports: readonly PortRange[] }
+  | { readonly kind: 'host'; readonly host: string; readonly ports: readonly PortRange[] };
+
+export interface FreeFormConfig {
+  readonly enabled: boolean;
+  readonly allow: readonly AllowRule[];
+  readonly defaults: FreeFormDefaults;
+}
+
+export type AuthMode = 'none' | 'token';
+
+export interface AuthConfig {
+  readonly mode: AuthMode;
+  /** HS256 shared secret (at least 32 characters). */
+  readonly hs256Secret?: string;
+  /** Ed25519 public key, SPKI PEM text or a JWK. */
+  readonly eddsaPublicKey?: string | Readonly<Record<string, unknown>>;
+  /** When set, tokens must carry this `iss`. */
+  readonly issuer?: string;
+  /** When set, tokens must carry this `aud`. */
+  readonly audience?: string;
+  /** Allow mode `none` on a non-loopback listen address (anyone who can reach the port gets sessions). */
+  readonly forceNoneOnPublic: boolean;
+}
+
+export interface SecurityConfig {
+  /**
+   * Origins (e.g. `https://portal.example.org`) whose pages may open WebSockets, besides the gateway's
+   * own origin; `*` allows any.
+   */
+  readonly allowedOrigins: readonly string[];
+  /** CSP `frame-ancestors` sources for the served pages, e.g. `'self'`, `https://portal.example.org`. */
+  readonly frameAncestors: readonly string[];
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you control). */
+  readonly trustProxy: boolean;
+  readonly auth: AuthConfig;
+}
+
+export interface LimitsConfig {
+  /** Largest WebSocket message accepted from a browser; larger closes with 1009. */
+  readonly maxPayloadBytes: number;
+  readonly maxSessions: number;
+  /** Per client address (IPv6 clients counted per /64). */
+  readonly maxSessionsPerIp: number;
+  readonly connectAttemptsPerMinutePerIp: number;
+  /** HTTP upgrade request deadline; also the deadline for a session's opening exchange. */
+  readonly handshakeTimeoutMs: number;
+  /** DNS lookup and TCP connect deadline, each. */
+  readonly dialTimeoutMs: number;
+  /** Default for targets that set none; 0 = never. */
+  readonly idleTimeoutSeconds: number;
+  /** Stop reading from the host while this much output waits for the browser… */
+  readonly highWaterBytes: number;
+  /** …and read again once it drains below this. */
+  readonly lowWaterBytes: number;
+}
+
+export interface DemoConfig {
+  readonly enabled: boolean;
+  /** Loopback port of the built-in demo host; 0 picks a free one. */
+  readonly port: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface LoggingConfig {
+  readonly level: LogLevel;
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import { type AppDeps, buildApp } from './app.js';
+import { loadConfig, readCommandLine, USAGE, UsageError } from './config/cli.js';
+import { ConfigError } from './config/load.js';
+import type { GatewayConfig } from './config/types.js';
+import { isEntryPoint } from './entry-point.js';
+import { createTelnetRelay } from './relay/index.js';
+
+/** How long sessions get to close on SIGINT/SIGTERM before the process exits anyway. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningGateway {
+  readonly app: FastifyInstance;
+  /** Where people can open the gateway, e.g. http://localhost:8080. */
+  readonly url: string;
+  /** Closes sessions (1001 "going away"), stops listening, and waits for connections to end. */
+  stop(): Promise<void>;
+}
+
+export type StartResult =
+  | { readonly ok: true; readonly gateway: RunningGateway }
+  | { readonly ok: false; readonly exitCode: number };
+
+export interface StartOptions {
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** Receives what people should read: the address served, or why the gateway cannot start. */
+  readonly tell: (text: string) => void;
+  /** Dependencies for buildApp, chosen once the configuration is known (session handler, demo host…). */
+  readonly deps?: (config: GatewayConfig) => AppDeps | Promise<AppDeps>;
+}
+
+/** The address to show people: wildcard listen addresses are reached as localhost. */
+export function displayUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/**
+ * Reads the command line and environment, loads the configuration, and starts listening. Problems a
+ * person can fix (bad options, bad configuration, a port in use) are told in words and give an exit
+ * code, never a stack trace: 2 for the command line, 1 for the rest.
+ */
+export async function startGateway({ argv, env, tell, deps }: StartOptions): Promise<StartResult> {
+  let config: GatewayConfig;
+  try {
+    const commandLine = readCommandLine(argv, env);
+    if (commandLine.help) {
+      tell(`${USAGE}\n`);
+      return { ok: false, exitCode: 0 };
+    }
+    config = await loadConfig(commandLine);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      tell(`telgate: ${error.message}\n\n${USAGE}\n`);
+      return { ok: false, exitCode: 2 };
+    }
+    if (error instanceof ConfigError) {
+      tell(`telgate: ${error.message}\n`);
+      return { ok: false, exitCode: 1 };
+    }
+    throw error;
+  }
+
+  const app = await buildApp(config, await deps?.(config));
+  try {
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${config.listen.host}:${config.listen.port}`;
+    if (code === 'EADDRINUSE') tell(`telgate: ${where} is already in use; choose another port with --port\n`);
+    else if (code === 'EACCES') tell(`telgate: not allowed to listen on ${where}; use a port above 1023\n`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      tell(`telgate: ${config.listen.host} is not an address of this machine\n`);
+    else tell(`telgate: cannot listen on ${where}: ${(error as Error).message}\n`);
+    return { ok: false, exitCode: 1 };
+  }
+
+  const address = app.server.address();
+  const port = address !== null && typeof address === 'object' ? address.port : config.listen.port;
+  const url = displayUrl(config.listen.host, port);
+  tell(`telgate: serving ${url} (Ctrl-C stops)\n`);
+  return { ok: true, gateway: { app, url, stop: () => app.close() } };
+}
+
+/** Runs the gateway until SIGINT or SIGTERM; a second signal exits at once. */
+async function main(): Promise<void> {
+  let gateway: RunningGateway | undefined;
+  let stopSignal: NodeJS.Signals | undefined;
+
+  const shutDown = (running: RunningGateway, signal: NodeJS.Signals) => {
+    running.app.log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      running.app.log.warn('connections did not close in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    running.stop().then(
+      () => clearTimeout(deadline),
+      (error: unknown) => {
+        running.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // Listening for signals before starting, so that one arriving during start-up is not lost.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) process.exit(1);
+    stopSignal = signal;
+    if (gateway) shutDown(gateway, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const result = await startGateway({
+    argv: process.argv.slice(2),
+    env: process.env,
+    tell: (text) => process.stderr.write(text),
+    deps: () => ({ onSession: createTelnetRelay() }),
+  });
+  if (!result.ok) {
+    process.exitCode = result.exitCode;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    return;
+  }
+  gateway = result.gateway;
+  if (stopSignal) shutDown(gateway, stopSignal);
+}
+
+if (isEntryPoint(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `telgate: could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  });
+}

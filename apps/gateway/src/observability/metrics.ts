@@ -1,0 +1,90 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/**
+ * The gateway's Prometheus metrics. Each gateway has its own registry (several can run in one process,
+ * as in tests). Labels hold only bounded values (error codes, option names), never hosts or users.
+ */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** Sessions open now; kept by the session registry. */
+  readonly sessionsOpen: Gauge;
+  /** Sessions handed to the relay, by `kind`: `configured` or `free-form`. */
+  readonly sessionsStarted: Counter<'kind'>;
+  /** Bytes received from hosts (TCP, before Telnet decoding). */
+  readonly bytesFromHost: Counter;
+  /** Bytes sent to hosts (TCP, after Telnet encoding). */
+  readonly bytesToHost: Counter;
+  /** Failures to reach a host, by `code` (GW_ERR_DNS_FAILURE, GW_ERR_HOST_REFUSED, GW_ERR_TIMEOUT…). */
+  readonly connectErrors: Counter<'code'>;
+  /** Option negotiation results, by `option` name (NAWS…) and `outcome` (e.g. enabled, refused). */
+  readonly negotiations: Counter<'option' | 'outcome'>;
+  /** Ended sessions, by `reason`: a GW_ERR_… code, or `client_closed`, `shutdown`. */
+  readonly sessionCloses: Counter<'reason'>;
+  /** Connections the gateway turned away before a session, by `reason`: a GW_ERR_… code or `origin`. */
+  readonly refusals: Counter<'reason'>;
+}
+
+export interface MetricsOptions {
+  /** Also export Node.js process metrics (CPU, memory, event loop lag, GC). */
+  readonly processMetrics?: boolean;
+}
+
+export function createMetrics({ processMetrics = true }: MetricsOptions = {}): GatewayMetrics {
+  const registry = new Registry();
+  if (processMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    sessionsOpen: new Gauge({ name: 'telgate_sessions_open', help: 'Sessions open now', registers }),
+    sessionsStarted: new Counter({
+      name: 'telgate_sessions_started_total',
+      help: 'Sessions handed to the relay, by target kind',
+      labelNames: ['kind'],
+      registers,
+    }),
+    bytesFromHost: new Counter({
+      name: 'telgate_host_bytes_received_total',
+      help: 'Bytes received from Telnet hosts',
+      registers,
+    }),
+    bytesToHost: new Counter({
+      name: 'telgate_host_bytes_sent_total',
+      help: 'Bytes sent to Telnet hosts',
+      registers,
+    }),
+    connectErrors: new Counter({
+      name: 'telgate_connect_errors_total',
+      help: 'Failures to reach a host, by error code',
+      labelNames: ['code'],
+      registers,
+    }),
+    negotiations: new Counter({
+      name: 'telgate_negotiations_total',
+      help: 'Telnet option negotiation outcomes, by option and outcome',
+      labelNames: ['option', 'outcome'],
+      registers,
+    }),
+    sessionCloses: new Counter({
+      name: 'telgate_session_closes_total',
+      help: 'Ended sessions, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    refusals: new Counter({
+      name: 'telgate_connection_refusals_total',
+      help: 'WebSocket connections refused before a session started, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+  };
+}
+
+/** GET /metrics in the Prometheus text format. */
+export const metricsRoute: FastifyPluginAsync<{ metrics: GatewayMetrics }> = async (app, { metrics }) => {
+  // Scrapes come every few seconds: keep them out of the request log.
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+};

@@ -1,0 +1,339 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { closeCodeFor } from '@telgate/protocol';
+import { Cmd, Opt } from '@telgate/telnet-core';
+import { type ScriptedConnection, startReplayHost, startScriptedHost } from '@telgate/test-peers';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../testing/gateway.js';
+import { TerminalClient } from '../testing/terminal-client.js';
+import { createTelnetRelay, type RelayTimings } from './index.js';
+
+const IAC = Cmd.IAC;
+const bytes = (...parts: Array<number | string>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.of(p))));
+
+let app: FastifyInstance | undefined;
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await app?.close();
+  app = undefined;
+});
+
+interface TargetOptions {
+  charset?: string;
+  negotiation?: 'active' | 'passive';
+  mode?: 'telnet' | 'raw';
+  interruptFlush?: string;
+  extra?: string;
+  limits?: string;
+}
+
+async function gateway(port: number, target: TargetOptions = {}, timings: Partial<RelayTimings> = {}) {
+  const yaml = `
+listen: { host: 127.0.0.1 }
+targets:
+  - id: t
+    label: Test host
+    host: 127.0.0.1
+    port: ${port}
+    charset: ${target.charset ?? 'UTF-8'}
+    negotiation: ${target.negotiation ?? 'passive'}
+    mode: ${target.mode ?? 'telnet'}
+    interruptFlush: ${target.interruptFlush ?? 'timing-mark'}
+    ${target.extra ?? ''}
+${target.limits ?? ''}
+`;
+  app = await buildTestApp(yaml, { onSession: createTelnetRelay(timings) });
+  const client = await TerminalClient.open(app, '/ws?target=t');
+  cleanups.push(() => client.close());
+  return client;
+}
+
+async function scripted(script: (conn: ScriptedConnection) => Promise<void>) {
+  const host = await startScriptedHost(script);
+  cleanups.push(() => host.stop());
+  return host;
+}
+
+describe('relay: a session end to end', () => {
+  it('reports connecting then connected, relays output, negotiation and typed input', async () => {
+    let got: Buffer | undefined;
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(IAC, Cmd.WILL, Opt.ECHO, IAC, Cmd.WILL, Opt.SGA, 'login: '));
+      got = await conn.expect(Buffer.from('root\r\n'));
+    });
+    const client = await gateway(host.port);
+    await client.waitForText('login: ');
+    const states = client.frames.filter((f) => f.type === 'state').map((f) => (f as { state: string }).state);
+    expect(states).toEqual(['connecting', 'connected']);
+    await client.waitForFrame('option', (f) => f.option === Opt.ECHO && f.side === 'remote' && f.enabled);
+    await client.waitForFrame('trace', (f) => f.direction === 'in' && f.bytes[1] === Cmd.WILL);
+    await client.waitForFrame('settings', (f) => f.settings.remoteEcho);
+    client.type('root\r');
+    await host.settled();
+    expect(got).toBeDefined();
+    expect(client.text).not.toContain('\ufffd');
+  });
+
+  it('sends NAWS after the host says DO NAWS, and on resize', async () => {
+    const sizes: string[] = [];
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(IAC, Cmd.DO, Opt.NAWS));
+      await conn.expect(bytes(IAC, Cmd.SB, Opt.NAWS, 0, 80, 0, 24, IAC, Cmd.SE));
+      sizes.push('80x24');
+      conn.write(bytes('ready'));
+      await conn.expect(bytes(IAC, Cmd.SB, Opt.NAWS, 0, 132, 0, 50, IAC, Cmd.SE));
+      sizes.push('132x50');
+    });
+    const client = await gateway(host.port);
+    client.send({ type: 'resize', cols: 80, rows: 24 });
+    await client.waitForText('ready');
+    client.send({ type: 'resize', cols: 100, rows: 30 });
+    client.send({ type: 'resize', cols: 132, rows: 50 });
+    await host.settled();
+    expect(sizes).toEqual(['80x24', '132x50']);
+  });
+
+  it('renders a CP437 host as Unicode and sends typed text in CP437', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(0xc9, 0xcd, 0xbb, ' ', 0xb3, 'BBS', 0xb3, ' ', 0x82, '\r\n'));
+      await conn.expect(bytes(0x82, 0x9c));
+    });
+    const client = await gateway(host.port, { charset: 'CP437' });
+    await client.waitForText('╔═╗ │BBS│ é');
+    client.type('é£');
+    await host.settled();
+  });
+
+  it('renders a Latin-1 host as Unicode', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('caf', 0xe9, ' ', 0xfc, 'ber ', 0xa9));
+      await conn.expect(bytes('ok'));
+    });
+    const client = await gateway(host.port, { charset: 'ISO-8859-1' });
+    await client.waitForText('café über ©');
+    client.type('ok');
+    await host.settled();
+  });
+
+  it('maps Backspace to BS when the target says so', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes('a', 0x08));
+    });
+    const client = await gateway(host.port, { extra: 'backspace: bs' });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.type('a\x7f');
+    await host.settled();
+  });
+
+  it('passes bytes untouched to a raw TCP target', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(IAC, Cmd.DO, Opt.NAWS, 'raw'));
+      await conn.expect(bytes(IAC, 'x\r'));
+    });
+    const client = await gateway(host.port, { mode: 'raw' });
+    await client.waitForText('raw');
+    expect(client.outputBuffer.subarray(0, 3)).toEqual(bytes(IAC, Cmd.DO, Opt.NAWS));
+    client.send({ type: 'input', data: bytes(IAC, 'x\r') });
+    await host.settled();
+  });
+});
+
+describe('relay: connection errors reach the user with their close code', () => {
+  it('host refusing the connection → GW_ERR_HOST_REFUSED', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const client = await gateway(port);
+    const closed = await client.closed;
+    expect(closed.code).toBe(closeCodeFor('GW_ERR_HOST_REFUSED'));
+    const state = await client.waitForFrame('state', (f) => f.state === 'closed');
+    expect(state).toMatchObject({ state: 'closed', code: 'GW_ERR_HOST_REFUSED' });
+  });
+
+  it('host closing mid-session → GW_ERR_HOST_CLOSED', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('bye\r\n'));
+      conn.end();
+    });
+    const client = await gateway(host.port);
+    await client.waitForText('bye');
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_HOST_CLOSED'));
+  });
+
+  it('an unknown frame type from the browser → GW_ERR_BAD_FRAME, and the gateway lives on', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.read(1, 5000).catch(() => undefined);
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.ws.send(Buffer.of(0x7e, 1, 2, 3));
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
+    expect((await app!.inject('/healthz')).statusCode).toBe(200);
+  });
+});
+
+describe('relay: Logout (RFC 727)', () => {
+  it('accepted: LOGOUT_RESULT accepted, then GW_ERR_LOGGED_OUT when the host closes', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.DO, Opt.LOGOUT));
+      conn.write(bytes(IAC, Cmd.WILL, Opt.LOGOUT, 'logged out\r\n'));
+      conn.end();
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'logout' });
+    await client.waitForFrame('logout-result', (f) => f.result === 'accepted');
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_LOGGED_OUT'));
+  });
+
+  it('refused: LOGOUT_RESULT refused and the session goes on', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.DO, Opt.LOGOUT));
+      conn.write(bytes(IAC, Cmd.WONT, Opt.LOGOUT));
+      await conn.expect(bytes('still here'));
+      conn.write(bytes('yes'));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'logout' });
+    await client.waitForFrame('logout-result', (f) => f.result === 'refused');
+    client.type('still here');
+    await client.waitForText('yes');
+  });
+
+  it('no answer: LOGOUT_RESULT timed-out', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.DO, Opt.LOGOUT));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, {}, { logoutAnswerMs: 200 });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'logout' });
+    await client.waitForFrame('logout-result', (f) => f.result === 'timed-out');
+  });
+
+  it("the host's auto-logout warning reaches the user, and Stay logged in answers DONT LOGOUT", async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(IAC, Cmd.WILL, Opt.LOGOUT));
+      await conn.expect(bytes(IAC, Cmd.DONT, Opt.LOGOUT));
+      conn.write(bytes('welcome back'));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('notice', (f) => f.notice.kind === 'auto-logout-warning');
+    client.send({ type: 'action', action: 'stay-logged-in' });
+    await client.waitForText('welcome back');
+  });
+});
+
+describe('relay: Interrupt and flushing', () => {
+  it('sends IAC IP then DO TIMING-MARK, and drops output until the mark', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('running...\r\n'));
+      await conn.expect(bytes(IAC, Cmd.IP, IAC, Cmd.DO, Opt.TIMING_MARK));
+      conn.write(bytes('stale output\r\n', IAC, Cmd.WILL, Opt.TIMING_MARK, 'prompt$ '));
+    });
+    const client = await gateway(host.port);
+    await client.waitForText('running...');
+    client.send({ type: 'action', action: 'interrupt' });
+    await client.waitForText('prompt$ ');
+    expect(client.text).not.toContain('stale');
+  });
+
+  it('maps the other actions to their Telnet commands', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(
+        bytes(IAC, Cmd.AYT, IAC, Cmd.BRK, IAC, Cmd.EC, IAC, Cmd.EL, IAC, Cmd.DM, IAC, Cmd.NOP),
+      );
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    for (const action of ['are-you-there', 'break', 'erase-char', 'erase-line', 'synch', 'nop'] as const) {
+      client.send({ type: 'action', action });
+    }
+    await host.settled();
+  });
+});
+
+describe('relay: flow control', () => {
+  it('stops reading a flooding host while the browser lags, and loses no byte', async () => {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let k = 0; k < chunk.length; k++) chunk[k] = 0x20 + (k % 90);
+    const repeat = 64; // 4 MiB
+    const host = await startReplayHost({ bytes: chunk, repeat, afterReplay: 'keep-open' });
+    cleanups.push(() => host.stop());
+    const client = await gateway(host.port, {
+      mode: 'raw',
+      limits: 'limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }',
+    });
+    client.autoAck = false;
+    await client.until(() => client.outputBytes >= 262144, 'the first window');
+    await new Promise((r) => setTimeout(r, 300));
+    // Without acknowledgements the gateway sent one window and stopped.
+    expect(client.outputBytes).toBeLessThan(262144 + 2 * 64 * 1024);
+    client.autoAck = true;
+    client.ack();
+    await client.until(() => client.outputBytes === chunk.length * repeat, 'every byte', 20_000);
+    const expected = createHash('sha256');
+    for (let r = 0; r < repeat; r++) expected.update(chunk);
+    expect(createHash('sha256').update(client.outputBuffer).digest('hex')).toBe(expected.digest('hex'));
+  });
+
+  it('refuses an acknowledgement of more bytes than were sent', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('abc'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port);
+    client.autoAck = false;
+    await client.waitForText('abc');
+    client.send({ type: 'ack', count: 1000 });
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
+  });
+});
+
+describe('relay: hostile hosts', () => {
+  it('a negotiation storm ends the session with GW_ERR_PROTOCOL', async () => {
+    const host = await scripted(async (conn) => {
+      const storm = Buffer.concat(
+        Array.from({ length: 4000 }, (_, k) => bytes(IAC, k % 2 ? Cmd.WONT : Cmd.WILL, Opt.SGA)),
+      );
+      conn.write(storm);
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, {}, { maxCommandsPerSecond: 1000 });
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_PROTOCOL'));
+  });
+
+  it('a 1 MiB subnegotiation is dropped with a warning and the session stays usable', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(IAC, Cmd.DO, Opt.TTYPE, IAC, Cmd.SB, Opt.TTYPE));
+      conn.write(Buffer.alloc(1024 * 1024, 0x41));
+      conn.write(bytes(IAC, Cmd.SE, 'still usable'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port);
+    await client.waitForText('still usable');
+    expect(client.text).not.toContain('AAAA');
+    await client.waitForFrame(
+      'notice',
+      (f) => f.notice.kind === 'warning' && f.notice.code === 'TELNET_ERR_SB_OVERFLOW',
+    );
+  });
+
+  it('endless TTYPE SEND ends the session with GW_ERR_PROTOCOL', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(IAC, Cmd.DO, Opt.TTYPE));
+      const send = bytes(IAC, Cmd.SB, Opt.TTYPE, 1, IAC, Cmd.SE);
+      for (let round = 0; round < 50 && !conn.socket.destroyed; round++) {
+        conn.write(Buffer.concat(Array.from({ length: 100 }, () => send)));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    });
+    const client = await gateway(host.port, {}, { maxCommandsPerSecond: 1000 });
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_PROTOCOL'));
+  });
+});

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { closeCodeFor } from '@telgate/protocol';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { WebSocket } from 'ws';
+import type { TokenVerifier } from '../auth/token.js';
+import type { GatewayConfig } from '../config/types.js';
+import { asGatewayError, GatewayError } from '../errors.js';
+import { isOriginAllowed } from '../http/origin.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { type LookupAll, planTarget, resolveAndCheck, type TargetRequest } from '../targets/policy.js';
+import { clientKey, type SessionRegistry } from './registry.js';
+import type { SessionContext, SessionHandler } from './session.js';
+
+export const GATEWAY_PATH = '/ws';
+
+export interface GatewayRouteOptions {
+  readonly config: GatewayConfig;
+  readonly sessions: SessionRegistry;
+  readonly metrics: GatewayMetrics;
+  readonly verifier: TokenVerifier;
+  readonly lookup: LookupAll;
+  readonly onSession: SessionHandler;
+}
+
+interface SessionQuery extends TargetRequest {
+  readonly token?: string | undefined;
+}
+
+/** The query of `/ws?target=ID&token=JWT` or `/ws?host=H&port=P&token=JWT`; each at most once. */
+function readQuery(query: unknown): SessionQuery {
+  const params = (query ?? {}) as Record<string, unknown>;
+  const single = (name: string, code: 'GW_ERR_UNKNOWN_TARGET' | 'GW_ERR_AUTH_FAILED') => {
+    const value = params[name];
+    if (value === undefined || typeof value === 'string') return value;
+    throw new GatewayError(code, `the "${name}" parameter is given more than once`);
+  };
+  return {
+    target: single('target', 'GW_ERR_UNKNOWN_TARGET'),
+    host: single('host', 'GW_ERR_UNKNOWN_TARGET'),
+    port: single('port', 'GW_ERR_UNKNOWN_TARGET'),
+    token: single('token', 'GW_ERR_AUTH_FAILED'),
+  };
+}
+
+/**
+ * GET /ws: the WebSocket a terminal page opens. In order:
+ * 1. Origin (before the upgrade): a foreign page gets HTTP 403 and no WebSocket at all.
+ * 2. After the upgrade, each refusal closes the socket with its GW_ERR_… close code (the reason is
+ *    the code's name), so the page can tell the user what happened: connection attempts per client
+ *    (OVERLOADED), the target (UNKNOWN_TARGET / TARGET_DENIED), the token (AUTH_FAILED), session
+ *    limits (OVERLOADED), DNS and the address policy (DNS_FAILURE / TARGET_DENIED).
+ * 3. The connection goes to `onSession` with a SessionContext.
+ */
+export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app, options) => {
+  const { config, sessions, metrics, verifier, lookup, onSession } = options;
+  const { limits } = config;
+  const checkAttempts = app.createRateLimit({
+    max: limits.connectAttemptsPerMinutePerIp,
+    timeWindow: 60_000,
+    keyGenerator: (request) => clientKey(request.ip ?? 'unknown'),
+  });
+
+  function checkOrigin(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    const allowed = isOriginAllowed({
+      origin: request.headers.origin,
+      host: request.headers.host,
+      allowedOrigins: config.security.allowedOrigins,
+    });
+    if (allowed) {
+      done();
+      return;
+    }
+    metrics.refusals.inc({ reason: 'origin' });
+    request.log.warn({ origin: request.headers.origin }, 'WebSocket from a foreign origin refused');
+    reply.code(403).send({ error: 'This page may not open terminal sessions on this gateway.' });
+  }
+
+  async function startSession(socket: WebSocket, request: FastifyRequest): Promise<void> {
+    // Hold client messages back until the session handler has attached its listeners.
+    socket.pause();
+    const sessionId = randomUUID();
+    // Only a socket that is already gone has no remote address.
+    const clientIp = request.ip ?? 'unknown';
+    let log = request.log.child({ sessionId, clientIp });
+    let handedOver = false;
+    try {
+      const attempts = await checkAttempts(request);
+      // `isAllowed` only means "on the allow-list"; the count is in `isExceeded`.
+      if (!attempts.isAllowed && attempts.isExceeded) {
+        throw new GatewayError(
+          'GW_ERR_OVERLOADED',
+          `more than ${limits.connectAttemptsPerMinutePerIp} connection attempts a minute from ${attempts.key}`,
+        );
+      }
+      const query = readQuery(request.query);
+      const plan = planTarget(config, query);
+      const { user } = await verifier.verify(query.token, plan.target.id);
+      log = log.child({ target: plan.target.id, ...(user !== undefined && { user }) });
+
+      if (socket.readyState !== WebSocket.OPEN) return;
+      sessions.register({
+        sessionId,
+        clientIp,
+        targetId: plan.target.id,
+        user,
+        close: (code, reason) => socket.close(code, reason),
+      });
+      const ended = new AbortController();
+      socket.once('close', () => {
+        sessions.unregister(sessionId);
+        ended.abort();
+      });
+
+      const address = await resolveAndCheck(plan, { lookup, timeoutMs: limits.dialTimeoutMs }).catch(
+        (error) => {
+          if (error instanceof GatewayError && error.code === 'GW_ERR_DNS_FAILURE') {
+            metrics.connectErrors.inc({ code: error.code });
+          }
+          throw error;
+        },
+      );
+      if (socket.readyState !== WebSocket.OPEN) {
+        log.info('client left before its session started');
+        return;
+      }
+
+      const freeForm = plan.allow !== undefined;
+      const context: SessionContext = {
+        sessionId,
+        target: plan.target,
+        freeForm,
+        address,
+        user,
+        clientIp,
+        log,
+        limits,
+        metrics,
+        signal: ended.signal,
+      };
+      metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
+      log.info({ address: address.address, port: address.port }, 'session starting');
+      handedOver = true;
+      let running: void | Promise<void>;
+      try {
+        running = onSession(socket, context);
+      } finally {
+        socket.resume();
+      }
+      await running;
+    } catch (thrown) {
+      const error = asGatewayError(thrown);
+      sessions.unregister(sessionId);
+      if (handedOver) {
+        log.error({ err: thrown }, 'session handler failed');
+        metrics.sessionCloses.inc({ reason: 'GW_ERR_INTERNAL' });
+        socket.close(closeCodeFor('GW_ERR_INTERNAL'), 'GW_ERR_INTERNAL');
+        return;
+      }
+      metrics.refusals.inc({ reason: error.code });
+      if (error.code === 'GW_ERR_INTERNAL') log.error({ err: thrown }, 'connection failed');
+      else log.info({ code: error.code, detail: error.message }, 'connection refused');
+      // A paused socket would never read the browser's close reply.
+      socket.resume();
+      socket.close(error.closeCode, error.code);
+    }
+  }
+
+  app.route({
+    method: 'GET',
+    url: GATEWAY_PATH,
+    onRequest: checkOrigin,
+    handler: async (_request, reply) =>
+      reply
+        .code(426)
+        .header('upgrade', 'websocket')
+        .send({ error: 'This address takes WebSocket connections.' }),
+    wsHandler: startSession,
+  });
+};

@@ -1,0 +1,100 @@
+import { GatewayError } from '../errors.js';
+import { formatIp, parseIp } from '../targets/ip.js';
+
+/**
+ * Who a client is for per-client limits: its IPv4 address, or the /64 of its IPv6 address (one
+ * subscriber usually holds a whole /64, so counting single IPv6 addresses would limit nothing).
+ */
+export function clientKey(ip: string): string {
+  const address = parseIp(ip);
+  if (!address) return ip;
+  if (address.family === 4) return formatIp(address.value);
+  const mask = ((1n << 64n) - 1n) << 64n;
+  return `${formatIp(address.value & mask)}/64`;
+}
+
+export interface SessionInfo {
+  readonly sessionId: string;
+  readonly clientIp: string;
+  readonly targetId: string;
+  readonly user: string | undefined;
+  /** Ends the session from outside (shutdown): closes its WebSocket with this code and reason. */
+  readonly close: (code: number, reason: string) => void;
+}
+
+export interface SessionRecord extends SessionInfo {
+  readonly clientKey: string;
+  readonly startedAt: Date;
+}
+
+export interface SessionLimits {
+  readonly maxSessions: number;
+  readonly maxSessionsPerIp: number;
+}
+
+/**
+ * The open sessions, and the limits on how many there may be. A session is registered before the
+ * gateway does any work for it (DNS, connecting), so that concurrent attempts cannot overshoot a limit.
+ */
+export class SessionRegistry {
+  readonly #sessions = new Map<string, SessionRecord>();
+  readonly #perClient = new Map<string, number>();
+  readonly #limits: SessionLimits;
+  readonly #onCountChange: ((open: number) => void) | undefined;
+
+  constructor(limits: SessionLimits, onCountChange?: (open: number) => void) {
+    this.#limits = limits;
+    this.#onCountChange = onCountChange;
+  }
+
+  /** Sessions open now. */
+  get openSessions(): number {
+    return this.#sessions.size;
+  }
+
+  /** Sessions open now from the client at `ip` (its /64 for IPv6). */
+  sessionsFrom(ip: string): number {
+    return this.#perClient.get(clientKey(ip)) ?? 0;
+  }
+
+  /** Adds a session, or throws GW_ERR_OVERLOADED when a limit is reached. */
+  register(info: SessionInfo): void {
+    if (this.#sessions.has(info.sessionId))
+      throw new Error(`session ${info.sessionId} is already registered`);
+    const key = clientKey(info.clientIp);
+    if (this.#sessions.size >= this.#limits.maxSessions) {
+      throw new GatewayError(
+        'GW_ERR_OVERLOADED',
+        `the gateway has ${this.#sessions.size} sessions, its limit`,
+      );
+    }
+    const fromClient = this.#perClient.get(key) ?? 0;
+    if (fromClient >= this.#limits.maxSessionsPerIp) {
+      throw new GatewayError('GW_ERR_OVERLOADED', `${key} has ${fromClient} sessions, the per-client limit`);
+    }
+    this.#sessions.set(info.sessionId, { ...info, clientKey: key, startedAt: new Date() });
+    this.#perClient.set(key, fromClient + 1);
+    this.#onCountChange?.(this.#sessions.size);
+  }
+
+  /** Removes a session; removing one that is not (or no longer) registered does nothing. */
+  unregister(sessionId: string): void {
+    const record = this.#sessions.get(sessionId);
+    if (!record) return;
+    this.#sessions.delete(sessionId);
+    const remaining = (this.#perClient.get(record.clientKey) ?? 1) - 1;
+    if (remaining > 0) this.#perClient.set(record.clientKey, remaining);
+    else this.#perClient.delete(record.clientKey);
+    this.#onCountChange?.(this.#sessions.size);
+  }
+
+  /** A snapshot of the open sessions. */
+  list(): SessionRecord[] {
+    return [...this.#sessions.values()];
+  }
+
+  /** Asks every open session to close (they unregister as their sockets close). */
+  closeAll(code: number, reason: string): void {
+    for (const session of this.list()) session.close(code, reason);
+  }
+}

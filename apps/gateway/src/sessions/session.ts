@@ -1,0 +1,43 @@
+import { closeCodeFor } from '@telgate/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { LimitsConfig, TargetConfig } from '../config/types.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { DialAddress } from '../targets/policy.js';
+
+/**
+ * Everything a session handler needs about one connection that passed every check: the origin was
+ * allowed, the token (if required) names this target, the target is known or admitted by the
+ * free-form policy, the session limits had room, and the host's address is resolved and allowed.
+ */
+export interface SessionContext {
+  readonly sessionId: string;
+  /** Settings for this session; for a free-form target, built from freeForm.defaults (id `host:port`). */
+  readonly target: TargetConfig;
+  readonly freeForm: boolean;
+  /** Connect to exactly this address: it is the one the policy checked (never resolve the name again). */
+  readonly address: DialAddress;
+  /** The token's `sub`; undefined when auth is off. */
+  readonly user: string | undefined;
+  readonly clientIp: string;
+  /** Logger whose lines carry sessionId, target, user and clientIp. Never log terminal data. */
+  readonly log: FastifyBaseLogger;
+  readonly limits: LimitsConfig;
+  readonly metrics: GatewayMetrics;
+  /** Aborted once the browser's socket has closed (for whatever reason, shutdown included). */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs a session on an accepted WebSocket. It must attach its socket listeners before returning (or
+ * before its first `await`): client messages are held back until then and flow as soon as it returns.
+ * The session stays registered until the socket closes; a handler that throws or rejects gets the
+ * socket closed with GW_ERR_INTERNAL.
+ */
+export type SessionHandler = (socket: WebSocket, ctx: SessionContext) => void | Promise<void>;
+
+/** Stands in until a Telnet relay is installed: every session ends at once with GW_ERR_INTERNAL. */
+export const sessionsUnavailable: SessionHandler = (socket, ctx) => {
+  ctx.log.error('no session handler is installed');
+  socket.close(closeCodeFor('GW_ERR_INTERNAL'), 'GW_ERR_INTERNAL');
+};
