@@ -5,6 +5,7 @@ import { Cmd, Opt } from '@telgate/telnet-core';
 import { type ScriptedConnection, startReplayHost, startScriptedHost } from '@telgate/test-peers';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { buildTestApp } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
 import { createTelnetRelay, type RelayTimings } from './index.js';
@@ -142,6 +143,22 @@ describe('relay: a session end to end', () => {
 });
 
 describe('relay: connection errors reach the user with their close code', () => {
+  it('a client that does not speak telgate.v1 → GW_ERR_BAD_FRAME', async () => {
+    const host = await scripted(async () => {});
+    app = await buildTestApp(
+      `
+listen: { host: 127.0.0.1 }
+targets: [{ id: t, host: 127.0.0.1, port: ${host.port} }]
+`,
+      { onSession: createTelnetRelay() },
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?target=t`);
+    const code = await new Promise<number>((resolve) => ws.once('close', (c: number) => resolve(c)));
+    expect(code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
+  });
+
   it('host refusing the connection → GW_ERR_HOST_REFUSED', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -241,6 +258,21 @@ describe('relay: Interrupt and flushing', () => {
     client.send({ type: 'action', action: 'interrupt' });
     await client.waitForText('prompt$ ');
     expect(client.text).not.toContain('stale');
+  });
+
+  it('shows output again if the host never answers the timing mark', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.IP, IAC, Cmd.DO, Opt.TIMING_MARK));
+      conn.write(bytes('dropped'));
+      await new Promise((r) => setTimeout(r, 400));
+      conn.write(bytes('shown again'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, {}, { flushTimeoutMs: 200 });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'interrupt' });
+    await client.waitForText('shown again');
+    expect(client.text).not.toContain('dropped');
   });
 
   it('maps the other actions to their Telnet commands', async () => {

@@ -12,6 +12,7 @@ import {
   type Notice,
   OUTPUT_HEADER_SIZE,
   type SessionState,
+  SUBPROTOCOL,
   writeOutputHeader,
 } from '@telgate/protocol';
 import { Cmd, Opt, optionName, TelnetEngine, type TelnetEvent } from '@telgate/telnet-core';
@@ -36,6 +37,8 @@ export interface RelayTimings {
   readonly logoutCloseMs: number;
   /** Resize bursts (a window being dragged) are coalesced into one NAWS per this interval. */
   readonly resizeCoalesceMs: number;
+  /** Output is discarded after an interrupt until the host's timing mark, but never longer than this. */
+  readonly flushTimeoutMs: number;
   /** A host sending more Telnet commands than this per second is hostile: the session ends. */
   readonly maxCommandsPerSecond: number;
   /** At most this many warning notices reach the browser per second; the rest are only counted. */
@@ -46,6 +49,7 @@ export const DEFAULT_TIMINGS: RelayTimings = {
   logoutAnswerMs: 5_000,
   logoutCloseMs: 2_000,
   resizeCoalesceMs: 40,
+  flushTimeoutMs: 2_000,
   maxCommandsPerSecond: 2_000,
   maxNoticesPerSecond: 5,
 };
@@ -95,6 +99,7 @@ export class TelnetSession {
   private resizeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private logoutTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
   private logoutState: 'none' | 'asked' | 'accepted' = 'none';
 
   private commandsThisSecond = 0;
@@ -121,6 +126,10 @@ export class TelnetSession {
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on('close', () => this.finish(undefined, 'the browser closed the session'));
     this.ws.on('error', (err) => this.ctx.log.warn({ err }, 'WebSocket error'));
+    if (this.ws.protocol !== SUBPROTOCOL) {
+      this.finish('GW_ERR_BAD_FRAME', `the client must offer the WebSocket subprotocol ${SUBPROTOCOL}`);
+      return;
+    }
     this.sendState({ state: 'connecting', target: this.targetInfo(), sessionId: this.ctx.sessionId });
     void this.connect();
   }
@@ -296,12 +305,18 @@ export class TelnetSession {
 
   private startDiscarding(until: 'timing-mark' | 'dm'): void {
     this.discarding = until;
+    // A host that never answers must not silence the terminal for good.
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      if (this.discarding !== undefined) this.stopDiscarding();
+    }, this.timings.flushTimeoutMs);
     // Stale output is dropped, not buffered: read on so the mark behind it arrives.
     if (this.pausedForFlow) this.host?.resume();
   }
 
   private stopDiscarding(): void {
     this.discarding = undefined;
+    clearTimeout(this.flushTimer);
     if (this.pausedForFlow) this.host?.pause();
   }
 
@@ -528,6 +543,7 @@ export class TelnetSession {
     clearTimeout(this.resizeTimer);
     clearTimeout(this.idleTimer);
     clearTimeout(this.logoutTimer);
+    clearTimeout(this.flushTimer);
     this.outParts = [];
     this.host?.destroy();
     if (this.ws.readyState === this.ws.OPEN) {

@@ -1,0 +1,143 @@
+/**
+ * The gateway against real Telnet servers on loopback (busybox, inetutils and netkit telnetd, each with
+ * /bin/login), driven as the web page drives it: frames in, rendered output out.
+ */
+import { closeCodeFor } from '@telgate/protocol';
+import {
+  ensureTestUser,
+  SHELL_PROMPT,
+  startTelnetServer,
+  TEST_PASSWORD,
+  TEST_USER,
+  type TelnetServer,
+  type TelnetServerKind,
+} from '@telgate/test-peers';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../testing/gateway.js';
+import { TerminalClient } from '../testing/terminal-client.js';
+import { createTelnetRelay } from './index.js';
+
+let app: FastifyInstance | undefined;
+let server: TelnetServer | undefined;
+let client: TerminalClient | undefined;
+
+beforeAll(async () => {
+  await ensureTestUser();
+});
+
+afterEach(async () => {
+  client?.close();
+  await app?.close();
+  await server?.stop();
+  app = undefined;
+  server = undefined;
+  client = undefined;
+});
+
+async function open(kind: TelnetServerKind): Promise<TerminalClient> {
+  server = await startTelnetServer(kind);
+  app = await buildTestApp(
+    `
+listen: { host: 127.0.0.1 }
+targets:
+  - { id: real, label: ${kind}, host: 127.0.0.1, port: ${server.port}, negotiation: active }
+`,
+    { onSession: createTelnetRelay() },
+  );
+  const c = await TerminalClient.open(app, '/ws?target=real');
+  client = c;
+  c.send({ type: 'resize', cols: 80, rows: 24 });
+  return c;
+}
+
+async function loggedIn(kind: 'busybox-login' | 'inetutils-login' | 'netkit-login'): Promise<TerminalClient> {
+  const c = await open(kind);
+  await c.waitForText('login: ', 15_000);
+  c.type(`${TEST_USER}\r`);
+  await c.waitForText('Password: ');
+  c.type(`${TEST_PASSWORD}\r`);
+  await c.waitForText(SHELL_PROMPT, 15_000);
+  return c;
+}
+
+/** Output after the mark `from`, so each step looks only at what it caused. */
+function after(c: TerminalClient, from: number): string {
+  return c.text.slice(from);
+}
+
+async function runCommand(c: TerminalClient, command: string, expectText: string): Promise<void> {
+  const from = c.text.length;
+  c.type(`${command}\r`);
+  await c.until(() => after(c, from).includes(expectText), `${JSON.stringify(expectText)} after ${command}`);
+}
+
+describe.each(['busybox-login', 'inetutils-login', 'netkit-login'] as const)(
+  'through the gateway to real %s',
+  (kind) => {
+    it('logs in, runs a command and sees its output', async () => {
+      const c = await loggedIn(kind);
+      await runCommand(c, 'ls -d /etc /usr; echo ran-$((6*7))', 'ran-42');
+      expect(c.text).toContain('/etc');
+      expect(c.text).not.toContain('\ufffd');
+    });
+
+    it('follows a resize: stty size changes', async () => {
+      const c = await loggedIn(kind);
+      await runCommand(c, 'stty size', '24 80');
+      c.send({ type: 'resize', cols: 132, rows: 43 });
+      // NAWS goes out at once; give the host a moment to apply it before asking.
+      await new Promise((r) => setTimeout(r, 200));
+      await runCommand(c, 'stty size', '43 132');
+    });
+
+    it('Ctrl-C typed by the user interrupts a running command', async () => {
+      const c = await loggedIn(kind);
+      const from = c.text.length;
+      c.type('echo sleeping-$((3*3)); sleep 60; echo not-$((0+1))-interrupted\r');
+      await c.until(() => after(c, from).includes('sleeping-9'), 'the command to start');
+      await new Promise((r) => setTimeout(r, 300));
+      c.type('\x03');
+      await c.until(() => after(c, from).includes(SHELL_PROMPT), 'the prompt after ^C', 5000);
+      await runCommand(c, 'echo alive-$((1+1))', 'alive-2');
+      expect(c.text).not.toContain('not-1-interrupted');
+      expect(c.text).not.toContain('\ufffd');
+    });
+  },
+);
+
+describe('Logout against real servers', () => {
+  it.each(['inetutils-login', 'netkit-login'] as const)(
+    '%s accepts DO LOGOUT and the session ends',
+    async (kind) => {
+      const c = await loggedIn(kind);
+      c.send({ type: 'action', action: 'logout' });
+      await c.waitForFrame('logout-result', (f) => f.result === 'accepted');
+      expect((await c.closed).code).toBe(closeCodeFor('GW_ERR_LOGGED_OUT'));
+    },
+  );
+
+  it('busybox never answers DO LOGOUT: the user is told it timed out, and the session goes on', async () => {
+    const c = await loggedIn('busybox-login');
+    c.send({ type: 'action', action: 'logout' });
+    await c.waitForFrame('logout-result', (f) => f.result === 'timed-out', 10_000);
+    await runCommand(c, 'echo still-$((2+3))', 'still-5');
+  });
+});
+
+describe('Interrupt action (IAC IP) against real servers', () => {
+  // inetutils reads its interrupt character from the terminal when it starts, before /bin/login sets the
+  // terminal up, so only its login-less variant maps IP to ^C; netkit handles both.
+  it.each(['inetutils-shell', 'netkit-login'] as const)('%s: stops a running command', async (kind) => {
+    const c = kind === 'netkit-login' ? await loggedIn(kind) : await open(kind);
+    await c.waitForText(SHELL_PROMPT, 15_000);
+    const from = c.text.length;
+    c.type('echo looping-$((4*4)); while true; do sleep 1; done\r');
+    await c.until(() => after(c, from).includes('looping-16'), 'the loop to start');
+    await new Promise((r) => setTimeout(r, 300));
+    c.send({ type: 'action', action: 'interrupt' });
+    await c.until(() => after(c, from).includes(SHELL_PROMPT), 'the prompt after Interrupt', 5000);
+    await runCommand(c, 'echo back-$((5+5))', 'back-10');
+    expect(c.text).not.toContain('\ufffd');
+  });
+});
