@@ -356,6 +356,34 @@ describe('relay: hostile hosts', () => {
     );
   });
 
+  it('an IAC NOP flood ends that session while another session carries on', async () => {
+    const hostile = await scripted(async (conn) => {
+      conn.write(Buffer.concat(Array.from({ length: 20_000 }, () => bytes(IAC, Cmd.NOP))));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const echo = await scripted(async (conn) => {
+      const got = await conn.read(5, 5000);
+      conn.write(got);
+    });
+    app = await buildTestApp(
+      `
+listen: { host: 127.0.0.1 }
+targets:
+  - { id: hostile, host: 127.0.0.1, port: ${hostile.port} }
+  - { id: echo, host: 127.0.0.1, port: ${echo.port} }
+`,
+      { onSession: createTelnetRelay({ maxCommandsPerSecond: 1000 }) },
+    );
+    const good = await TerminalClient.open(app, '/ws?target=echo');
+    cleanups.push(() => good.close());
+    const bad = await TerminalClient.open(app, '/ws?target=hostile');
+    cleanups.push(() => bad.close());
+    expect((await bad.closed).code).toBe(closeCodeFor('GW_ERR_PROTOCOL'));
+    await good.waitForFrame('state', (f) => f.state === 'connected');
+    good.type('hello');
+    await good.waitForText('hello');
+  });
+
   it('endless TTYPE SEND ends the session with GW_ERR_PROTOCOL', async () => {
     const host = await scripted(async (conn) => {
       conn.write(bytes(IAC, Cmd.DO, Opt.TTYPE));
