@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Cmd,
+  concatBytes,
   Opt,
   type PolicyTable,
   TelnetEngine,
@@ -99,16 +100,6 @@ function pair(a: TelnetEngineOptions, b: TelnetEngineOptions) {
   };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 describe('IAC escaping round trip', () => {
   it('carries every one of the 256 byte values through sendData and receive, in NVT and in BINARY', () => {
     const all = Uint8Array.from({ length: 256 }, (_, k) => k);
@@ -125,7 +116,7 @@ describe('IAC escaping round trip', () => {
       }
       p.client.sendData(all);
       p.drain();
-      expect(concat(p.received.b)).toEqual(all);
+      expect(concatBytes(p.received.b)).toEqual(all);
     }
   });
 
@@ -135,7 +126,7 @@ describe('IAC escaping round trip', () => {
         const out: TelnetEvent[] = [];
         const sender = new TelnetEngine({ start: 'passive' }, (e) => out.push(e));
         sender.sendData(data);
-        const wire = concat(
+        const wire = concatBytes(
           out.filter((e) => e.type === 'send').map((e) => (e as { data: Uint8Array }).data),
         );
         const got: Uint8Array[] = [];
@@ -143,7 +134,7 @@ describe('IAC escaping round trip', () => {
           if (e.type === 'data') got.push(e.data.slice());
         });
         for (const c of splitAt(wire, cuts)) receiver.receive(c);
-        expect(concat(got)).toEqual(data);
+        expect(concatBytes(got)).toEqual(data);
       }),
       { numRuns: 1000 },
     );

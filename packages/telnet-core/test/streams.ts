@@ -1,6 +1,6 @@
 /** Random Telnet streams for property tests and fuzzing, biased towards the bytes that matter to the parser. */
 import fc from 'fast-check';
-import { Cmd, Opt } from '../src/index.js';
+import { Cmd, concatBytes, Opt } from '../src/index.js';
 
 const INTERESTING = [
   Cmd.IAC,
@@ -59,16 +59,7 @@ export const telnetStream = fc
       maxLength: 30,
     },
   )
-  .map((parts) => {
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  });
+  .map(concatBytes);
 
 /** Cuts `bytes` at the given (sorted, deduplicated) offsets. */
 export function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
