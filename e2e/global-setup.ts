@@ -33,9 +33,15 @@ const SGA = 3;
 /** A BBS-style screen in CP437: box drawing that only renders right if the charset is converted. */
 function cp437Screen(conn: ScriptedConnection): void {
   const top = Buffer.from([0xc9, ...new Array(20).fill(0xcd), 0xbb]);
-  const mid = Buffer.concat([Buffer.from([0xba]), Buffer.from('  CP437 BBS DEMO    ', 'latin1'), Buffer.from([0xba])]);
+  const mid = Buffer.concat([
+    Buffer.from([0xba]),
+    Buffer.from('  CP437 BBS DEMO    ', 'latin1'),
+    Buffer.from([0xba]),
+  ]);
   const bottom = Buffer.from([0xc8, ...new Array(20).fill(0xcd), 0xbc]);
-  conn.write(Buffer.concat([top, Buffer.from('\r\n'), mid, Buffer.from('\r\n'), bottom, Buffer.from('\r\n')]));
+  conn.write(
+    Buffer.concat([top, Buffer.from('\r\n'), mid, Buffer.from('\r\n'), bottom, Buffer.from('\r\n')]),
+  );
 }
 
 /** Echoes what it gets, with a prompt, so a session stays usable; answers DO LOGOUT with WONT LOGOUT. */
