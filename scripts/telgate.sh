@@ -47,6 +47,8 @@ cmd_test() {
   log "unit and integration tests"
   "${PNPM[@]}" run test:unit
   if [ -f e2e/playwright.config.ts ]; then
+    log "building the gateway and the web app for the end-to-end tests"
+    "${PNPM[@]}" run build
     log "end-to-end tests (Chromium)"
     "${PNPM[@]}" --filter @telgate/e2e run test
   fi
