@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppDeps, buildApp } from './app.js';
 import { loadConfig, readCommandLine, USAGE, UsageError } from './config/cli.js';
+import { bindDemoTarget } from './config/defaults.js';
 import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
+import { type DemoHost, startDemoHost } from './demo-host/index.js';
 import { isEntryPoint } from './entry-point.js';
+import { createLogger } from './observability/logging.js';
 import { createTelnetRelay } from './relay/index.js';
 
 /** How long sessions get to close on SIGINT/SIGTERM before the process exits anyway. */
@@ -62,7 +65,25 @@ export async function startGateway({ argv, env, tell, deps }: StartOptions): Pro
     throw error;
   }
 
-  const app = await buildApp(config, await deps?.(config));
+  const logger = createLogger(config.logging.level);
+  // The built-in demo host listens first, so the demo target can name its port.
+  let demo: DemoHost | undefined;
+  if (config.demo.enabled) {
+    try {
+      demo = await startDemoHost({
+        port: config.demo.port,
+        logger: logger.child({ component: 'demo-host' }),
+      });
+    } catch (error) {
+      tell(`telgate: cannot start the demo host: ${(error as Error).message}\n`);
+      return { ok: false, exitCode: 1 };
+    }
+    config = bindDemoTarget(config, demo.port);
+  }
+  const app = await buildApp(config, { logger, ...(await deps?.(config)) });
+  app.addHook('onClose', async () => {
+    await demo?.close();
+  });
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (error) {

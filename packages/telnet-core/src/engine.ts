@@ -1046,7 +1046,7 @@ export class TelnetEngine {
       return;
     }
     const nvt = !this.binaryOut;
-    if (data.indexOf(IAC) < 0 && (!nvt || data.indexOf(CR) < 0)) {
+    if (data.indexOf(IAC) < 0 && (!nvt || everyCrHasLf(data))) {
       this.noteSynchTriggers(data);
       this.out(data);
       return;
@@ -1221,6 +1221,14 @@ export class TelnetEngine {
     this.pendingSend = [];
     this.handler({ type: 'send', data: parts.length === 1 ? parts[0]! : concatBytes(parts) });
   }
+}
+
+/** True when every CR in `data` is followed by LF, so NVT encoding would leave it unchanged. */
+function everyCrHasLf(data: Uint8Array): boolean {
+  for (let k = data.indexOf(CR); k >= 0; k = data.indexOf(CR, k + 1)) {
+    if (data[k + 1] !== LF) return false;
+  }
+  return true;
 }
 
 /** IAC SB option <payload, IAC doubled> IAC SE. */

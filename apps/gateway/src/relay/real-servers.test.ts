@@ -13,10 +13,13 @@ import {
   type TelnetServerKind,
 } from '@telgate/test-peers';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
 import { createTelnetRelay } from './index.js';
+
+// Logging in to a real server and waiting out a host that never answers take seconds each.
+vi.setConfig({ testTimeout: 40_000 });
 
 let app: FastifyInstance | undefined;
 let server: TelnetServer | undefined;

@@ -411,6 +411,17 @@ export class TelnetSession {
   }
 
   private onAction(action: Action): void {
+    // An action may produce several commands (IP, then AO or DO TIMING-MARK): one segment, so the host
+    // reads them together and answers the mark after the interrupt, not before its own prompt.
+    this.host?.cork();
+    try {
+      this.runAction(action);
+    } finally {
+      this.host?.uncork();
+    }
+  }
+
+  private runAction(action: Action): void {
     const engine = this.engine;
     if (action === 'logout') {
       this.startLogout();

@@ -1,0 +1,41 @@
+import { afterEach, expect, it } from 'vitest';
+import { PROMPT } from './demo-host/index.js';
+import { type RunningGateway, startGateway } from './main.js';
+import { createTelnetRelay } from './relay/index.js';
+import { TerminalClient } from './testing/terminal-client.js';
+
+let gateway: RunningGateway | undefined;
+afterEach(async () => {
+  await gateway?.stop();
+  gateway = undefined;
+});
+
+it('with no configuration, serves the built-in demo host as a live session', async () => {
+  const told: string[] = [];
+  const result = await startGateway({
+    argv: ['--host', '127.0.0.1', '--port', '0', '--log-level', 'silent'],
+    env: {},
+    tell: (text) => told.push(text),
+    deps: () => ({ onSession: createTelnetRelay(), webRoot: null }),
+  });
+  if (!result.ok) throw new Error(`did not start: ${told.join('')}`);
+  gateway = result.gateway;
+
+  const targets = (await gateway.app.inject('/api/targets')).json() as {
+    targets: Array<{ id: string; port: number }>;
+  };
+  const demo = targets.targets.find((t) => t.id === 'demo');
+  expect(demo?.port).toBeGreaterThan(0);
+
+  const client = await TerminalClient.open(gateway.app, '/ws?target=demo');
+  try {
+    client.send({ type: 'resize', cols: 100, rows: 30 });
+    await client.waitForText(PROMPT);
+    client.type('stty size\r');
+    await client.waitForText('30 100');
+    client.send({ type: 'action', action: 'logout' });
+    await client.waitForFrame('logout-result', (f) => f.result === 'accepted');
+  } finally {
+    client.close();
+  }
+});
