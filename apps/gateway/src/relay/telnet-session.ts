@@ -87,7 +87,7 @@ export class TelnetSession {
 
   /** OUTPUT payload bytes sent and not yet acknowledged. */
   private unacked = 0;
-  private pausedForFlow = false;
+  private hostPaused = false;
   /** Output between our interrupt (or Abort Output) and the host's timing mark or DM is stale: dropped. */
   private discarding: 'timing-mark' | 'dm' | undefined;
 
@@ -276,17 +276,15 @@ export class TelnetSession {
       offset += p.length;
     }
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(frame);
     this.unacked += total;
-    if (
-      !this.pausedForFlow &&
-      this.unacked >= this.ctx.limits.highWaterBytes &&
-      this.discarding === undefined
-    ) {
-      this.pausedForFlow = true;
-      this.host?.pause();
-    }
+    this.ws.send(frame, this.onSent);
+    this.updateFlow();
   }
+
+  /** Written to the browser's socket: the WebSocket buffer may have drained below the low-water mark. */
+  private readonly onSent = (): void => {
+    if (this.hostPaused) this.updateFlow();
+  };
 
   private onAck(count: number): void {
     if (count > this.unacked) {
@@ -297,10 +295,27 @@ export class TelnetSession {
       return;
     }
     this.unacked -= count;
-    if (this.pausedForFlow && this.unacked <= this.ctx.limits.lowWaterBytes) {
-      this.pausedForFlow = false;
-      this.host?.resume();
-    }
+    this.updateFlow();
+  }
+
+  /**
+   * Reads from the host only while the browser keeps up: output not yet acknowledged as rendered, and
+   * output still in the WebSocket's send buffer, must both stay under the high-water mark; reading
+   * resumes once both are under the low-water mark. While stale output is being discarded there is
+   * nothing to hold back, so the host is read on until its mark arrives.
+   */
+  private updateFlow(): void {
+    const host = this.host;
+    if (!host || this.closed) return;
+    const pending = Math.max(this.unacked, this.ws.bufferedAmount);
+    const { highWaterBytes, lowWaterBytes } = this.ctx.limits;
+    const pause =
+      this.discarding === undefined &&
+      (this.hostPaused ? pending > lowWaterBytes : pending >= highWaterBytes);
+    if (pause === this.hostPaused) return;
+    this.hostPaused = pause;
+    if (pause) host.pause();
+    else host.resume();
   }
 
   private startDiscarding(until: 'timing-mark' | 'dm'): void {
@@ -310,14 +325,13 @@ export class TelnetSession {
     this.flushTimer = setTimeout(() => {
       if (this.discarding !== undefined) this.stopDiscarding();
     }, this.timings.flushTimeoutMs);
-    // Stale output is dropped, not buffered: read on so the mark behind it arrives.
-    if (this.pausedForFlow) this.host?.resume();
+    this.updateFlow();
   }
 
   private stopDiscarding(): void {
     this.discarding = undefined;
     clearTimeout(this.flushTimer);
-    if (this.pausedForFlow) this.host?.pause();
+    this.updateFlow();
   }
 
   /** A host flooding Telnet commands (negotiation storm, endless TTYPE SEND, IAC NOP flood) is cut off. */
