@@ -44,14 +44,18 @@ cmd_test() {
   "${PNPM[@]}" run lint
   log "typecheck"
   "${PNPM[@]}" run typecheck
+  mkdir -p .telgate/results
+  rm -f .telgate/results/*.json
   log "unit and integration tests"
-  "${PNPM[@]}" run test:unit
+  "${PNPM[@]}" run test:unit --reporter=default --reporter=json --outputFile.json=.telgate/results/vitest.json
   if [ -f e2e/playwright.config.ts ]; then
     log "building the gateway and the web app for the end-to-end tests"
     "${PNPM[@]}" run build
     log "end-to-end tests (Chromium)"
-    "${PNPM[@]}" --filter @telgate/e2e run test
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.telgate/results/playwright.json" \
+      "${PNPM[@]}" --filter @telgate/e2e run test --reporter=list,json
   fi
+  node scripts/test-summary.mjs .telgate/results
 }
 
 case "${1:-}" in
