@@ -314,6 +314,36 @@ describe('relay: flow control', () => {
     expect(createHash('sha256').update(client.outputBuffer).digest('hex')).toBe(expected.digest('hex'));
   });
 
+  it('delivers an Interrupt to a flooding host at once, while its output is held back', async () => {
+    let interruptedAfterMs = -1;
+    const host = await scripted(async (conn) => {
+      const block = Buffer.alloc(64 * 1024, 0x2e);
+      let flooding = true;
+      const pump = () => {
+        while (flooding && conn.socket.write(block));
+        if (flooding) conn.socket.once('drain', pump);
+      };
+      pump();
+      const started = Date.now();
+      await conn.expect(bytes(IAC, Cmd.IP), 10_000);
+      interruptedAfterMs = Date.now() - started;
+      flooding = false;
+    });
+    const client = await gateway(host.port, {
+      mode: 'telnet',
+      interruptFlush: 'none',
+      limits: 'limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }',
+    });
+    client.autoAck = false;
+    await client.until(() => client.outputBytes >= 262144, 'the flow-control window to fill');
+    const held = client.outputBytes;
+    client.send({ type: 'action', action: 'interrupt' });
+    await host.settled();
+    expect(interruptedAfterMs).toBeGreaterThanOrEqual(0);
+    // The host was paused the whole time: no more than a window's worth of output reached the page.
+    expect(client.outputBytes).toBeLessThan(held + 2 * 64 * 1024);
+  });
+
   it('refuses an acknowledgement of more bytes than were sent', async () => {
     const host = await scripted(async (conn) => {
       conn.write(bytes('abc'));
