@@ -6,24 +6,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '@telgate/test-peers';
 import { describe, expect, it } from 'vitest';
 import { Cmd, Opt, TelnetEngine, type TelnetEngineOptions } from '../src/index.js';
 import { parseTranscript } from './transcript.js';
 
 const ITERATIONS = Number(process.env.TELNET_FUZZ_ITERATIONS ?? 1_000_000);
 const SEED = Number(process.env.TELNET_FUZZ_SEED ?? 0x7e1_9a7e);
-
-/** mulberry32: small, fast, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = [
   Cmd.IAC,
@@ -71,7 +60,7 @@ describe('fuzzing', () => {
   it(`survives ${ITERATIONS.toLocaleString('en')} random and mutated inputs with bounded memory`, {
     timeout: 600_000,
   }, () => {
-    const rnd = prng(SEED);
+    const rnd = seededRandom(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const int = (n: number) => Math.floor(rnd() * n);
     const seeds = corpus();

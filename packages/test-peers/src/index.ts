@@ -3,6 +3,7 @@ export { DEFAULT_READ_TIMEOUT_MS, describeBytes, InboundBytes, type ReadPredicat
 export { findFreePort, LOOPBACK_HOST } from './loopback.js';
 export { NETKIT_TELNETD_PATH, PEERS_DIR, SHELL_PROMPT } from './peer-files.js';
 export { isProcessAlive } from './process-tree.js';
+export { seededRandom } from './random.js';
 export {
   connectRefusingClient,
   type NegotiationVerb,

@@ -4,7 +4,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { Cmd, Opt, TelnetEngine, type TelnetEngineOptions, type TelnetEvent } from '@telgate/telnet-core';
-import { InboundBytes } from '@telgate/test-peers';
+import { InboundBytes, seededRandom } from '@telgate/test-peers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type DemoHost, type DemoHostOptions, PROMPT, startDemoHost } from './index.js';
 
@@ -144,18 +144,6 @@ function expectedFlood(kib: number): string {
     lines.push(`${String(i).padStart(8, '0')} ${(rotated + rotated).slice(0, 53)}\r\n`);
   }
   return lines.join('');
-}
-
-/** A small seeded generator (mulberry32), so a failing input can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TTYPE_SEND = [Cmd.IAC, Cmd.SB, Opt.TTYPE, 1, Cmd.IAC, Cmd.SE];
@@ -434,7 +422,7 @@ describe('demo host', { timeout: 20_000 }, () => {
       [4, true],
       [5, true],
     ] as const) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const socket = await openSocket(host.port);
       const output = new InboundBytes(`garbage client ${seed}`);
       socket.on('data', (chunk: Buffer) => output.append(chunk));
