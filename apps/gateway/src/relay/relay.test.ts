@@ -181,6 +181,16 @@ targets: [{ id: t, host: 127.0.0.1, port: ${host.port} }]
     expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_HOST_CLOSED'));
   });
 
+  it('no traffic for the idle timeout → GW_ERR_IDLE_TIMEOUT', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('hello'));
+      await conn.read(1, 5000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, { extra: 'idleTimeoutSeconds: 1' });
+    await client.waitForText('hello');
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_IDLE_TIMEOUT'));
+  });
+
   it('an unknown frame type from the browser → GW_ERR_BAD_FRAME, and the gateway lives on', async () => {
     const host = await scripted(async (conn) => {
       await conn.read(1, 5000).catch(() => undefined);
