@@ -151,27 +151,19 @@ export class TelnetSession {
     }
     this.host = host;
     host.on('data', (chunk) => this.onHostData(chunk));
-    host.on('end', () =>
-      this.finish(
-        this.logoutState === 'accepted' ? 'GW_ERR_LOGGED_OUT' : 'GW_ERR_HOST_CLOSED',
-        'the host closed the connection',
-      ),
-    );
-    host.on('close', () =>
-      this.finish(
-        this.logoutState === 'accepted' ? 'GW_ERR_LOGGED_OUT' : 'GW_ERR_HOST_CLOSED',
-        'the host closed the connection',
-      ),
-    );
+    // After an accepted Logout any way the host goes is the logout itself.
+    const loggedOut = () => this.logoutState === 'accepted';
+    const hostClosed = () =>
+      this.finish(loggedOut() ? 'GW_ERR_LOGGED_OUT' : 'GW_ERR_HOST_CLOSED', 'the host closed the connection');
+    host.on('end', hostClosed);
+    host.on('close', hostClosed);
     host.on('error', (err: NodeJS.ErrnoException) => {
-      const code = this.logoutState === 'accepted' ? 'GW_ERR_LOGGED_OUT' : hostErrorCode(err);
-      this.finish(code, `${err.code ?? err.message}`);
+      this.finish(loggedOut() ? 'GW_ERR_LOGGED_OUT' : hostErrorCode(err), `${err.code ?? err.message}`);
     });
 
     if (ctx.target.mode === 'telnet') this.engine = this.createEngine();
     this.sendState({ state: 'connected', target: this.targetInfo(), sessionId: ctx.sessionId });
     this.sendSettings();
-    if (this.pendingSize) this.engine?.setWindowSize(this.pendingSize.cols, this.pendingSize.rows);
     this.engine?.start();
     this.touch();
     ctx.log.info({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
