@@ -877,7 +877,10 @@ export class TelnetEngine {
         break;
       case WANTYES:
         this.setHim(opt, NO);
-        if (opt === Opt.LOGOUT && !(st & OPPOSITE)) this.emit({ type: 'logout', result: 'refused' });
+        if (!(st & OPPOSITE)) {
+          this.emit({ type: 'option-refused', side: 'remote', option: opt });
+          if (opt === Opt.LOGOUT) this.emit({ type: 'logout', result: 'refused' });
+        }
         break;
     }
   }
@@ -933,6 +936,7 @@ export class TelnetEngine {
         break;
       case WANTYES:
         this.setUs(opt, NO);
+        if (!(st & OPPOSITE)) this.emit({ type: 'option-refused', side: 'local', option: opt });
         break;
     }
   }

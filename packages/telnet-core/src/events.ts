@@ -28,6 +28,8 @@ export type TelnetEvent =
   | { type: 'command'; command: number; lost?: boolean }
   /** An option became enabled or disabled on one side (only YES counts as enabled, per RFC 1143). */
   | { type: 'option'; side: Side; option: number; enabled: boolean }
+  /** The peer refused our request to enable an option (WONT/DONT answering our WILL/DO); it stays off. */
+  | { type: 'option-refused'; side: Side; option: number }
   /** A complete subnegotiation from the peer, IAC IAC already undone. */
   | { type: 'subnegotiation'; option: number; data: Uint8Array }
   /** Every Telnet command both ways, as its exact bytes (IAC …), for a negotiation inspector. */

@@ -184,6 +184,8 @@ export function formatEvent(e: TelnetEvent): string {
       return `command ${describeCommand(Uint8Array.of(Cmd.IAC, e.command))}${e.lost ? ' lost' : ''}`;
     case 'option':
       return `option ${e.side} ${optionName(e.option)} ${e.enabled ? 'on' : 'off'}`;
+    case 'option-refused':
+      return `option-refused ${e.side} ${optionName(e.option)}`;
     case 'subnegotiation':
       return `sb ${optionName(e.option)} ${hex(e.data)}`.trimEnd();
     case 'trace':

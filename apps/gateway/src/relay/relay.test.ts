@@ -217,6 +217,20 @@ describe('relay: Logout (RFC 727)', () => {
     expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_LOGGED_OUT'));
   });
 
+  it('counts refused negotiations in the metrics', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.DO, Opt.LOGOUT));
+      conn.write(bytes(IAC, Cmd.WONT, Opt.LOGOUT));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'logout' });
+    await client.waitForFrame('logout-result', (f) => f.result === 'refused');
+    const metrics = (await app!.inject('/metrics')).body;
+    expect(metrics).toContain('telgate_negotiations_total{option="LOGOUT",outcome="remote-refused"} 1');
+  });
+
   it('refused: LOGOUT_RESULT refused and the session goes on', async () => {
     const host = await scripted(async (conn) => {
       await conn.expect(bytes(IAC, Cmd.DO, Opt.LOGOUT));

@@ -225,6 +225,12 @@ export class TelnetSession {
         this.sendFrame({ type: 'option', side: event.side, option: event.option, enabled: event.enabled });
         if (event.option === Opt.ECHO && event.side === 'remote') this.sendSettings();
         break;
+      case 'option-refused':
+        this.ctx.metrics.negotiations.inc({
+          option: optionName(event.option),
+          outcome: `${event.side}-refused`,
+        });
+        break;
       case 'logout-warning':
         this.sendNotice({ kind: 'auto-logout-warning' });
         break;
