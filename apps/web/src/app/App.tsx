@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { EmbedApp } from './EmbedApp';
+import { KioskApp } from './KioskApp';
+import { defaultPreferences, loadPreferences, type Preferences, savePreferences } from './preferences';
+import type { Route, Theme } from './route';
+import { StandaloneApp } from './StandaloneApp';
+
+/** localStorage, or undefined where the browser forbids it (some privacy modes throw on access). */
+export function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AppearanceProps {
+  readonly preferences: Preferences;
+  readonly onPreferences: (preferences: Preferences) => void;
+}
+
+/** Picks the page for the route, and holds the user's preferences (stored in this browser). */
+export function App({ route }: { route: Route }) {
+  const [preferences, setPreferences] = useState<Preferences>(() => {
+    const stored = loadPreferences(
+      browserStorage(),
+      defaultPreferences(window.matchMedia('(prefers-color-scheme: dark)').matches),
+    );
+    const urlTheme: Theme | undefined = route.mode === 'invalid' ? undefined : route.theme;
+    return urlTheme ? { ...stored, theme: urlTheme } : stored;
+  });
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = preferences.theme;
+  }, [preferences.theme]);
+
+  const onPreferences = (next: Preferences) => {
+    setPreferences(next);
+    savePreferences(browserStorage(), next);
+  };
+
+  switch (route.mode) {
+    case 'standalone':
+      return <StandaloneApp route={route} preferences={preferences} onPreferences={onPreferences} />;
+    case 'embed':
+      // The parent's theme choice applies to this frame only: it is not stored.
+      return (
+        <EmbedApp
+          route={route}
+          preferences={preferences}
+          onPreferences={onPreferences}
+          onTheme={(theme) => setPreferences((p) => ({ ...p, theme }))}
+        />
+      );
+    case 'kiosk':
+      return <KioskApp route={route} preferences={preferences} onPreferences={onPreferences} />;
+    case 'invalid':
+      return (
+        <main className="connect" data-testid="invalid-route">
+          <h1>telgate</h1>
+          <p className="banner banner-error" role="alert">
+            {route.message}
+          </p>
+          <p>
+            <a href="/">Choose a host</a>
+          </p>
+        </main>
+      );
+  }
+}

@@ -1,0 +1,108 @@
+import { useEffect, useRef, useState } from 'react';
+import { ReconnectPlanner } from '../session/backoff';
+import { TelgateSession } from '../session/session';
+import { secondsLeft } from '../ui/format';
+import { useNow } from '../ui/hooks';
+import { Workspace } from '../ui/Workspace';
+import type { AppearanceProps } from './App';
+import type { Route } from './route';
+
+type KioskRoute = Extract<Route, { mode: 'kiosk' }>;
+
+/**
+ * /kiosk: one fixed host, full screen, nothing to navigate to. A session that ends is retried with
+ * exponential backoff, and the countdown is on screen.
+ */
+export function KioskApp({ route, preferences, onPreferences }: AppearanceProps & { route: KioskRoute }) {
+  const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
+  const [retryAt, setRetryAt] = useState<number | undefined>();
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const now = useNow(retryAt !== undefined, 250);
+
+  const connectNow = () => {
+    clearTimeout(timer.current);
+    setRetryAt(undefined);
+    session.connect({ kind: 'target', id: route.target });
+  };
+  const connectRef = useRef(connectNow);
+  connectRef.current = connectNow;
+
+  useEffect(() => {
+    const planner = new ReconnectPlanner();
+    const offs = [
+      session.on('connected', () => planner.connected(Date.now())),
+      session.on('closed', () => {
+        const delay = planner.ended(Date.now());
+        setRetryAt(Date.now() + delay);
+        clearTimeout(timer.current);
+        timer.current = setTimeout(() => connectRef.current(), delay);
+      }),
+    ];
+    connectRef.current();
+    document.title = `${route.target} · telgate`;
+    return () => {
+      for (const off of offs) off();
+      clearTimeout(timer.current);
+      session.dispose();
+    };
+  }, [session, route.target]);
+
+  const countdown =
+    retryAt === undefined ? null : (
+      <span className="countdown" data-testid="reconnect-countdown" data-seconds={secondsLeft(retryAt, now)}>
+        Reconnecting in {secondsLeft(retryAt, now)} s
+      </span>
+    );
+
+  return (
+    <Workspace
+      session={session}
+      variant="kiosk"
+      renderer={route.renderer}
+      preferences={preferences}
+      onPreferences={onPreferences}
+      showToolbar
+      onReconnect={connectNow}
+      reconnectLabel="Reconnect now"
+      closedExtra={countdown}
+      toolbarExtra={<FullScreenButton />}
+    />
+  );
+}
+
+/**
+ * Full screen, where the browser allows it, with the keyboard lock so that Ctrl-W, Ctrl-T and Ctrl-N
+ * reach the host instead of closing or opening tabs (Chromium only, and only while full screen).
+ */
+function FullScreenButton() {
+  const [fullScreen, setFullScreen] = useState(() => document.fullscreenElement !== null);
+  useEffect(() => {
+    const onChange = () => setFullScreen(document.fullscreenElement !== null);
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
+  if (fullScreen || !document.fullscreenEnabled) return null;
+  return (
+    <button
+      type="button"
+      data-testid="fullscreen"
+      onClick={() => {
+        void document.documentElement
+          .requestFullscreen()
+          .then(() => lockKeys())
+          .catch(() => undefined);
+      }}
+    >
+      Full screen
+    </button>
+  );
+}
+
+interface KeyboardLock {
+  lock(keyCodes?: string[]): Promise<void>;
+}
+
+async function lockKeys(): Promise<void> {
+  const keyboard = (navigator as Navigator & { keyboard?: KeyboardLock }).keyboard;
+  await keyboard?.lock(['KeyW', 'KeyT', 'KeyN', 'Tab']).catch(() => undefined);
+}

@@ -1,0 +1,56 @@
+import type { Theme } from './route';
+
+/** What the user chose for this browser, kept in localStorage. */
+export interface Preferences {
+  readonly theme: Theme;
+  readonly fontSize: number;
+  /** Show the on-screen key bar; undefined: show it on touch screens only. */
+  readonly keyBar?: boolean;
+}
+
+export const FONT_SIZE_MIN = 9;
+export const FONT_SIZE_MAX = 32;
+const STORAGE_KEY = 'telgate.preferences';
+
+export function defaultPreferences(prefersDark: boolean): Preferences {
+  return { theme: prefersDark ? 'dark' : 'light', fontSize: 15 };
+}
+
+export function clampFontSize(size: number): number {
+  return Math.min(FONT_SIZE_MAX, Math.max(FONT_SIZE_MIN, Math.round(size)));
+}
+
+/** Stored preferences over the defaults; anything unreadable or out of range is ignored, field by field. */
+export function loadPreferences(storage: Storage | undefined, defaults: Preferences): Preferences {
+  const stored = readJson(storage, STORAGE_KEY);
+  if (typeof stored !== 'object' || stored === null) return defaults;
+  const { theme, fontSize, keyBar } = stored as Record<string, unknown>;
+  return {
+    theme: theme === 'light' || theme === 'dark' ? theme : defaults.theme,
+    fontSize:
+      typeof fontSize === 'number' && Number.isFinite(fontSize) ? clampFontSize(fontSize) : defaults.fontSize,
+    ...(typeof keyBar === 'boolean' ? { keyBar } : {}),
+  };
+}
+
+export function savePreferences(storage: Storage | undefined, preferences: Preferences): void {
+  writeJson(storage, STORAGE_KEY, preferences);
+}
+
+/** localStorage can be missing, full or forbidden (privacy modes): preferences then just do not stick. */
+export function readJson(storage: Storage | undefined, key: string): unknown {
+  try {
+    const text = storage?.getItem(key);
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeJson(storage: Storage | undefined, key: string, value: unknown): void {
+  try {
+    storage?.setItem(key, JSON.stringify(value));
+  } catch {
+    // Not stored; the page works the same for this visit.
+  }
+}

@@ -1,0 +1,113 @@
+import type { ConnectTarget } from '../session/socket';
+
+export type Theme = 'light' | 'dark';
+/** Which xterm.js renderer to use: WebGL when it works (the default), or always the DOM renderer. */
+export type RendererChoice = 'auto' | 'dom';
+
+interface Common {
+  readonly renderer: RendererChoice;
+  /** A theme the URL asks for, overriding the user's preference. */
+  readonly theme?: Theme;
+}
+
+/**
+ * The three ways the page is used, chosen by the path:
+ * - `/`: the connect screen, or `/?target=ID` (`/?host=H&port=P`) straight to a host;
+ * - `/embed?target=ID&token=…`: only the terminal, for an iframe, driven by postMessage;
+ * - `/kiosk?target=ID`: full screen on one host, reconnecting by itself.
+ */
+export type Route =
+  | (Common & { readonly mode: 'standalone'; readonly connect?: ConnectTarget })
+  | (Common & {
+      readonly mode: 'embed';
+      readonly target: string;
+      readonly token?: string;
+      /** Show the slim status and actions bar (`bar=1`). */
+      readonly bar: boolean;
+      /** Connect at once (default), or wait for the parent's `telgate:connect` (`autoconnect=0`). */
+      readonly autoConnect: boolean;
+    })
+  | (Common & { readonly mode: 'kiosk'; readonly target: string })
+  | { readonly mode: 'invalid'; readonly message: string };
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+export function parseRoute(pathname: string, search: string): Route {
+  const params = new URLSearchParams(search);
+  const path = pathname.replace(/\/+$/, '') || '/';
+  const theme = parseTheme(params.get('theme'));
+  const common: Common = {
+    renderer: params.get('renderer') === 'dom' ? 'dom' : 'auto',
+    ...(theme ? { theme } : {}),
+  };
+  const target = nonEmpty(params.get('target'));
+
+  switch (path) {
+    case '/':
+    case '/index.html': {
+      if (target) return { ...common, mode: 'standalone', connect: { kind: 'target', id: target } };
+      const host = nonEmpty(params.get('host'));
+      if (!host) return { ...common, mode: 'standalone' };
+      const portText = params.get('port');
+      if (portText === null || portText === '') {
+        return { ...common, mode: 'standalone', connect: { kind: 'host', host } };
+      }
+      const port = parsePort(portText);
+      if (port === undefined) {
+        return {
+          mode: 'invalid',
+          message: `The port in this link, “${portText}”, is not a number from 1 to 65535.`,
+        };
+      }
+      return { ...common, mode: 'standalone', connect: { kind: 'host', host, port } };
+    }
+    case '/embed': {
+      if (!target)
+        return { mode: 'invalid', message: 'An embedded terminal needs a target: /embed?target=ID.' };
+      const token = nonEmpty(params.get('token'));
+      return {
+        ...common,
+        mode: 'embed',
+        target,
+        ...(token ? { token } : {}),
+        bar: TRUE_WORDS.has(params.get('bar') ?? ''),
+        autoConnect: !FALSE_WORDS.has(params.get('autoconnect') ?? ''),
+      };
+    }
+    case '/kiosk':
+      if (!target) return { mode: 'invalid', message: 'A kiosk terminal needs a target: /kiosk?target=ID.' };
+      return { ...common, mode: 'kiosk', target };
+    default:
+      return { mode: 'invalid', message: `There is no page at ${pathname}.` };
+  }
+}
+
+/** The standalone page's URL for a connection, so a reload or a shared link opens it again. */
+export function standaloneHref(connect: ConnectTarget | undefined): string {
+  if (!connect) return '/';
+  const params = new URLSearchParams();
+  if (connect.kind === 'target') {
+    params.set('target', connect.id);
+  } else {
+    params.set('host', connect.host);
+    if (connect.port !== undefined) params.set('port', String(connect.port));
+  }
+  return `/?${params}`;
+}
+
+function nonEmpty(value: string | null): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function parseTheme(value: string | null): Theme | undefined {
+  return value === 'light' || value === 'dark' ? value : undefined;
+}
+
+/** A TCP port from text: an integer from 1 to 65535, digits only. */
+export function parsePort(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text.trim())) return undefined;
+  const port = Number(text.trim());
+  return port >= 1 && port <= 65535 ? port : undefined;
+}

@@ -1,0 +1,56 @@
+import { GATEWAY_ERRORS } from '@telgate/protocol';
+import { describe, expect, it } from 'vitest';
+import { describeEnding, PAGE_ERRORS } from './ending';
+
+describe('describeEnding', () => {
+  it('uses the STATE frame’s code and reason first', () => {
+    expect(
+      describeEnding({
+        stateClosed: true,
+        stateCode: 'GW_ERR_DNS_FAILURE',
+        stateReason: 'ENOTFOUND x',
+        closeCode: 4005,
+        opened: true,
+      }),
+    ).toEqual({
+      code: 'GW_ERR_DNS_FAILURE',
+      message: GATEWAY_ERRORS.GW_ERR_DNS_FAILURE.message,
+      detail: 'ENOTFOUND x',
+      closeCode: 4005,
+      byUser: false,
+    });
+  });
+
+  it('knows every gateway error by its close code alone, including 1009', () => {
+    for (const [code, info] of Object.entries(GATEWAY_ERRORS)) {
+      expect(describeEnding({ closeCode: info.closeCode, opened: true })).toMatchObject({
+        code,
+        message: info.message,
+      });
+    }
+  });
+
+  it('calls a STATE closed without a code, or close 1000, a normal end', () => {
+    expect(describeEnding({ stateClosed: true, opened: true })).toEqual({
+      message: 'The session has ended.',
+      byUser: false,
+    });
+    expect(describeEnding({ closeCode: 1000, opened: true })).toMatchObject({
+      message: 'The session has ended.',
+    });
+  });
+
+  it('tells the gateway never answering, going away, and the network dropping apart', () => {
+    expect(describeEnding({ closeCode: 1006, opened: false })).toMatchObject({
+      code: 'WEB_ERR_GATEWAY_UNREACHABLE',
+      message: PAGE_ERRORS.WEB_ERR_GATEWAY_UNREACHABLE,
+      detail: 'WebSocket close code 1006',
+    });
+    expect(describeEnding({ closeCode: 1001, opened: true })).toMatchObject({
+      code: 'WEB_ERR_GATEWAY_SHUTDOWN',
+    });
+    expect(describeEnding({ closeCode: 1006, opened: true })).toMatchObject({
+      code: 'WEB_ERR_CONNECTION_LOST',
+    });
+  });
+});

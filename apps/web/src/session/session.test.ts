@@ -1,0 +1,312 @@
+import { GATEWAY_ERRORS, type TargetInfo } from '@telgate/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeSockets } from '../testing/fake-socket';
+import { PAGE_ERRORS } from './ending';
+import { type OutputSink, TelgateSession } from './session';
+
+const TARGET: TargetInfo = { id: 'demo', label: 'Demo', host: '127.0.0.1', port: 2323, charset: 'UTF-8' };
+const SETTINGS = {
+  eol: 'crlf',
+  backspace: 'del',
+  localEcho: 'auto',
+  charset: 'UTF-8',
+  remoteEcho: false,
+} as const;
+
+/** A session on a fake socket, with ACK batches flushed by hand (`runAcks`) and a settable clock. */
+function setup() {
+  const net = fakeSockets();
+  const queued: (() => void)[] = [];
+  let time = 1_000;
+  const session = new TelgateSession({
+    pageUrl: 'https://gw.example/?target=demo',
+    createSocket: net.factory,
+    now: () => time,
+    scheduleAck: (task) => queued.push(task),
+    ackThreshold: 100,
+  });
+  const runAcks = () => {
+    for (const task of queued.splice(0)) task();
+  };
+  const advance = (ms: number) => {
+    time += ms;
+  };
+  return { session, net, runAcks, advance };
+}
+
+function connected() {
+  const env = setup();
+  env.session.resize(80, 24);
+  env.session.connect({ kind: 'target', id: 'demo' }, 'tok');
+  const socket = env.net.latest();
+  socket.open();
+  socket.receive({ type: 'state', state: 'connecting', target: TARGET, sessionId: 's1' });
+  socket.receive({ type: 'state', state: 'connected', target: TARGET, sessionId: 's1' });
+  socket.receive({ type: 'settings', settings: SETTINGS });
+  return { ...env, socket };
+}
+
+/** A sink that holds writes until the test "renders" them. */
+function manualSink() {
+  const writes: { data: Uint8Array; rendered: () => void }[] = [];
+  const sink: OutputSink = { write: (data, rendered) => writes.push({ data, rendered }) };
+  return { sink, writes };
+}
+
+describe('TelgateSession connecting', () => {
+  it('opens /ws on the page origin with the telgate.v1 subprotocol and sends the size first', () => {
+    const { session, net } = setup();
+    session.resize(120, 40);
+    session.connect({ kind: 'target', id: 'demo' }, 'abc');
+    const socket = net.latest();
+    expect(socket.url).toBe('wss://gw.example/ws?target=demo&token=abc');
+    expect(socket.offeredProtocol).toBe('telgate.v1');
+    expect(session.getSnapshot().status).toEqual({ phase: 'connecting', since: 1_000 });
+    socket.open();
+    expect(socket.sent).toEqual([{ type: 'resize', cols: 120, rows: 40 }]);
+  });
+
+  it('follows the STATE frames and reports the connection', () => {
+    const { session, net, advance } = setup();
+    const connectedEvents = vi.fn();
+    session.on('connected', connectedEvents);
+    session.connect({ kind: 'target', id: 'demo' });
+    const socket = net.latest();
+    socket.open();
+    socket.receive({ type: 'state', state: 'connecting', target: TARGET, sessionId: 's1' });
+    expect(session.getSnapshot().status.phase).toBe('connecting');
+    expect(session.getSnapshot().target).toEqual(TARGET);
+    advance(500);
+    socket.receive({ type: 'state', state: 'connected', target: TARGET, sessionId: 's1' });
+    expect(session.getSnapshot().status).toEqual({ phase: 'connected', since: 1_500 });
+    expect(connectedEvents).toHaveBeenCalledWith({ target: TARGET, sessionId: 's1' });
+  });
+
+  it('sends a resize only when the size changes', () => {
+    const { session, socket } = connected();
+    session.resize(80, 24);
+    session.resize(100, 30);
+    session.resize(100, 30);
+    expect(socket.framesOf('resize')).toEqual([
+      { type: 'resize', cols: 80, rows: 24 },
+      { type: 'resize', cols: 100, rows: 30 },
+    ]);
+  });
+
+  it('keeps the snapshot of settings, options and trace', () => {
+    const { session, socket } = connected();
+    socket.receive({ type: 'option', side: 'remote', option: 1, enabled: true });
+    socket.receive({ type: 'option', side: 'local', option: 31, enabled: true });
+    socket.receive({ type: 'option', side: 'local', option: 24, enabled: true });
+    socket.receive({ type: 'option', side: 'local', option: 24, enabled: false });
+    socket.receive({ type: 'trace', direction: 'in', bytes: Uint8Array.of(255, 253, 31) });
+    const snapshot = session.getSnapshot();
+    expect(snapshot.settings).toEqual(SETTINGS);
+    expect(snapshot.options).toEqual([
+      { option: 1, local: false, remote: true },
+      { option: 24, local: false, remote: false },
+      { option: 31, local: true, remote: false },
+    ]);
+    expect(session.trace.entries().map((e) => [e.direction, [...e.bytes]])).toEqual([['in', [255, 253, 31]]]);
+  });
+});
+
+describe('TelgateSession flow control', () => {
+  it('acknowledges output once rendered, coalescing a batch into one ACK', () => {
+    const { session, socket, runAcks } = connected();
+    const { sink, writes } = manualSink();
+    session.attachOutput(sink);
+    socket.receive({ type: 'output', data: new TextEncoder().encode('login: ') });
+    socket.receive({ type: 'output', data: new TextEncoder().encode('abc') });
+    expect(writes.map((w) => new TextDecoder().decode(w.data))).toEqual(['login: ', 'abc']);
+    runAcks();
+    expect(socket.framesOf('ack')).toEqual([]); // nothing rendered yet
+    writes[0]!.rendered();
+    writes[1]!.rendered();
+    runAcks();
+    expect(socket.framesOf('ack')).toEqual([{ type: 'ack', count: 10 }]);
+  });
+
+  it('acknowledges at once when a batch reaches the threshold', () => {
+    const { session, socket } = connected();
+    const { sink, writes } = manualSink();
+    session.attachOutput(sink);
+    socket.receive({ type: 'output', data: new Uint8Array(60) });
+    socket.receive({ type: 'output', data: new Uint8Array(60) });
+    writes[0]!.rendered();
+    expect(socket.framesOf('ack')).toEqual([]);
+    writes[1]!.rendered();
+    expect(socket.framesOf('ack')).toEqual([{ type: 'ack', count: 120 }]);
+  });
+
+  it('never acknowledges empty output, or output of a connection that ended', () => {
+    const { session, socket, runAcks } = connected();
+    const { sink, writes } = manualSink();
+    session.attachOutput(sink);
+    socket.receive({ type: 'output', data: new Uint8Array(0) });
+    expect(writes).toEqual([]);
+    socket.receive({ type: 'output', data: new Uint8Array(5) });
+    session.disconnect();
+    writes[0]!.rendered();
+    runAcks();
+    expect(socket.framesOf('ack')).toEqual([]);
+  });
+
+  it('acknowledges output at once when no terminal is attached', () => {
+    const { socket, runAcks } = connected();
+    socket.receive({ type: 'output', data: new Uint8Array(7) });
+    runAcks();
+    expect(socket.framesOf('ack')).toEqual([{ type: 'ack', count: 7 }]);
+  });
+});
+
+describe('TelgateSession sending', () => {
+  it('sends input, actions and settings only while connected', () => {
+    const { session, net } = setup();
+    session.connect({ kind: 'target', id: 'demo' });
+    const socket = net.latest();
+    socket.open();
+    expect(session.sendInput('early')).toBe(false);
+    socket.receive({ type: 'state', state: 'connected' });
+    expect(session.sendInput('héllo\r')).toBe(true);
+    expect(session.sendAction('interrupt')).toBe(true);
+    expect(session.updateSettings({ eol: 'lf' })).toBe(true);
+    expect(socket.sent.slice(-3)).toEqual([
+      { type: 'input', data: new TextEncoder().encode('héllo\r') },
+      { type: 'action', action: 'interrupt' },
+      { type: 'settings', settings: { eol: 'lf' } },
+    ]);
+  });
+
+  it('runs the logout flow: pending, then the host’s answer', () => {
+    const { session, socket } = connected();
+    const results = vi.fn();
+    session.on('logout', results);
+    expect(session.logout()).toBe(true);
+    expect(session.logout()).toBe(false); // one at a time
+    expect(socket.framesOf('action')).toEqual([{ type: 'action', action: 'logout' }]);
+    expect(session.getSnapshot().logout).toBe('pending');
+    socket.receive({ type: 'logout-result', result: 'refused' });
+    expect(session.getSnapshot().logout).toBe('refused');
+    expect(results).toHaveBeenCalledWith('refused');
+    session.dismissLogout();
+    expect(session.getSnapshot().logout).toBe('idle');
+  });
+
+  it('shows an auto-logout warning until the user stays logged in', () => {
+    const { session, socket } = connected();
+    socket.receive({ type: 'notice', notice: { kind: 'auto-logout-warning' } });
+    expect(session.getSnapshot().autoLogoutWarning).toBe(true);
+    expect(session.stayLoggedIn()).toBe(true);
+    expect(socket.framesOf('action')).toEqual([{ type: 'action', action: 'stay-logged-in' }]);
+    expect(session.getSnapshot().autoLogoutWarning).toBe(false);
+  });
+
+  it('keeps warnings as dismissable notices', () => {
+    const { session, socket } = connected();
+    socket.receive({
+      type: 'notice',
+      notice: { kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'bad IAC' },
+    });
+    const [entry] = session.getSnapshot().notices;
+    expect(entry?.notice).toEqual({ kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'bad IAC' });
+    session.dismissNotice(entry!.id);
+    expect(session.getSnapshot().notices).toEqual([]);
+  });
+});
+
+describe('TelgateSession endings', () => {
+  it('takes the reason from the STATE closed frame', () => {
+    const { session, socket } = connected();
+    const closed = vi.fn();
+    session.on('closed', closed);
+    socket.receive({
+      type: 'state',
+      state: 'closed',
+      code: 'GW_ERR_HOST_REFUSED',
+      reason: 'connect ECONNREFUSED 127.0.0.1:2323',
+    });
+    socket.serverClose(4004, 'GW_ERR_HOST_REFUSED');
+    const status = session.getSnapshot().status;
+    expect(status.phase).toBe('closed');
+    const ending = status.phase === 'closed' ? status.ending : undefined;
+    expect(ending).toEqual({
+      code: 'GW_ERR_HOST_REFUSED',
+      message: GATEWAY_ERRORS.GW_ERR_HOST_REFUSED.message,
+      detail: 'connect ECONNREFUSED 127.0.0.1:2323',
+      byUser: false,
+    });
+    expect(closed).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes the reason from the close code when no STATE frame came', () => {
+    const { session, socket } = connected();
+    socket.serverClose(4009, 'GW_ERR_IDLE_TIMEOUT');
+    const status = session.getSnapshot().status;
+    expect(status.phase === 'closed' && status.ending.code).toBe('GW_ERR_IDLE_TIMEOUT');
+  });
+
+  it('tells an unreachable gateway from a lost connection', () => {
+    const first = setup();
+    first.session.connect({ kind: 'target', id: 'demo' });
+    first.net.latest().serverClose(1006);
+    const never = first.session.getSnapshot().status;
+    expect(never.phase === 'closed' && never.ending.code).toBe('WEB_ERR_GATEWAY_UNREACHABLE');
+
+    const second = connected();
+    second.socket.serverClose(1006);
+    const lost = second.session.getSnapshot().status;
+    expect(lost.phase === 'closed' && lost.ending.message).toBe(PAGE_ERRORS.WEB_ERR_CONNECTION_LOST);
+  });
+
+  it('closes with GW_ERR_BAD_FRAME on a malformed frame or a text message', () => {
+    const malformed = connected();
+    malformed.socket.receiveRaw(Uint8Array.of(0x83, 2, 1, 1).buffer);
+    expect(malformed.socket.closedWith).toEqual({ code: 4011, reason: 'GW_ERR_BAD_FRAME' });
+    const status = malformed.session.getSnapshot().status;
+    expect(status.phase === 'closed' && status.ending).toMatchObject({
+      code: 'WEB_ERR_BAD_FRAME',
+      detail: 'OPTION side must be 0 (local) or 1 (remote), got 0x02',
+    });
+
+    const text = connected();
+    text.socket.receiveRaw('hello');
+    expect(text.socket.closedWith?.code).toBe(4011);
+  });
+
+  it('refuses a gateway that did not select telgate.v1', () => {
+    const { session, net } = setup();
+    session.connect({ kind: 'target', id: 'demo' });
+    net.latest().open('other');
+    const status = session.getSnapshot().status;
+    expect(status.phase === 'closed' && status.ending.code).toBe('WEB_ERR_SUBPROTOCOL');
+  });
+
+  it('reports a close by the user as such, and ignores the socket afterwards', () => {
+    const { session, socket } = connected();
+    session.disconnect();
+    expect(socket.closedWith).toEqual({ code: 1000, reason: undefined });
+    socket.serverClose(4007);
+    const status = session.getSnapshot().status;
+    expect(status.phase === 'closed' && status.ending.byUser).toBe(true);
+  });
+
+  it('reconnects to the same target with the same token, ignoring the old socket', () => {
+    const { session, net, socket } = connected();
+    socket.receive({ type: 'trace', direction: 'in', bytes: Uint8Array.of(255, 251, 1) });
+    socket.serverClose(4007);
+    session.reconnect();
+    const next = net.latest();
+    expect(next).not.toBe(socket);
+    expect(next.url).toBe('wss://gw.example/ws?target=demo&token=tok');
+    expect(session.trace.entries()).toEqual([]);
+    socket.receive({ type: 'state', state: 'connected' });
+    expect(session.getSnapshot().status.phase).toBe('connecting');
+  });
+
+  it('connects to a free-form host', () => {
+    const { session, net } = setup();
+    session.connect({ kind: 'host', host: 'bbs.example.org', port: 2323 });
+    expect(net.latest().url).toBe('wss://gw.example/ws?host=bbs.example.org&port=2323');
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The WebSocket as the session sees it: a narrow seam, so the session logic runs (and is tested)
+ * without a browser.
+ */
+
+export interface SocketHandlers {
+  open(): void;
+  /** A message arrived: an ArrayBuffer for binary messages, a string for text ones. */
+  message(data: unknown): void;
+  close(code: number, reason: string): void;
+}
+
+export interface SocketHandle {
+  /** The subprotocol the server selected ('' before the socket opens). */
+  readonly protocol: string;
+  readonly isOpen: boolean;
+  send(data: Uint8Array<ArrayBuffer>): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Opens a socket; may throw for an invalid URL. */
+export type SocketFactory = (url: string, protocol: string, handlers: SocketHandlers) => SocketHandle;
+
+/** A real browser WebSocket, receiving binary messages as ArrayBuffers. */
+export const browserSocket: SocketFactory = (url, protocol, handlers) => {
+  const ws = new WebSocket(url, protocol);
+  ws.binaryType = 'arraybuffer';
+  ws.onopen = () => handlers.open();
+  ws.onmessage = (event) => handlers.message(event.data);
+  ws.onclose = (event) => handlers.close(event.code, event.reason);
+  return {
+    get protocol() {
+      return ws.protocol;
+    },
+    get isOpen() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    send: (data) => ws.send(data),
+    close: (code, reason) => ws.close(code, reason),
+  };
+};
+
+/** What a session connects to: a configured target, or a host when the gateway allows free-form hosts. */
+export type ConnectTarget = { kind: 'target'; id: string } | { kind: 'host'; host: string; port?: number };
+
+/** The gateway's WebSocket URL for a target, on the page's own origin (`pageUrl` is location.href). */
+export function socketUrl(pageUrl: string, target: ConnectTarget, token?: string): string {
+  const url = new URL('/ws', pageUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (target.kind === 'target') {
+    url.searchParams.set('target', target.id);
+  } else {
+    url.searchParams.set('host', target.host);
+    if (target.port !== undefined) url.searchParams.set('port', String(target.port));
+  }
+  if (token) url.searchParams.set('token', token);
+  return url.href;
+}
+
+/** A short name for a target, for status lines and recent lists: `demo`, `bbs.example.org:2323`. */
+export function describeConnectTarget(target: ConnectTarget): string {
+  if (target.kind === 'target') return target.id;
+  if (target.port === undefined || target.port === 23) return target.host;
+  // An IPv6 address needs brackets before a port: [2001:db8::1]:2323.
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return `${host}:${target.port}`;
+}

@@ -1,0 +1,348 @@
+import { FitAddon } from '@xterm/addon-fit';
+import type { ISearchOptions, SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { type IBufferCell, type IDisposable, type ILink, Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import type { RendererChoice, Theme } from '../app/route';
+import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
+import { TERMINAL_FONT, TERMINAL_THEMES } from './themes';
+
+export interface TerminalViewOptions {
+  readonly fontSize: number;
+  readonly theme: Theme;
+  readonly renderer: RendererChoice;
+  /** Make links in the output clickable (not in a kiosk, where nothing may lead elsewhere). */
+  readonly links: boolean;
+  /** Ctrl-]: open the command palette. */
+  readonly onPaletteKey: () => void;
+  /** Cmd-F / Ctrl-Shift-F: open the search bar. */
+  readonly onSearchKey: () => void;
+}
+
+export type ActiveRenderer = 'dom' | 'webgl';
+
+/** Waiting this long after the last size change before fitting keeps window drags cheap. */
+const RESIZE_DEBOUNCE_MS = 60;
+
+/**
+ * The xterm.js terminal with everything around it: fitting to its container (every size change
+ * becomes a RESIZE, hence NAWS), the WebGL renderer with a fallback to the DOM one, search, safe links,
+ * Unicode 11 widths, and the clipboard shortcuts of desktop terminals.
+ */
+export class TerminalView {
+  readonly term: Terminal;
+  private readonly fit = new FitAddon();
+  private search: SearchAddon | undefined;
+  private readonly disposables: IDisposable[] = [];
+  private readonly resizeObserver: ResizeObserver;
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  private activeRenderer: ActiveRenderer = 'dom';
+  private readonly rendererListeners = new Set<(renderer: ActiveRenderer) => void>();
+  private searchResults: ((index: number, count: number) => void) | undefined;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly options: TerminalViewOptions,
+  ) {
+    this.term = new Terminal({
+      fontFamily: TERMINAL_FONT,
+      fontSize: options.fontSize,
+      theme: TERMINAL_THEMES[options.theme],
+      scrollback: 5000,
+      cursorBlink: true,
+      // Needed for the Unicode 11 width tables and search result decorations.
+      allowProposedApi: true,
+      macOptionIsMeta: true,
+      // OSC 8 hyperlinks: only safe schemes open, never with a handle on this page, and none at all
+      // without links (a handler is always set: without one, xterm.js offers to open any link).
+      linkHandler: {
+        activate: (_event, text) => {
+          if (options.links) openLink(text);
+        },
+        allowNonHttpProtocols: options.links,
+      },
+    });
+    this.term.loadAddon(this.fit);
+    this.term.loadAddon(new Unicode11Addon());
+    this.term.unicode.activeVersion = '11';
+    if (options.links) {
+      this.term.loadAddon(new WebLinksAddon((_event, uri) => void openLink(uri)));
+      this.disposables.push(this.registerMailtoLinks());
+    }
+    this.term.attachCustomKeyEventHandler((event) => this.onKey(event));
+    this.term.open(container);
+    this.disposables.push(
+      this.term.onSelectionChange(() => {
+        // Copy on select, like X terminals; the clipboard may refuse (no focus, no permission).
+        const selection = this.term.getSelection();
+        if (selection) void this.writeClipboard(selection);
+      }),
+    );
+    container.addEventListener('contextmenu', this.onContextMenu);
+
+    this.resizeObserver = new ResizeObserver(() => this.scheduleFit());
+    this.resizeObserver.observe(container);
+    this.fitNow();
+    if (options.renderer === 'auto') void this.enableWebgl();
+  }
+
+  // ------------------------------------------------------------------ output and input
+
+  /** Renders `data`; `rendered` runs once xterm.js has parsed it (flow control). */
+  write(data: Uint8Array | string, rendered?: () => void): void {
+    if (this.disposed) return;
+    this.term.write(data, rendered);
+  }
+
+  onData(listener: (data: string) => void): IDisposable {
+    return this.term.onData(listener);
+  }
+
+  onResize(listener: (size: { cols: number; rows: number }) => void): IDisposable {
+    return this.term.onResize(listener);
+  }
+
+  onTitle(listener: (title: string) => void): IDisposable {
+    return this.term.onTitleChange(listener);
+  }
+
+  get size(): { cols: number; rows: number } {
+    return { cols: this.term.cols, rows: this.term.rows };
+  }
+
+  /** Whether the host switched the arrow keys to application mode (DECCKM). */
+  get applicationCursorMode(): boolean {
+    return this.term.modes.applicationCursorKeysMode;
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  // ------------------------------------------------------------------ appearance
+
+  setTheme(theme: Theme): void {
+    this.term.options.theme = TERMINAL_THEMES[theme];
+  }
+
+  setFontSize(size: number): void {
+    if (this.term.options.fontSize === size) return;
+    this.term.options.fontSize = size;
+    this.fitNow();
+  }
+
+  get renderer(): ActiveRenderer {
+    return this.activeRenderer;
+  }
+
+  onRendererChange(listener: (renderer: ActiveRenderer) => void): () => void {
+    this.rendererListeners.add(listener);
+    return () => {
+      this.rendererListeners.delete(listener);
+    };
+  }
+
+  // ------------------------------------------------------------------ search and clipboard
+
+  /**
+   * Finds `query` from the current match onward. The search addon is loaded on first use, keeping it
+   * out of the initial download. Calls `onResults` with the match count when it changes.
+   */
+  async find(
+    query: string,
+    direction: 'next' | 'previous',
+    onResults?: (index: number, count: number) => void,
+    options: Pick<ISearchOptions, 'caseSensitive' | 'regex' | 'incremental'> = {},
+  ): Promise<boolean> {
+    const search = await this.searchAddon(onResults);
+    if (!search || this.disposed) return false;
+    if (query === '') {
+      search.clearDecorations();
+      this.term.clearSelection();
+      return false;
+    }
+    const theme = this.term.options.theme ?? {};
+    const searchOptions: ISearchOptions = {
+      ...options,
+      decorations: {
+        matchBackground: theme.selectionBackground ?? '#555555',
+        matchOverviewRuler: theme.yellow ?? '#888800',
+        activeMatchBackground: theme.cursor ?? '#ffaa00',
+        activeMatchColorOverviewRuler: theme.cursor ?? '#ffaa00',
+      },
+    };
+    return direction === 'next'
+      ? search.findNext(query, searchOptions)
+      : search.findPrevious(query, searchOptions);
+  }
+
+  clearSearch(): void {
+    this.search?.clearDecorations();
+    this.term.clearSelection();
+  }
+
+  async copySelection(): Promise<boolean> {
+    const selection = this.term.getSelection();
+    return selection ? this.writeClipboard(selection) : false;
+  }
+
+  /** Pastes the clipboard as typed input (xterm.js adds bracketed paste when the host asked for it). */
+  async pasteFromClipboard(): Promise<boolean> {
+    try {
+      const text = await navigator.clipboard.readText();
+      if (text) this.term.paste(text);
+      return text.length > 0;
+    } catch {
+      return false; // no permission, or no clipboard API: the browser's own paste still works
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.resizeTimer);
+    this.resizeObserver.disconnect();
+    this.container.removeEventListener('contextmenu', this.onContextMenu);
+    for (const disposable of this.disposables) disposable.dispose();
+    this.rendererListeners.clear();
+    this.term.dispose();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private onKey(event: KeyboardEvent): boolean {
+    if (event.type !== 'keydown') return true;
+    const key = event.key.toLowerCase();
+    if (
+      event.ctrlKey &&
+      !event.altKey &&
+      !event.metaKey &&
+      (event.key === ']' || event.code === 'BracketRight')
+    ) {
+      event.preventDefault();
+      this.options.onPaletteKey();
+      return false;
+    }
+    const searchShortcut =
+      (event.metaKey && !event.ctrlKey && !event.altKey && !event.shiftKey && key === 'f') ||
+      (event.ctrlKey && event.shiftKey && !event.altKey && !event.metaKey && key === 'f');
+    if (searchShortcut) {
+      event.preventDefault();
+      this.options.onSearchKey();
+      return false;
+    }
+    if (event.ctrlKey && event.shiftKey && !event.altKey && !event.metaKey) {
+      if (key === 'c') {
+        event.preventDefault();
+        void this.copySelection();
+        return false;
+      }
+      // Not handled here, and not prevented: the browser's own paste event follows, which xterm.js
+      // turns into input without needing clipboard permission.
+      if (key === 'v') return false;
+    }
+    return true;
+  }
+
+  private readonly onContextMenu = (event: MouseEvent): void => {
+    // Right-click pastes, as in PuTTY. Without a readable clipboard, the browser's menu (with its
+    // own Paste, which xterm.js supports) appears instead.
+    if (!navigator.clipboard?.readText || event.shiftKey) return;
+    event.preventDefault();
+    void this.pasteFromClipboard();
+  };
+
+  private async writeClipboard(text: string): Promise<boolean> {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private scheduleFit(): void {
+    clearTimeout(this.resizeTimer);
+    this.resizeTimer = setTimeout(() => this.fitNow(), RESIZE_DEBOUNCE_MS);
+  }
+
+  private fitNow(): void {
+    if (this.disposed) return;
+    // A hidden container (zero size) has no meaningful cell count: keep the last one.
+    if (this.container.clientWidth === 0 || this.container.clientHeight === 0) return;
+    this.fit.fit();
+  }
+
+  /** WebGL when the browser has it, loaded after the first paint; the DOM renderer otherwise. */
+  private async enableWebgl(): Promise<void> {
+    try {
+      const { WebglAddon } = await import('@xterm/addon-webgl');
+      if (this.disposed) return;
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        // The GPU reset or the browser reclaimed the context: back to the DOM renderer for good.
+        webgl.dispose();
+        this.setRenderer('dom');
+      });
+      this.term.loadAddon(webgl);
+      this.setRenderer('webgl');
+    } catch {
+      this.setRenderer('dom'); // no WebGL2 (or the chunk failed to load): the DOM renderer stays
+    }
+  }
+
+  private setRenderer(renderer: ActiveRenderer): void {
+    this.activeRenderer = renderer;
+    for (const listener of [...this.rendererListeners]) listener(renderer);
+  }
+
+  private async searchAddon(
+    onResults?: (index: number, count: number) => void,
+  ): Promise<SearchAddon | undefined> {
+    if (!this.search) {
+      const { SearchAddon } = await import('@xterm/addon-search');
+      if (this.disposed) return undefined;
+      if (!this.search) {
+        this.search = new SearchAddon();
+        this.term.loadAddon(this.search);
+        this.disposables.push(
+          this.search.onDidChangeResults(({ resultIndex, resultCount }) =>
+            this.searchResults?.(resultIndex, resultCount),
+          ),
+        );
+      }
+    }
+    if (onResults) this.searchResults = onResults;
+    return this.search;
+  }
+
+  /** mailto: links, which the web-links addon does not handle; one row at a time. */
+  private registerMailtoLinks(): IDisposable {
+    let cell: IBufferCell | undefined;
+    return this.term.registerLinkProvider({
+      provideLinks: (y, callback) => {
+        const line = this.term.buffer.active.getLine(y - 1);
+        if (!line) return callback(undefined);
+        const cells: RowCell[] = [];
+        for (let x = 0; x < line.length; x++) {
+          cell = line.getCell(x, cell);
+          cells.push({ chars: cell?.getChars() ?? '', width: cell?.getWidth() ?? 1 });
+        }
+        const { text, columns } = rowText(cells);
+        const links: ILink[] = findMailtoLinks(text).map((link) => {
+          const startColumn = columns[link.start]!;
+          const lastColumn = columns[link.end - 1]!;
+          const lastWidth = Math.max(1, cells[lastColumn]?.width ?? 1);
+          return {
+            range: { start: { x: startColumn + 1, y }, end: { x: lastColumn + lastWidth, y } },
+            text: link.url,
+            activate: (_event, text) => void openLink(text),
+          };
+        });
+        callback(links.length > 0 ? links : undefined);
+      },
+    });
+  }
+}

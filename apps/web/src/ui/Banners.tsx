@@ -1,0 +1,132 @@
+import type { ReactNode } from 'react';
+import type { SessionSnapshot, TelgateSession } from '../session/session';
+
+/** The host's auto-logout warning (RFC 727), with the one answer that keeps the session. */
+export function AutoLogoutBanner({
+  session,
+  snapshot,
+}: {
+  session: TelgateSession;
+  snapshot: SessionSnapshot;
+}) {
+  if (!snapshot.autoLogoutWarning) return null;
+  return (
+    <div className="banner banner-warning" role="alert" data-testid="auto-logout-banner">
+      <span>The host will log you out for inactivity.</span>
+      <button
+        type="button"
+        className="primary"
+        data-testid="stay-logged-in"
+        onClick={() => session.stayLoggedIn()}
+      >
+        Stay logged in
+      </button>
+    </div>
+  );
+}
+
+/** Where a Logout stands: asked, done, or refused (then the user may close anyway). */
+export function LogoutBanner({ session, snapshot }: { session: TelgateSession; snapshot: SessionSnapshot }) {
+  const { logout } = snapshot;
+  if (logout === 'idle') return null;
+  if (logout === 'pending') {
+    return (
+      <div className="banner" role="status" data-testid="logout-status" data-logout="pending">
+        Logging out…
+      </div>
+    );
+  }
+  if (logout === 'accepted') {
+    return (
+      <div className="banner" role="status" data-testid="logout-status" data-logout="accepted">
+        Logged out.
+      </div>
+    );
+  }
+  const question =
+    logout === 'refused'
+      ? 'The host refused to log out. Close the session anyway?'
+      : 'The host did not answer the logout request. Close the session anyway?';
+  return (
+    <div className="banner banner-warning" role="alert" data-testid="logout-status" data-logout={logout}>
+      <span>{question}</span>
+      <button
+        type="button"
+        className="danger"
+        data-testid="logout-close-anyway"
+        onClick={() => {
+          session.dismissLogout();
+          session.disconnect();
+        }}
+      >
+        Close anyway
+      </button>
+      <button type="button" data-testid="logout-keep" onClick={() => session.dismissLogout()}>
+        Keep session
+      </button>
+    </div>
+  );
+}
+
+/** Warnings that did not end the session (a host breaking the protocol a little, SUPDUP). */
+export function Notices({ session, snapshot }: { session: TelgateSession; snapshot: SessionSnapshot }) {
+  if (snapshot.notices.length === 0) return null;
+  return (
+    <ul className="notices" aria-live="polite">
+      {snapshot.notices.slice(-3).map(({ id, notice }) => (
+        <li key={id} className="banner banner-info" data-testid="notice" data-kind={notice.kind}>
+          <span>
+            {notice.kind === 'warning' ? (
+              <>
+                {notice.message} <code>{notice.code}</code>
+              </>
+            ) : (
+              'The host switched the connection to SUPDUP.'
+            )}
+          </span>
+          <button type="button" aria-label="Dismiss" onClick={() => session.dismissNotice(id)}>
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Why the session ended, in plain words, and the way back in. */
+export function ClosedBanner({
+  snapshot,
+  onReconnect,
+  reconnectLabel = 'Reconnect',
+  children,
+}: {
+  snapshot: SessionSnapshot;
+  onReconnect?: () => void;
+  reconnectLabel?: string;
+  children?: ReactNode;
+}) {
+  const { status } = snapshot;
+  if (status.phase !== 'closed') return null;
+  const { ending } = status;
+  return (
+    <div
+      className={`banner ${ending.code ? 'banner-error' : ''} closed-banner`}
+      role="alert"
+      data-testid="closed-banner"
+      data-code={ending.code ?? ''}
+    >
+      <div className="closed-text">
+        <strong data-testid="closed-reason">{ending.message}</strong>
+        {ending.detail || ending.code ? (
+          <small className="closed-detail">{[ending.code, ending.detail].filter(Boolean).join(' · ')}</small>
+        ) : null}
+      </div>
+      {children}
+      {onReconnect ? (
+        <button type="button" className="primary" data-testid="reconnect" onClick={onReconnect}>
+          {reconnectLabel}
+        </button>
+      ) : null}
+    </div>
+  );
+}

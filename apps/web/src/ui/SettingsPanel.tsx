@@ -1,0 +1,179 @@
+import { BACKSPACE_KEYS, EOL_MODES, LOCAL_ECHO_MODES, type SettingsUpdate } from '@telgate/protocol';
+import { useEffect, useRef } from 'react';
+import { FONT_SIZE_MAX, FONT_SIZE_MIN, type Preferences } from '../app/preferences';
+import type { SessionSnapshot } from '../session/session';
+import { BACKSPACE_LABELS, EOL_LABELS, LOCAL_ECHO_LABELS } from './commands';
+
+interface SettingsPanelProps {
+  readonly snapshot: SessionSnapshot;
+  readonly onUpdate: (update: SettingsUpdate) => void;
+  readonly preferences: Preferences;
+  readonly onPreferences: (preferences: Preferences) => void;
+  readonly keyBarVisible: boolean;
+  readonly onClose: () => void;
+}
+
+/**
+ * Session settings (sent to the gateway as SETTINGS, shown as the gateway confirms them) and this
+ * browser's preferences (font size, theme, key bar).
+ */
+export function SettingsPanel({
+  snapshot,
+  onUpdate,
+  preferences,
+  onPreferences,
+  keyBarVisible,
+  onClose,
+}: SettingsPanelProps) {
+  const panel = useRef<HTMLDivElement>(null);
+  // The latest onClose, so the listeners below are set up once rather than on every render.
+  const close = useRef(onClose);
+  close.current = onClose;
+  const settings = snapshot.settings;
+  const offline = snapshot.status.phase !== 'connected' || !settings;
+
+  useEffect(() => {
+    panel.current?.querySelector<HTMLElement>('select, button')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') close.current();
+    };
+    const onPointer = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (
+        panel.current &&
+        !panel.current.contains(target) &&
+        !(target as Element).closest?.('[data-testid="settings-toggle"]')
+      ) {
+        close.current();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onPointer);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('pointerdown', onPointer);
+    };
+  }, []);
+
+  const fontSize = (delta: number) =>
+    onPreferences({
+      ...preferences,
+      fontSize: Math.min(FONT_SIZE_MAX, Math.max(FONT_SIZE_MIN, preferences.fontSize + delta)),
+    });
+
+  return (
+    <div
+      ref={panel}
+      className="settings-panel"
+      role="dialog"
+      aria-label="Settings"
+      data-testid="settings-panel"
+    >
+      <fieldset disabled={offline}>
+        <legend>Session</legend>
+        <label>
+          Enter sends
+          <select
+            data-testid="setting-eol"
+            value={settings?.eol ?? ''}
+            onChange={(event) => onUpdate({ eol: event.target.value as (typeof EOL_MODES)[number] })}
+          >
+            {settings ? null : <option value="">—</option>}
+            {EOL_MODES.map((mode) => (
+              <option key={mode} value={mode}>
+                {EOL_LABELS[mode]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Backspace sends
+          <select
+            data-testid="setting-backspace"
+            value={settings?.backspace ?? ''}
+            onChange={(event) =>
+              onUpdate({ backspace: event.target.value as (typeof BACKSPACE_KEYS)[number] })
+            }
+          >
+            {settings ? null : <option value="">—</option>}
+            {BACKSPACE_KEYS.map((key) => (
+              <option key={key} value={key}>
+                {BACKSPACE_LABELS[key]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Local echo
+          <select
+            data-testid="setting-local-echo"
+            value={settings?.localEcho ?? ''}
+            onChange={(event) =>
+              onUpdate({ localEcho: event.target.value as (typeof LOCAL_ECHO_MODES)[number] })
+            }
+          >
+            {settings ? null : <option value="">—</option>}
+            {LOCAL_ECHO_MODES.map((mode) => (
+              <option key={mode} value={mode}>
+                {LOCAL_ECHO_LABELS[mode]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="settings-note" data-testid="setting-remote-echo">
+          {settings
+            ? settings.remoteEcho
+              ? 'The host echoes what you type.'
+              : 'The host does not echo.'
+            : ''}
+        </p>
+      </fieldset>
+      <fieldset>
+        <legend>Display</legend>
+        <div className="settings-row">
+          <span>Font size</span>
+          <button
+            type="button"
+            data-testid="font-smaller"
+            aria-label="Smaller font"
+            onClick={() => fontSize(-1)}
+          >
+            A−
+          </button>
+          <output data-testid="font-size">{preferences.fontSize}</output>
+          <button
+            type="button"
+            data-testid="font-larger"
+            aria-label="Larger font"
+            onClick={() => fontSize(1)}
+          >
+            A+
+          </button>
+        </div>
+        <div className="settings-row">
+          <span>Theme</span>
+          <button
+            type="button"
+            data-testid="theme-toggle"
+            onClick={() =>
+              onPreferences({ ...preferences, theme: preferences.theme === 'dark' ? 'light' : 'dark' })
+            }
+          >
+            {preferences.theme === 'dark' ? 'Dark' : 'Light'}
+          </button>
+        </div>
+        <div className="settings-row">
+          <span>On-screen keys</span>
+          <button
+            type="button"
+            data-testid="keybar-toggle"
+            aria-pressed={keyBarVisible}
+            onClick={() => onPreferences({ ...preferences, keyBar: !keyBarVisible })}
+          >
+            {keyBarVisible ? 'Shown' : 'Hidden'}
+          </button>
+        </div>
+      </fieldset>
+    </div>
+  );
+}

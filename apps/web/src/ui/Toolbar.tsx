@@ -1,0 +1,136 @@
+import type { ReactNode } from 'react';
+import { useState } from 'react';
+import type { Preferences } from '../app/preferences';
+import type { SessionSnapshot, TelgateSession } from '../session/session';
+import { TELNET_ACTIONS } from './commands';
+import { SettingsPanel } from './SettingsPanel';
+import { StatusIndicator } from './StatusIndicator';
+
+export interface ToolbarProps {
+  readonly session: TelgateSession;
+  readonly snapshot: SessionSnapshot;
+  /** `slim`: the embedded terminal's bar, with the essentials only. */
+  readonly slim?: boolean;
+  readonly preferences: Preferences;
+  readonly onPreferences: (preferences: Preferences) => void;
+  readonly keyBarVisible: boolean;
+  readonly onToggleSearch: () => void;
+  readonly onOpenPalette: () => void;
+  readonly inspectorOpen?: boolean;
+  readonly onToggleInspector?: () => void;
+  /** Offer Disconnect (not in a kiosk, which would only reconnect). */
+  readonly canDisconnect?: boolean;
+  /** Leave the session for the connect screen (standalone only). */
+  readonly onBack?: () => void;
+  /** Extra content after the status (the kiosk's reconnect countdown). */
+  readonly children?: ReactNode;
+}
+
+export function Toolbar(props: ToolbarProps) {
+  const { session, snapshot, slim = false } = props;
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const connected = snapshot.status.phase === 'connected';
+  const charset = snapshot.settings?.charset ?? snapshot.target?.charset;
+  const actions = slim ? TELNET_ACTIONS.filter((entry) => entry.action === 'interrupt') : TELNET_ACTIONS;
+
+  return (
+    <header className={`toolbar${slim ? ' toolbar-slim' : ''}`} data-testid="toolbar">
+      <div className="toolbar-start">
+        {slim ? null : (
+          <span className="brand" aria-hidden="true">
+            telgate
+          </span>
+        )}
+        <StatusIndicator snapshot={snapshot} />
+        {charset ? (
+          <span className="badge" data-testid="charset" title="The host’s character set">
+            {charset}
+          </span>
+        ) : null}
+        {props.children}
+      </div>
+      <div className="toolbar-actions" role="toolbar" aria-label="Telnet commands">
+        <button
+          type="button"
+          data-testid="action-logout"
+          title="Ask the host to log you out (Telnet LOGOUT, RFC 727)"
+          disabled={!connected || snapshot.logout === 'pending'}
+          onClick={() => session.logout()}
+        >
+          Logout
+        </button>
+        {actions.map(({ action, label, hint }) => (
+          <button
+            key={action}
+            type="button"
+            data-testid={`action-${action}`}
+            title={hint}
+            disabled={!connected}
+            onClick={() => session.sendAction(action)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="toolbar-end">
+        <button
+          type="button"
+          data-testid="search-toggle"
+          title="Find (Ctrl-Shift-F)"
+          aria-label="Find"
+          onClick={props.onToggleSearch}
+        >
+          ⌕
+        </button>
+        {props.onToggleInspector ? (
+          <button
+            type="button"
+            data-testid="inspector-toggle"
+            aria-pressed={props.inspectorOpen}
+            title="Negotiation inspector"
+            onClick={props.onToggleInspector}
+          >
+            Inspector
+          </button>
+        ) : null}
+        <button
+          type="button"
+          data-testid="settings-toggle"
+          aria-expanded={settingsOpen}
+          title="Settings"
+          onClick={() => setSettingsOpen((open) => !open)}
+        >
+          Settings
+        </button>
+        <button
+          type="button"
+          data-testid="palette-open"
+          title="All commands (Ctrl-])"
+          onClick={props.onOpenPalette}
+        >
+          Commands
+        </button>
+        {props.onBack ? (
+          <button type="button" data-testid="back-to-targets" onClick={props.onBack}>
+            Targets
+          </button>
+        ) : null}
+        {connected && !slim && props.canDisconnect !== false ? (
+          <button type="button" data-testid="disconnect" onClick={() => session.disconnect()}>
+            Disconnect
+          </button>
+        ) : null}
+        {settingsOpen ? (
+          <SettingsPanel
+            snapshot={snapshot}
+            onUpdate={(update) => session.updateSettings(update)}
+            preferences={props.preferences}
+            onPreferences={props.onPreferences}
+            keyBarVisible={props.keyBarVisible}
+            onClose={() => setSettingsOpen(false)}
+          />
+        ) : null}
+      </div>
+    </header>
+  );
+}

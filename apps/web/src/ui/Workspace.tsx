@@ -1,0 +1,267 @@
+import type { Action } from '@telgate/protocol';
+import {
+  lazy,
+  type ReactNode,
+  type Ref,
+  Suspense,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+} from 'react';
+import { clampFontSize, type Preferences } from '../app/preferences';
+import type { RendererChoice } from '../app/route';
+import type { TelgateSession } from '../session/session';
+import { InputPipeline, localEditingActive } from '../terminal/input-pipeline';
+import { type ArrowDirection, arrowKey } from '../terminal/keys';
+import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
+import { AutoLogoutBanner, ClosedBanner, LogoutBanner, Notices } from './Banners';
+import { CommandPalette } from './CommandPalette';
+import { buildCommands } from './commands';
+import { targetName } from './format';
+import { useMediaQuery, useSessionSnapshot } from './hooks';
+import { KeyBar } from './KeyBar';
+import { SearchBar } from './SearchBar';
+import { Toolbar } from './Toolbar';
+
+// The inspector (and the Telnet describer it uses) loads on first use, keeping the initial download small.
+const Inspector = lazy(() => import('./inspector/Inspector'));
+
+/** What an embedding page (through the bridge) can do with the terminal. */
+export interface WorkspaceHandle {
+  focus(): void;
+  /** Text as if typed (through local line editing when it is on). */
+  send(text: string): void;
+}
+
+export type WorkspaceVariant = 'standalone' | 'embed' | 'kiosk';
+
+export interface WorkspaceProps {
+  readonly session: TelgateSession;
+  readonly variant: WorkspaceVariant;
+  readonly renderer: RendererChoice;
+  readonly preferences: Preferences;
+  readonly onPreferences: (preferences: Preferences) => void;
+  /** The embedded terminal shows its bar only when asked (`bar=1`). */
+  readonly showToolbar: boolean;
+  readonly onBack?: () => void;
+  /** The closed banner's button (absent: no button). */
+  readonly onReconnect?: () => void;
+  readonly reconnectLabel?: string;
+  /** Shown in the closed banner (the kiosk's countdown). */
+  readonly closedExtra?: ReactNode;
+  /** Shown after the status in the toolbar. */
+  readonly toolbarExtra?: ReactNode;
+  readonly onTitle?: (title: string) => void;
+  readonly ref?: Ref<WorkspaceHandle>;
+}
+
+/** Drawn into the terminal when a session ends, so the scrollback shows where one session stopped. */
+const SESSION_CLOSED_MARK = '\r\n\x1b[0;2m── session closed ──\x1b[0m\r\n';
+
+/**
+ * A terminal session on screen: the terminal wired to the session (output with flow control, input
+ * through local line editing, size as NAWS), with the toolbar, banners, search, inspector, key bar
+ * and command palette around it.
+ */
+export function Workspace(props: WorkspaceProps) {
+  const { session, variant, renderer, preferences, onPreferences } = props;
+  const snapshot = useSessionSnapshot(session);
+  const host = useRef<HTMLDivElement>(null);
+  const pipeline = useRef<InputPipeline | undefined>(undefined);
+  const [view, setView] = useState<TerminalView | undefined>();
+  const [activeRenderer, setActiveRenderer] = useState<ActiveRenderer>('dom');
+  const [ctrlArmed, setCtrlArmed] = useState(false);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [inspectorOpen, setInspectorOpen] = useState(false);
+  const touchScreen = useMediaQuery('(pointer: coarse)');
+  const keyBarVisible = variant === 'kiosk' || (preferences.keyBar ?? touchScreen);
+  const connected = snapshot.status.phase === 'connected';
+
+  // Read by the terminal's listeners, which are set up once per terminal.
+  const latest = useRef(props);
+  latest.current = props;
+  const initialAppearance = useRef(preferences);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const terminal = new TerminalView(element, {
+      fontSize: initialAppearance.current.fontSize,
+      theme: initialAppearance.current.theme,
+      renderer,
+      links: variant !== 'kiosk',
+      onPaletteKey: () => setPaletteOpen(true),
+      onSearchKey: () => setSearchOpen(true),
+    });
+    const input = new InputPipeline({
+      send: (text) => session.sendInput(text),
+      echo: (text) => terminal.write(text),
+    });
+    pipeline.current = input;
+    const syncLocalEditing = () =>
+      input.setLocalEditing(session.isConnected && localEditingActive(session.getSnapshot().settings));
+    const cleanups = [
+      terminal.onData((data) => input.type(data)),
+      terminal.onResize(({ cols, rows }) => session.resize(cols, rows)),
+      terminal.onTitle((title) => latest.current.onTitle?.(title)),
+    ].map((disposable) => () => disposable.dispose());
+    cleanups.push(
+      input.onCtrlChange(setCtrlArmed),
+      terminal.onRendererChange(setActiveRenderer),
+      session.subscribe(syncLocalEditing),
+      session.on('closed', () => terminal.write(SESSION_CLOSED_MARK)),
+    );
+    session.attachOutput({ write: (data, rendered) => terminal.write(data, rendered) });
+    session.resize(terminal.size.cols, terminal.size.rows);
+    syncLocalEditing();
+    setView(terminal);
+    setActiveRenderer(terminal.renderer);
+    terminal.focus();
+    return () => {
+      for (const cleanup of cleanups) cleanup();
+      session.attachOutput(undefined);
+      pipeline.current = undefined;
+      terminal.dispose();
+      setView(undefined);
+    };
+  }, [session, renderer, variant]);
+
+  useEffect(() => view?.setTheme(preferences.theme), [view, preferences.theme]);
+  useEffect(() => view?.setFontSize(preferences.fontSize), [view, preferences.fontSize]);
+
+  // Ctrl-] also works when the focus is outside the terminal (the terminal handles its own).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || !event.ctrlKey || event.altKey || event.metaKey) return;
+      if (event.key === ']' || event.code === 'BracketRight') {
+        event.preventDefault();
+        setPaletteOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useImperativeHandle(
+    props.ref,
+    () => ({
+      focus: () => view?.focus(),
+      send: (text: string) => pipeline.current?.insert(text),
+    }),
+    [view],
+  );
+
+  const sendAction = (action: Action) => {
+    session.sendAction(action);
+    view?.focus();
+  };
+  const setPreferences = (next: Preferences) =>
+    onPreferences({ ...next, fontSize: clampFontSize(next.fontSize) });
+  const toggleInspector = variant === 'kiosk' ? undefined : () => setInspectorOpen((open) => !open);
+
+  const commands = buildCommands({
+    connected,
+    canReconnect: session.canReconnect && props.onReconnect !== undefined,
+    ...(snapshot.settings ? { settings: snapshot.settings } : {}),
+    theme: preferences.theme,
+    sendAction,
+    logout: () => session.logout(),
+    updateSettings: (update) => session.updateSettings(update),
+    sendText: (text) => session.sendInput(text),
+    setTheme: (theme) => setPreferences({ ...preferences, theme }),
+    changeFontSize: (delta) => setPreferences({ ...preferences, fontSize: preferences.fontSize + delta }),
+    toggleSearch: () => setSearchOpen((open) => !open),
+    ...(toggleInspector ? { toggleInspector } : {}),
+    toggleKeyBar: () => setPreferences({ ...preferences, keyBar: !keyBarVisible }),
+    disconnect: () => session.disconnect(),
+    reconnect: () => props.onReconnect?.(),
+  });
+
+  return (
+    <div className={`workspace workspace-${variant}`} data-testid="workspace">
+      {props.showToolbar ? (
+        <Toolbar
+          session={session}
+          snapshot={snapshot}
+          slim={variant === 'embed'}
+          preferences={preferences}
+          onPreferences={setPreferences}
+          keyBarVisible={keyBarVisible}
+          onToggleSearch={() => setSearchOpen((open) => !open)}
+          onOpenPalette={() => setPaletteOpen(true)}
+          inspectorOpen={inspectorOpen}
+          canDisconnect={variant !== 'kiosk'}
+          {...(toggleInspector ? { onToggleInspector: toggleInspector } : {})}
+          {...(props.onBack ? { onBack: props.onBack } : {})}
+        >
+          {props.toolbarExtra}
+        </Toolbar>
+      ) : null}
+      <div className="workspace-body">
+        <div className="terminal-column">
+          <div className="banners">
+            {!props.showToolbar && snapshot.status.phase === 'connecting' ? (
+              <div className="banner" role="status" data-testid="connecting-banner">
+                Connecting to {targetName(snapshot.target, snapshot.requested)}…
+              </div>
+            ) : null}
+            <AutoLogoutBanner session={session} snapshot={snapshot} />
+            <LogoutBanner session={session} snapshot={snapshot} />
+            <Notices session={session} snapshot={snapshot} />
+          </div>
+          {searchOpen && view ? (
+            <SearchBar
+              view={view}
+              onClose={() => {
+                setSearchOpen(false);
+                view.focus();
+              }}
+            />
+          ) : null}
+          <div
+            ref={host}
+            className="terminal-host"
+            data-testid="terminal"
+            data-renderer={activeRenderer}
+            data-local-editing={connected && localEditingActive(snapshot.settings)}
+          />
+          <ClosedBanner
+            snapshot={snapshot}
+            {...(props.onReconnect ? { onReconnect: props.onReconnect } : {})}
+            {...(props.reconnectLabel ? { reconnectLabel: props.reconnectLabel } : {})}
+          >
+            {props.closedExtra}
+          </ClosedBanner>
+        </div>
+        {inspectorOpen ? (
+          <Suspense fallback={<aside className="inspector">Loading the inspector…</aside>}>
+            <Inspector session={session} onClose={() => setInspectorOpen(false)} />
+          </Suspense>
+        ) : null}
+      </div>
+      {keyBarVisible ? (
+        <KeyBar
+          connected={connected}
+          ctrlArmed={ctrlArmed}
+          onCtrl={(armed) => pipeline.current?.setCtrlArmed(armed)}
+          onKey={(sequence) => pipeline.current?.insert(sequence)}
+          onArrow={(direction: ArrowDirection) =>
+            pipeline.current?.insert(arrowKey(direction, view?.applicationCursorMode ?? false))
+          }
+          onAction={sendAction}
+        />
+      ) : null}
+      {paletteOpen ? (
+        <CommandPalette
+          commands={commands}
+          onClose={() => {
+            setPaletteOpen(false);
+            view?.focus();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

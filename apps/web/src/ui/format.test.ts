@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, hostPort, secondsLeft, targetName } from './format';
+
+describe('formatDuration', () => {
+  it('shows minutes and seconds, and hours when there are some', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(42_900)).toBe('0:42');
+    expect(formatDuration(723_000)).toBe('12:03');
+    expect(formatDuration(3_723_000)).toBe('1:02:03');
+    expect(formatDuration(-5)).toBe('0:00');
+  });
+});
+
+describe('hostPort', () => {
+  it('brackets IPv6 addresses', () => {
+    expect(hostPort('bbs.example.org', 23)).toBe('bbs.example.org:23');
+    expect(hostPort('2001:db8::1', 2323)).toBe('[2001:db8::1]:2323');
+  });
+});
+
+describe('targetName', () => {
+  it('prefers the gateway’s label, then what was asked for', () => {
+    const target = { id: 'demo', label: 'Demo host', host: 'h', port: 23, charset: 'UTF-8' };
+    expect(targetName(target, { kind: 'target', id: 'demo' })).toBe('Demo host');
+    expect(targetName(undefined, { kind: 'host', host: '::1', port: 2323 })).toBe('[::1]:2323');
+    expect(targetName(undefined, { kind: 'host', host: 'h', port: 23 })).toBe('h');
+    expect(targetName(undefined, undefined)).toBe('the host');
+  });
+});
+
+describe('secondsLeft', () => {
+  it('rounds up and never goes negative', () => {
+    expect(secondsLeft(10_000, 7_500)).toBe(3);
+    expect(secondsLeft(10_000, 11_000)).toBe(0);
+  });
+});

@@ -1,0 +1,29 @@
+import type { TargetInfo } from '@telgate/protocol';
+import { type ConnectTarget, describeConnectTarget } from '../session/socket';
+
+/** A session's age as 0:42, 12:03 or 1:02:03. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const mm = hours > 0 ? String(minutes).padStart(2, '0') : String(minutes);
+  const ss = String(seconds).padStart(2, '0');
+  return hours > 0 ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** host:port, with brackets around an IPv6 address. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** What the status line calls the host: its label once the gateway named it, else what was asked for. */
+export function targetName(target: TargetInfo | undefined, requested: ConnectTarget | undefined): string {
+  if (target) return target.label || target.id;
+  return requested ? describeConnectTarget(requested) : 'the host';
+}
+
+/** Seconds left, rounded up, for countdowns ("in 3 s"). */
+export function secondsLeft(until: number, now: number): number {
+  return Math.max(0, Math.ceil((until - now) / 1000));
+}
