@@ -191,6 +191,21 @@ targets: [{ id: t, host: 127.0.0.1, port: ${host.port} }]
     expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_IDLE_TIMEOUT'));
   });
 
+  it('traffic keeps a session past its idle timeout', async () => {
+    const host = await scripted(async (conn) => {
+      for (let k = 0; k < 6; k++) {
+        conn.write(bytes(`tick ${k}\r\n`));
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      conn.write(bytes('still here'));
+      await conn.read(1, 5000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, { extra: 'idleTimeoutSeconds: 1' });
+    await client.waitForText('still here');
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_IDLE_TIMEOUT'));
+  });
+
   it('an unknown frame type from the browser → GW_ERR_BAD_FRAME, and the gateway lives on', async () => {
     const host = await scripted(async (conn) => {
       await conn.read(1, 5000).catch(() => undefined);

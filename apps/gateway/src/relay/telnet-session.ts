@@ -98,6 +98,7 @@ export class TelnetSession {
   private pendingSize: { cols: number; rows: number } | undefined;
   private resizeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private lastActivity = 0;
   private logoutTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private logoutState: 'none' | 'asked' | 'accepted' = 'none';
@@ -548,14 +549,20 @@ export class TelnetSession {
     };
   }
 
+  /** Notes activity; cheap enough for every chunk, since the idle timer is only re-armed when it fires. */
   private touch(): void {
-    const seconds = this.ctx.target.idleTimeoutSeconds;
-    if (seconds <= 0 || this.closed) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(
-      () => this.finish('GW_ERR_IDLE_TIMEOUT', `no activity for ${seconds} s`),
-      seconds * 1000,
-    );
+    this.lastActivity = Date.now();
+    if (this.idleTimer === undefined) this.armIdleTimer(this.ctx.target.idleTimeoutSeconds * 1000);
+  }
+
+  private armIdleTimer(delayMs: number): void {
+    const limitMs = this.ctx.target.idleTimeoutSeconds * 1000;
+    if (limitMs <= 0 || this.closed) return;
+    this.idleTimer = setTimeout(() => {
+      const idleMs = Date.now() - this.lastActivity;
+      if (idleMs >= limitMs) this.finish('GW_ERR_IDLE_TIMEOUT', `no activity for ${limitMs / 1000} s`);
+      else this.armIdleTimer(limitMs - idleMs);
+    }, delayMs);
   }
 
   /** Ends the session once: tells the browser why, closes both sides, frees every timer. */
