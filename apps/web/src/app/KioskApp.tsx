@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ReconnectPlanner } from '../session/backoff';
 import { TelgateSession } from '../session/session';
+import { FullScreenButton } from '../ui/FullScreenButton';
 import { secondsLeft } from '../ui/format';
 import { useNow } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
@@ -68,41 +69,4 @@ export function KioskApp({ route, preferences, onPreferences }: AppearanceProps 
       toolbarExtra={<FullScreenButton />}
     />
   );
-}
-
-/**
- * Full screen, where the browser allows it, with the keyboard lock so that Ctrl-W, Ctrl-T and Ctrl-N
- * reach the host instead of closing or opening tabs (Chromium only, and only while full screen).
- */
-function FullScreenButton() {
-  const [fullScreen, setFullScreen] = useState(() => document.fullscreenElement !== null);
-  useEffect(() => {
-    const onChange = () => setFullScreen(document.fullscreenElement !== null);
-    document.addEventListener('fullscreenchange', onChange);
-    return () => document.removeEventListener('fullscreenchange', onChange);
-  }, []);
-  if (fullScreen || !document.fullscreenEnabled) return null;
-  return (
-    <button
-      type="button"
-      data-testid="fullscreen"
-      onClick={() => {
-        void document.documentElement
-          .requestFullscreen()
-          .then(() => lockKeys())
-          .catch(() => undefined);
-      }}
-    >
-      Full screen
-    </button>
-  );
-}
-
-interface KeyboardLock {
-  lock(keyCodes?: string[]): Promise<void>;
-}
-
-async function lockKeys(): Promise<void> {
-  const keyboard = (navigator as Navigator & { keyboard?: KeyboardLock }).keyboard;
-  await keyboard?.lock(['KeyW', 'KeyT', 'KeyN', 'Tab']).catch(() => undefined);
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { TelgateSession } from '../session/session';
 import type { ConnectTarget } from '../session/socket';
 import { ConnectScreen } from '../ui/ConnectScreen';
+import { FullScreenButton } from '../ui/FullScreenButton';
 import { Workspace } from '../ui/Workspace';
 import { type AppearanceProps, browserStorage } from './App';
 import { forgetRecent, loadRecent, type RecentTarget, rememberRecent } from './recent-targets';
@@ -85,6 +86,7 @@ export function StandaloneApp({
       showToolbar
       onBack={() => open(undefined)}
       onReconnect={() => session.reconnect()}
+      toolbarExtra={<FullScreenButton />}
       onTitle={(title) => {
         document.title = title ? `${title} · ${BASE_TITLE}` : BASE_TITLE;
       }}

@@ -39,6 +39,16 @@ describe('AckBatcher', () => {
     expect(acks).toEqual([1200, 10]);
   });
 
+  it('flushes on a microtask by default', async () => {
+    const acks: number[] = [];
+    const instance = new AckBatcher((count) => acks.push(count));
+    instance.rendered(3);
+    instance.rendered(4);
+    expect(acks).toEqual([]);
+    await Promise.resolve();
+    expect(acks).toEqual([7]);
+  });
+
   it('splits counts larger than an ACK can carry', () => {
     const { instance, acks } = batcher(Number.POSITIVE_INFINITY);
     instance.rendered(MAX_U32);

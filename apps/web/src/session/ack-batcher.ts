@@ -21,7 +21,8 @@ export class AckBatcher {
 
   constructor(
     private readonly sendAck: (count: number) => void,
-    private readonly schedule: Scheduler = queueMicrotask,
+    // Wrapped: queueMicrotask throws "Illegal invocation" when called as a method of another object.
+    private readonly schedule: Scheduler = (task) => queueMicrotask(task),
     private readonly threshold: number = DEFAULT_ACK_THRESHOLD,
   ) {}
 

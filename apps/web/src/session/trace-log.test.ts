@@ -18,6 +18,18 @@ describe('TraceLog', () => {
     expect(log.version).toBe(2);
   });
 
+  it('gives a new entries array after each change, and the same one otherwise', () => {
+    const log = new TraceLog();
+    log.append(1, 'in', Uint8Array.of(255, 241));
+    const first = log.entries();
+    expect(log.entries()).toBe(first);
+    log.append(2, 'in', Uint8Array.of(255, 241));
+    const second = log.entries();
+    expect(second).not.toBe(first);
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(2);
+  });
+
   it('keeps only the newest entries', () => {
     const log = new TraceLog(4);
     for (let i = 0; i < 23; i++) log.append(i, 'in', Uint8Array.of(255, 241));

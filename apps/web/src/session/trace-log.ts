@@ -15,14 +15,15 @@ export const DEFAULT_TRACE_CAPACITY = 2000;
 
 /**
  * The negotiation trace of a session, bounded so a chatty host cannot grow the page's memory.
- * Subscribers hear of appends through `version`, which changes on every update (for
- * useSyncExternalStore); the entries themselves are read with `entries()`.
+ * `subscribe` and `entries` fit useSyncExternalStore: `entries()` returns the same array until the
+ * next change.
  */
 export class TraceLog {
   private items: TraceEntry[] = [];
   private nextSeq = 1;
   private listeners = new Set<() => void>();
   private currentVersion = 0;
+  private snapshot: { version: number; entries: readonly TraceEntry[] } = { version: 0, entries: [] };
 
   constructor(private readonly capacity: number = DEFAULT_TRACE_CAPACITY) {}
 
@@ -44,9 +45,15 @@ export class TraceLog {
     this.changed();
   }
 
-  /** The newest `capacity` entries, oldest first. */
+  /**
+   * The newest `capacity` entries, oldest first: a new array after each change and the same one
+   * otherwise, so views can memoize on it.
+   */
   entries(): readonly TraceEntry[] {
-    return this.items.length > this.capacity ? this.items.slice(-this.capacity) : this.items;
+    if (this.snapshot.version !== this.currentVersion) {
+      this.snapshot = { version: this.currentVersion, entries: this.items.slice(-this.capacity) };
+    }
+    return this.snapshot.entries;
   }
 
   get version(): number {

@@ -28,7 +28,8 @@ export function AutoLogoutBanner({
 /** Where a Logout stands: asked, done, or refused (then the user may close anyway). */
 export function LogoutBanner({ session, snapshot }: { session: TelgateSession; snapshot: SessionSnapshot }) {
   const { logout } = snapshot;
-  if (logout === 'idle') return null;
+  // Once the session has ended, the closed banner says everything.
+  if (logout === 'idle' || snapshot.status.phase === 'closed') return null;
   if (logout === 'pending') {
     return (
       <div className="banner" role="status" data-testid="logout-status" data-logout="pending">

@@ -100,6 +100,7 @@ export function ConnectScreen({ recent, onConnect, onForget, notice }: ConnectSc
           <ul className="target-list" data-testid="recent-list">
             {recent.map((entry) => {
               const name = describeConnectTarget(entry);
+              const label = entry.label && entry.label !== name ? entry.label : undefined;
               return (
                 <li key={`${entry.kind}:${name}`} className="recent">
                   <button
@@ -109,13 +110,13 @@ export function ConnectScreen({ recent, onConnect, onForget, notice }: ConnectSc
                     data-target={name}
                     onClick={() => onConnect(stripLabel(entry), entry.label)}
                   >
-                    <span className="target-label">{entry.label ?? name}</span>
-                    {entry.label ? <span className="target-address">{name}</span> : null}
+                    <span className="target-label">{label ?? name}</span>
+                    {label ? <span className="target-address">{name}</span> : null}
                   </button>
                   <button
                     type="button"
                     className="forget"
-                    aria-label={`Forget ${entry.label ?? name}`}
+                    aria-label={`Forget ${label ?? name}`}
                     data-testid="recent-forget"
                     onClick={() => onForget(entry)}
                   >

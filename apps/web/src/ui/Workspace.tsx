@@ -175,7 +175,7 @@ export function Workspace(props: WorkspaceProps) {
     toggleSearch: () => setSearchOpen((open) => !open),
     ...(toggleInspector ? { toggleInspector } : {}),
     toggleKeyBar: () => setPreferences({ ...preferences, keyBar: !keyBarVisible }),
-    disconnect: () => session.disconnect(),
+    ...(variant === 'kiosk' ? {} : { disconnect: () => session.disconnect() }),
     reconnect: () => props.onReconnect?.(),
   });
 
@@ -220,13 +220,15 @@ export function Workspace(props: WorkspaceProps) {
               }}
             />
           ) : null}
-          <div
-            ref={host}
-            className="terminal-host"
-            data-testid="terminal"
-            data-renderer={activeRenderer}
-            data-local-editing={connected && localEditingActive(snapshot.settings)}
-          />
+          <div className="terminal-frame">
+            <div
+              ref={host}
+              className="terminal-host"
+              data-testid="terminal"
+              data-renderer={activeRenderer}
+              data-local-editing={connected && localEditingActive(snapshot.settings)}
+            />
+          </div>
           <ClosedBanner
             snapshot={snapshot}
             {...(props.onReconnect ? { onReconnect: props.onReconnect } : {})}

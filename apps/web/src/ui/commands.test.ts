@@ -45,8 +45,11 @@ describe('buildCommands', () => {
     expect(byId(offline, 'disconnect')).toBeUndefined();
   });
 
-  it('leaves out the inspector where there is none', () => {
-    expect(byId(context({ toggleInspector: undefined }), 'inspector')).toBeUndefined();
+  it('leaves out the inspector and Disconnect where there are none (kiosk)', () => {
+    const kiosk = context({ toggleInspector: undefined, disconnect: undefined });
+    expect(byId(kiosk, 'inspector')).toBeUndefined();
+    expect(byId(kiosk, 'disconnect')).toBeUndefined();
+    expect(byId(context(), 'disconnect')).toBeDefined();
   });
 });
 

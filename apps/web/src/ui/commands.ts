@@ -53,7 +53,8 @@ export interface CommandContext {
   /** Absent where there is no inspector (kiosk). */
   readonly toggleInspector?: () => void;
   readonly toggleKeyBar: () => void;
-  readonly disconnect: () => void;
+  /** Absent where ending the session makes no sense (a kiosk would only reconnect). */
+  readonly disconnect?: () => void;
   readonly reconnect: () => void;
 }
 
@@ -129,22 +130,24 @@ export function buildCommands(ctx: CommandContext): Command[] {
       keywords: 'touch mobile keyboard',
       run: ctx.toggleKeyBar,
     },
-    ctx.connected
-      ? {
-          id: 'disconnect',
-          label: 'Disconnect',
-          group: 'Session',
-          keywords: 'close quit',
-          run: ctx.disconnect,
-        }
-      : {
-          id: 'reconnect',
-          label: 'Reconnect',
-          group: 'Session',
-          disabled: !ctx.canReconnect,
-          run: ctx.reconnect,
-        },
   ];
+  if (!ctx.connected) {
+    commands.push({
+      id: 'reconnect',
+      label: 'Reconnect',
+      group: 'Session',
+      disabled: !ctx.canReconnect,
+      run: ctx.reconnect,
+    });
+  } else if (ctx.disconnect) {
+    commands.push({
+      id: 'disconnect',
+      label: 'Disconnect',
+      group: 'Session',
+      keywords: 'close quit',
+      run: ctx.disconnect,
+    });
+  }
   return commands;
 }
 

@@ -8,10 +8,8 @@ import { optionRows, traceLine } from './model';
  * the state of each option on both sides. Loaded on first use (React.lazy), with the Telnet describer.
  */
 export default function Inspector({ session, onClose }: { session: TelgateSession; onClose: () => void }) {
-  const version = useSyncExternalStore(session.trace.subscribe, () => session.trace.version);
+  const entries = useSyncExternalStore(session.trace.subscribe, () => session.trace.entries());
   const snapshot = useSessionSnapshot(session);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the trace log is mutable; `version` says when it changed
-  const entries = useMemo(() => session.trace.entries(), [session, version]);
   const lines = useMemo(() => entries.map(traceLine), [entries]);
   const options = useMemo(() => optionRows(snapshot.options, entries), [snapshot.options, entries]);
   const [paused, setPaused] = useState(false);
