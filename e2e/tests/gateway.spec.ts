@@ -18,3 +18,12 @@ test('the target list names the configured hosts', async ({ request }) => {
     expect.arrayContaining(['busybox', 'inetutils', 'netkit', 'bbs', 'demo']),
   );
 });
+
+for (const path of ['/embed?target=demo', '/kiosk?target=demo']) {
+  test(`serves the terminal page at ${path.split('?')[0]}`, async ({ page }) => {
+    const response = await page.goto(`${OPEN_URL()}${path}`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toContain('text/html');
+    await expect(page.locator('.xterm')).toBeVisible();
+  });
+}

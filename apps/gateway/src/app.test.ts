@@ -153,3 +153,15 @@ describe('buildApp', () => {
     ).rejects.toBeInstanceOf(ConfigError);
   });
 });
+
+describe('pages and client configuration', () => {
+  it('tells the page which parent origins may drive an embedded terminal', async () => {
+    app = await buildTestApp(`
+security: { frameAncestors: ["'self'", "https://portal.example.org", "https://*.example.com", "http://127.0.0.1:9000"] }
+`);
+    const response = await app.inject('/api/config');
+    expect(response.json()).toEqual({
+      embedAllowedOrigins: ['https://portal.example.org', 'http://127.0.0.1:9000'],
+    });
+  });
+});

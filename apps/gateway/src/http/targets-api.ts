@@ -10,4 +10,29 @@ export const targetsApi: FastifyPluginAsync<{ config: GatewayConfig }> = async (
     auth: { mode: config.security.auth.mode },
   };
   app.get('/api/targets', async () => body);
+
+  // GET /api/config: what the page needs to know about the gateway. The embed page trusts postMessage
+  // commands only from these parent origins: the exact http(s) origins the gateway lets frame it.
+  const clientConfig = { embedAllowedOrigins: embedOrigins(config.security.frameAncestors) };
+  app.get('/api/config', async () => clientConfig);
 };
+
+/** The exact http(s) origins among CSP frame-ancestors sources (keywords and wildcards are left out). */
+export function embedOrigins(frameAncestors: readonly string[]): string[] {
+  const origins: string[] = [];
+  for (const source of frameAncestors) {
+    if (source.includes('*')) continue;
+    try {
+      const url = new URL(source);
+      if (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.origin === source.replace(/\/$/, '')
+      ) {
+        origins.push(url.origin);
+      }
+    } catch {
+      // 'self', 'none' and other keywords are not origins.
+    }
+  }
+  return origins;
+}

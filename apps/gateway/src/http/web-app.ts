@@ -28,6 +28,10 @@ export const webApp: FastifyPluginAsync<{ root: string | undefined }> = async (a
         reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
+    // The page routes by path: the embedded terminal and the kiosk are the same app.
+    for (const page of ['/embed', '/kiosk']) {
+      app.get(page, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+    }
     return;
   }
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE));
