@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { GatewayConfig } from '../config/types.js';
 import { publicTargets } from '../targets/policy.js';
+import { normalizeOrigin } from './origin.js';
 
 /** GET /api/targets: what the terminal page offers: the configured targets, free-form, auth mode. */
 export const targetsApi: FastifyPluginAsync<{ config: GatewayConfig }> = async (app, { config }) => {
@@ -19,20 +20,8 @@ export const targetsApi: FastifyPluginAsync<{ config: GatewayConfig }> = async (
 
 /** The exact http(s) origins among CSP frame-ancestors sources (keywords and wildcards are left out). */
 export function embedOrigins(frameAncestors: readonly string[]): string[] {
-  const origins: string[] = [];
-  for (const source of frameAncestors) {
-    if (source.includes('*')) continue;
-    try {
-      const url = new URL(source);
-      if (
-        (url.protocol === 'http:' || url.protocol === 'https:') &&
-        url.origin === source.replace(/\/$/, '')
-      ) {
-        origins.push(url.origin);
-      }
-    } catch {
-      // 'self', 'none' and other keywords are not origins.
-    }
-  }
-  return origins;
+  return frameAncestors
+    .filter((source) => !source.includes('*'))
+    .map(normalizeOrigin)
+    .filter((origin): origin is string => origin !== undefined);
 }
