@@ -10,55 +10,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import {
-  ensureTestUser,
-  findFreePort,
-  type ScriptedConnection,
-  startScriptedHost,
-  startTelnetServer,
-} from '@telgate/test-peers';
+import { ensureTestUser, findFreePort, startScriptedHost, startTelnetServer } from '@telgate/test-peers';
+import { autoLogoutHost, bbsHost, flakyHost, refusingLogoutHost } from './hosts.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNTIME = join(import.meta.dirname, '.runtime');
 export const E2E_SECRET = 'e2e-only-secret-0123456789abcdef0123456789';
-
-const IAC = 255;
-const DO = 253;
-const WILL = 251;
-const WONT = 252;
-const LOGOUT = 18;
-const ECHO = 1;
-const SGA = 3;
-
-/** A BBS-style screen in CP437: box drawing that only renders right if the charset is converted. */
-function cp437Screen(conn: ScriptedConnection): void {
-  const top = Buffer.from([0xc9, ...new Array(20).fill(0xcd), 0xbb]);
-  const mid = Buffer.concat([
-    Buffer.from([0xba]),
-    Buffer.from('  CP437 BBS DEMO    ', 'latin1'),
-    Buffer.from([0xba]),
-  ]);
-  const bottom = Buffer.from([0xc8, ...new Array(20).fill(0xcd), 0xbc]);
-  conn.write(
-    Buffer.concat([top, Buffer.from('\r\n'), mid, Buffer.from('\r\n'), bottom, Buffer.from('\r\n')]),
-  );
-}
-
-/** Echoes what it gets, with a prompt, so a session stays usable; answers DO LOGOUT with WONT LOGOUT. */
-async function refusingLogoutHost(conn: ScriptedConnection): Promise<void> {
-  conn.write(Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
-  conn.write(Buffer.from('stubborn host\r\nstubborn$ '));
-  for (;;) {
-    const chunk = await conn.read(1, 120_000).catch(() => undefined);
-    if (!chunk) return;
-    if (chunk[0] === IAC) {
-      const rest = await conn.read(2, 5000).catch(() => undefined);
-      if (rest && rest[0] === DO && rest[1] === LOGOUT) conn.write(Buffer.from([IAC, WONT, LOGOUT]));
-      continue;
-    }
-    conn.write(chunk[0] === 0x0d ? Buffer.from('\r\nstubborn$ ') : chunk);
-  }
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -68,30 +25,48 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function startGateway(name: string, yaml: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await findFreePort();
-  const file = join(RUNTIME, `${name}.yaml`);
-  writeFileSync(file, yaml.replace('PORT', String(port)));
-  const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.js'), '--config', file], {
+/** Starts a built Node program and waits until `readyUrl` answers. */
+async function startChild(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, TELGATE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway ${name} exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(readyUrl)).ok) return child;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`gateway ${name} did not start: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not start: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function startGateway(name: string, yaml: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await findFreePort();
+  const file = join(RUNTIME, `${name}.yaml`);
+  writeFileSync(file, yaml.replace('PORT', String(port)));
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startChild(
+    `gateway ${name}`,
+    [join(ROOT, 'apps/gateway/dist/main.js'), '--config', file],
+    { TELGATE_LOG_LEVEL: 'warn' },
+    `${url}/healthz`,
+  );
   return { url, child };
 }
 
@@ -106,20 +81,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stops.push(() => inetutils.stop());
     const netkit = await startTelnetServer('netkit-login');
     stops.push(() => netkit.stop());
-    const bbs = await startScriptedHost(async (conn) => {
-      cp437Screen(conn);
-      await conn.read(1, 120_000).catch(() => undefined);
-    });
+    const bbs = await startScriptedHost(bbsHost);
     stops.push(() => bbs.stop());
     const stubborn = await startScriptedHost(refusingLogoutHost);
     stops.push(() => stubborn.stop());
-    // Drops every connection after a moment: the kiosk must reconnect by itself.
-    const flaky = await startScriptedHost(async (conn) => {
-      conn.write(Buffer.from('flaky host up\r\n'));
-      await new Promise((r) => setTimeout(r, 1500));
-      conn.destroy();
-    });
+    const flaky = await startScriptedHost(flakyHost);
     stops.push(() => flaky.stop());
+    const idle = await startScriptedHost(autoLogoutHost);
+    stops.push(() => idle.stop());
     const refused = await closedPort();
 
     const targets = `
@@ -131,6 +100,7 @@ targets:
   - { id: stubborn, label: Host that refuses logout, host: 127.0.0.1, port: ${stubborn.port} }
   - { id: flaky, label: Host that drops, host: 127.0.0.1, port: ${flaky.port} }
   - { id: refused, label: Host that is down, host: 127.0.0.1, port: ${refused} }
+  - { id: idle, label: Host that logs idle users out, host: 127.0.0.1, port: ${idle.port} }
 demo: { enabled: true, port: 0 }
 `;
     const open = await startGateway(
@@ -138,15 +108,27 @@ demo: { enabled: true, port: 0 }
       `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
     );
     stops.push(() => void open.child.kill('SIGTERM'));
+    // The example admin portal embeds the secured gateway: it must be allowed to frame /embed.
+    const portalPort = await findFreePort();
+    const portalOrigin = `http://127.0.0.1:${portalPort}`;
     const secured = await startGateway(
       'secured',
-      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nsecurity: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" }, frameAncestors: ["'self'", "http://127.0.0.1:*"] }\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
+      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nsecurity: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" }, frameAncestors: ["'self'", "${portalOrigin}"] }\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
     );
     stops.push(() => void secured.child.kill('SIGTERM'));
+    const portal = await startChild(
+      'admin portal',
+      [join(ROOT, 'examples/admin-portal/dist/main.js')],
+      { TELGATE_URL: secured.url, TELGATE_SECRET: E2E_SECRET, PORTAL_PORT: String(portalPort) },
+      `${portalOrigin}/portal.js`,
+    );
+    stops.push(() => void portal.kill('SIGTERM'));
 
     process.env.TELGATE_E2E_URL = open.url;
     process.env.TELGATE_E2E_SECURED_URL = secured.url;
     process.env.TELGATE_E2E_SECRET = E2E_SECRET;
+    process.env.TELGATE_E2E_PORTAL_URL = portalOrigin;
+    process.env.TELGATE_E2E_REFUSED_PORT = String(refused);
   } catch (error) {
     for (const stop of stops.reverse()) await stop();
     throw error;

@@ -5,9 +5,12 @@ import type { SessionSnapshot, TelgateSession } from '../session/session';
 export function AutoLogoutBanner({
   session,
   snapshot,
+  onAnswered,
 }: {
   session: TelgateSession;
   snapshot: SessionSnapshot;
+  /** After the answer (the terminal takes the focus back). */
+  onAnswered?: () => void;
 }) {
   if (!snapshot.autoLogoutWarning) return null;
   return (
@@ -17,7 +20,10 @@ export function AutoLogoutBanner({
         type="button"
         className="primary"
         data-testid="stay-logged-in"
-        onClick={() => session.stayLoggedIn()}
+        onClick={() => {
+          session.stayLoggedIn();
+          onAnswered?.();
+        }}
       >
         Stay logged in
       </button>
@@ -26,7 +32,16 @@ export function AutoLogoutBanner({
 }
 
 /** Where a Logout stands: asked, done, or refused (then the user may close anyway). */
-export function LogoutBanner({ session, snapshot }: { session: TelgateSession; snapshot: SessionSnapshot }) {
+export function LogoutBanner({
+  session,
+  snapshot,
+  onAnswered,
+}: {
+  session: TelgateSession;
+  snapshot: SessionSnapshot;
+  /** After the user chose to keep the session (the terminal takes the focus back). */
+  onAnswered?: () => void;
+}) {
   const { logout } = snapshot;
   // Once the session has ended, the closed banner says everything.
   if (logout === 'idle' || snapshot.status.phase === 'closed') return null;
@@ -62,7 +77,14 @@ export function LogoutBanner({ session, snapshot }: { session: TelgateSession; s
       >
         Close anyway
       </button>
-      <button type="button" data-testid="logout-keep" onClick={() => session.dismissLogout()}>
+      <button
+        type="button"
+        data-testid="logout-keep"
+        onClick={() => {
+          session.dismissLogout();
+          onAnswered?.();
+        }}
+      >
         Keep session
       </button>
     </div>

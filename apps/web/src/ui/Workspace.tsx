@@ -207,8 +207,8 @@ export function Workspace(props: WorkspaceProps) {
                 Connecting to {targetName(snapshot.target, snapshot.requested)}…
               </div>
             ) : null}
-            <AutoLogoutBanner session={session} snapshot={snapshot} />
-            <LogoutBanner session={session} snapshot={snapshot} />
+            <AutoLogoutBanner session={session} snapshot={snapshot} onAnswered={() => view?.focus()} />
+            <LogoutBanner session={session} snapshot={snapshot} onAnswered={() => view?.focus()} />
             <Notices session={session} snapshot={snapshot} />
           </div>
           {searchOpen && view ? (

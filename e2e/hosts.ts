@@ -1,0 +1,118 @@
+/** Scripted Telnet hosts for what the real servers do not do on demand. */
+import type { ScriptedConnection } from '@telgate/test-peers';
+
+const IAC = 255;
+const DO = 253;
+const WILL = 251;
+const WONT = 252;
+const LOGOUT = 18;
+const ECHO = 1;
+const SGA = 3;
+const DONT = 254;
+const SB = 250;
+const SE = 240;
+
+/** A BBS-style screen in CP437: box drawing that only renders right if the charset is converted. */
+function cp437Screen(conn: ScriptedConnection): void {
+  const top = Buffer.from([0xc9, ...new Array(20).fill(0xcd), 0xbb]);
+  const mid = Buffer.concat([
+    Buffer.from([0xba]),
+    Buffer.from('  CP437 BBS DEMO    ', 'latin1'),
+    Buffer.from([0xba]),
+  ]);
+  const bottom = Buffer.from([0xc8, ...new Array(20).fill(0xcd), 0xbc]);
+  conn.write(
+    Buffer.concat([top, Buffer.from('\r\n'), mid, Buffer.from('\r\n'), bottom, Buffer.from('\r\n')]),
+  );
+}
+
+type ClientInput = { readonly byte: number } | { readonly verb: number; readonly option: number };
+
+/**
+ * What a client sends, as typed bytes and option commands; subnegotiations and other commands are
+ * skipped. Ends when the client is silent for `idleMs` or goes away.
+ */
+async function* clientInput(conn: ScriptedConnection, idleMs: number): AsyncGenerator<ClientInput> {
+  let state: 'data' | 'iac' | 'verb' | 'sb' | 'sb-iac' = 'data';
+  let verb = 0;
+  for (;;) {
+    const chunk = await conn.readUntil((unread) => unread.length > 0, idleMs).catch(() => undefined);
+    if (!chunk) return;
+    for (const b of chunk) {
+      switch (state) {
+        case 'data':
+          if (b === IAC) state = 'iac';
+          else yield { byte: b };
+          break;
+        case 'iac':
+          if (b === IAC) {
+            state = 'data';
+            yield { byte: b };
+          } else if (b >= WILL && b <= DONT) {
+            verb = b;
+            state = 'verb';
+          } else state = b === SB ? 'sb' : 'data';
+          break;
+        case 'verb':
+          state = 'data';
+          yield { verb, option: b };
+          break;
+        case 'sb':
+          if (b === IAC) state = 'sb-iac';
+          break;
+        case 'sb-iac':
+          state = b === SE ? 'data' : 'sb';
+          break;
+      }
+    }
+  }
+}
+
+/** Echoes what is typed, with a prompt, so a session stays usable; answers DO LOGOUT with WONT LOGOUT. */
+export async function refusingLogoutHost(conn: ScriptedConnection): Promise<void> {
+  conn.write(Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
+  conn.write(Buffer.from('stubborn host\r\nstubborn$ '));
+  for await (const input of clientInput(conn, 120_000)) {
+    if ('verb' in input) {
+      if (input.verb === DO && input.option === LOGOUT) conn.write(Buffer.from([IAC, WONT, LOGOUT]));
+    } else if (input.byte === 0x0d) conn.write('\r\nstubborn$ ');
+    else if (input.byte !== 0 && input.byte !== 0x0a) conn.write(Buffer.from([input.byte]));
+  }
+}
+
+/**
+ * Warns of an auto-logout (WILL LOGOUT, RFC 727) a moment after the session starts, then says what the
+ * client answered: DONT LOGOUT keeps the session, DO LOGOUT or no answer within 20 s ends it.
+ */
+export async function autoLogoutHost(conn: ScriptedConnection): Promise<void> {
+  conn.write(Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
+  conn.write('idle host\r\nidle$ ');
+  await new Promise((r) => setTimeout(r, 1000));
+  conn.write(Buffer.from([IAC, WILL, LOGOUT]));
+  for await (const input of clientInput(conn, 20_000)) {
+    if (!('verb' in input) || input.option !== LOGOUT) continue;
+    if (input.verb === DO) break;
+    if (input.verb === DONT) {
+      conn.write('\r\nstaying logged in\r\nidle$ ');
+      for await (const _ of clientInput(conn, 120_000)) {
+        // Stays until the client leaves.
+      }
+      return;
+    }
+  }
+  conn.write('\r\nlogged out for inactivity\r\n');
+  conn.destroy();
+}
+
+/** Shows the BBS screen and stays until the client leaves. */
+export async function bbsHost(conn: ScriptedConnection): Promise<void> {
+  cp437Screen(conn);
+  await conn.read(1, 120_000).catch(() => undefined);
+}
+
+/** Says hello, then drops the connection after a moment: the kiosk must reconnect by itself. */
+export async function flakyHost(conn: ScriptedConnection): Promise<void> {
+  conn.write('flaky host up\r\n');
+  await new Promise((r) => setTimeout(r, 1500));
+  conn.destroy();
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * Runs the example portal: TELGATE_URL (the gateway as browsers reach it, default http://127.0.0.1:8080),
+ * TELGATE_SECRET (the gateway's HS256 secret; leave unset for a gateway with auth none),
+ * PORTAL_PORT (default 8090), PORTAL_HOST (default 127.0.0.1), PORTAL_USER (default portal-admin).
+ */
+import { startPortal } from './server.js';
+
+const env = process.env;
+const port = Number(env.PORTAL_PORT ?? 8090);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`portal: PORTAL_PORT must be a port number, got ${JSON.stringify(env.PORTAL_PORT)}\n`);
+  process.exit(2);
+}
+try {
+  const portal = await startPortal({
+    gatewayUrl: env.TELGATE_URL ?? 'http://127.0.0.1:8080',
+    ...(env.TELGATE_SECRET ? { secret: env.TELGATE_SECRET } : {}),
+    ...(env.PORTAL_USER ? { user: env.PORTAL_USER } : {}),
+    host: env.PORTAL_HOST ?? '127.0.0.1',
+    port,
+  });
+  process.stdout.write(`portal: listening on ${portal.url}\n`);
+  const stop = () => void portal.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  process.stderr.write(`portal: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,46 @@
+/**
+ * The portal page's side of the postMessage API: logs every event from the terminal and sends the
+ * commands the buttons stand for. Only messages from the iframe, from the gateway's origin, count.
+ */
+const frame = document.querySelector<HTMLIFrameElement>('#console');
+const log = document.querySelector<HTMLOListElement>('#events');
+
+function record(type: string, detail: string): void {
+  if (!log) return;
+  const item = document.createElement('li');
+  item.dataset.type = type;
+  item.textContent = detail ? `${type} ${detail}` : type;
+  log.append(item);
+  item.scrollIntoView({ block: 'nearest' });
+}
+
+if (frame && log) {
+  const origin = frame.dataset.gatewayOrigin ?? '';
+  let dark = true;
+  const command = (message: Record<string, unknown>) => frame.contentWindow?.postMessage(message, origin);
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (event.origin !== origin || event.source !== frame.contentWindow) return;
+    const data = event.data;
+    if (typeof data !== 'object' || data === null) return;
+    const { type, ...fields } = data as { type?: unknown };
+    if (typeof type !== 'string' || !type.startsWith('telgate:')) return;
+    record(type, Object.keys(fields).length > 0 ? JSON.stringify(fields) : '');
+  });
+
+  const input = document.querySelector<HTMLInputElement>('#command');
+  const on = (id: string, action: () => void) =>
+    document.querySelector(`#${id}`)?.addEventListener('click', action);
+  on('logout', () => command({ type: 'telgate:logout' }));
+  on('disconnect', () => command({ type: 'telgate:disconnect' }));
+  on('reconnect', () => command({ type: 'telgate:connect' }));
+  on('send', () => {
+    command({ type: 'telgate:send', text: `${input?.value ?? ''}\r` });
+    if (input) input.value = '';
+    command({ type: 'telgate:focus' });
+  });
+  on('theme', () => {
+    dark = !dark;
+    command({ type: 'telgate:set-theme', theme: dark ? 'dark' : 'light' });
+  });
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jwtVerify } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { escapeHtml, gatewayOrigin, type Portal, startPortal } from './server.js';
+
+const SECRET = 'portal-test-secret-0123456789abcdef';
+const SCRIPT = join(mkdtempSync(join(tmpdir(), 'portal-')), 'portal.js');
+writeFileSync(SCRIPT, '/* page script */');
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+/** A stand-in for the gateway's GET /api/targets. */
+async function fakeGateway(targets: unknown): Promise<string> {
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/api/targets') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ targets }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function portalFor(gatewayUrl: string, secret: string | null = SECRET): Promise<Portal> {
+  const portal = await startPortal({
+    gatewayUrl,
+    port: 0,
+    scriptFile: SCRIPT,
+    ...(secret ? { secret } : {}),
+  });
+  stops.push(() => portal.close());
+  return portal;
+}
+
+const TARGETS = [
+  { id: 'core-sw', label: 'Core switch', host: '10.0.0.2', port: 23 },
+  { id: 'lab', label: 'Lab <router> & "friends"', host: '10.0.0.3', port: 23 },
+];
+
+describe('admin portal', () => {
+  it('lists the gateway targets, with labels escaped', async () => {
+    const portal = await portalFor(await fakeGateway(TARGETS));
+    const response = await fetch(portal.url);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('data-device="core-sw">Core switch</a>');
+    expect(html).toContain('Lab &#60;router&#62; &#38; &#34;friends&#34;');
+    expect(html).not.toContain('<router>');
+    expect(html).not.toContain('<iframe');
+  });
+
+  it('embeds the picked device with a short-lived token for that target only', async () => {
+    const gateway = await fakeGateway(TARGETS);
+    const portal = await portalFor(gateway);
+    const response = await fetch(`${portal.url}/?device=core-sw&renderer=dom`);
+    const html = await response.text();
+    const src = /<iframe id="console"[^>]* src="([^"]+)"/.exec(html)?.[1];
+    expect(src).toBeDefined();
+    const embed = new URL(src!.replaceAll('&#38;', '&'));
+    expect(embed.origin).toBe(gateway);
+    expect(embed.pathname).toBe('/embed');
+    expect(embed.searchParams.get('target')).toBe('core-sw');
+    expect(embed.searchParams.get('renderer')).toBe('dom');
+    const { payload, protectedHeader } = await jwtVerify(
+      embed.searchParams.get('token')!,
+      new TextEncoder().encode(SECRET),
+    );
+    expect(protectedHeader.alg).toBe('HS256');
+    expect(payload.tgt).toBe('core-sw');
+    expect(payload.sub).toBe('portal-admin');
+    expect(payload.exp! - payload.iat!).toBe(60);
+    // Only the gateway may be framed; only the portal's own script runs.
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain(`frame-src ${gateway}`);
+    expect(csp).toContain("script-src 'self'");
+  });
+
+  it('sends no token to a gateway without auth', async () => {
+    const portal = await portalFor(await fakeGateway(TARGETS), null);
+    const html = await (await fetch(`${portal.url}/?device=lab`)).text();
+    expect(html).toMatch(/<iframe id="console"[^>]* src="[^"]*\/embed\?target=lab&#38;bar=1"/);
+  });
+
+  it('answers 404 for an unknown device and 502 when the gateway is down', async () => {
+    const portal = await portalFor(await fakeGateway(TARGETS));
+    const unknown = await fetch(`${portal.url}/?device=%3Cx%3E`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('There is no device &#34;&#60;x&#62;&#34;.');
+
+    const down = await portalFor('http://127.0.0.1:1');
+    const response = await fetch(down.url);
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain('The gateway at http://127.0.0.1:1 cannot be reached');
+  });
+
+  it('serves its page script and nothing else', async () => {
+    const portal = await portalFor(await fakeGateway(TARGETS));
+    const script = await fetch(`${portal.url}/portal.js`);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toBe('/* page script */');
+    expect((await fetch(`${portal.url}/../etc/passwd`)).status).toBe(404);
+    expect((await fetch(portal.url, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses a gateway URL that is not http(s), and escapes every HTML-special character', () => {
+    expect(() => gatewayOrigin('javascript:alert(1)')).toThrow(/must be http\(s\)/);
+    expect(gatewayOrigin('https://gw.example/some/path')).toBe('https://gw.example');
+    expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe(
+      '&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;&#60;/a&#62;',
+    );
+  });
+});

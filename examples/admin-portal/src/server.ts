@@ -1,0 +1,209 @@
+/**
+ * An admin portal that embeds telgate: it lists the gateway's targets and, for the one picked, renders
+ * an iframe of `/embed` with a short-lived token it signs itself — the secret never reaches the browser.
+ * Its page script (`portal.ts`) drives the terminal through the postMessage API and logs its events.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+
+export interface PortalOptions {
+  /** Where browsers reach the gateway, e.g. `https://gw.example` (no trailing path). */
+  readonly gatewayUrl: string;
+  /** The gateway's HS256 secret (`security.auth.hs256Secret`); without it no token is sent (auth none). */
+  readonly secret?: string;
+  /** The portal user the tokens are issued to (`sub`). */
+  readonly user?: string;
+  /** Token lifetime: the iframe must connect within it. */
+  readonly tokenTtlSeconds?: number;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** The page script to serve; the compiled `portal.js` beside this module unless given. */
+  readonly scriptFile?: string;
+}
+
+export interface Portal {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+interface Target {
+  readonly id: string;
+  readonly label: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The origin (scheme, host, port) of the gateway URL; throws on anything but http(s). */
+export function gatewayOrigin(gatewayUrl: string): string {
+  const url = new URL(gatewayUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`the gateway URL must be http(s), got ${JSON.stringify(gatewayUrl)}`);
+  }
+  return url.origin;
+}
+
+/** A token the gateway accepts for `target`: `sub` = portal user, `tgt` = target id, short `exp`. */
+export async function mintEmbedToken(secret: string, target: string, user: string, ttlSeconds: number) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ tgt: target })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(new TextEncoder().encode(secret));
+}
+
+async function fetchTargets(origin: string): Promise<Target[]> {
+  const response = await fetch(`${origin}/api/targets`, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`the gateway answered ${response.status} for /api/targets`);
+  const body = (await response.json()) as { targets?: unknown };
+  if (!Array.isArray(body.targets)) throw new Error('the gateway sent no target list');
+  return body.targets.filter(
+    (t): t is Target =>
+      typeof t === 'object' && t !== null && typeof t.id === 'string' && typeof t.label === 'string',
+  );
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+  body { margin: 0; font: 14px system-ui, sans-serif; display: grid; grid-template-columns: 220px 1fr; height: 100vh; }
+  nav { background: #1f2937; color: #e5e7eb; padding: 12px; overflow: auto; }
+  nav h1 { font-size: 16px; margin: 0 0 12px; }
+  nav a { display: block; color: inherit; padding: 6px 8px; border-radius: 4px; text-decoration: none; }
+  nav a[aria-current] { background: #374151; }
+  main { display: grid; grid-template-rows: auto 1fr auto; min-height: 0; padding: 12px; gap: 8px; }
+  .controls { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
+  iframe { width: 100%; height: 100%; border: 1px solid #d1d5db; border-radius: 4px; }
+  ol { margin: 0; max-height: 140px; overflow: auto; font: 12px ui-monospace, monospace; background: #f3f4f6; padding: 8px 8px 8px 32px; }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, csp?: string) {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...(csp ? { 'content-security-policy': csp } : {}),
+  });
+  res.end(body);
+}
+
+export async function startPortal(options: PortalOptions): Promise<Portal> {
+  const origin = gatewayOrigin(options.gatewayUrl);
+  const user = options.user ?? 'portal-admin';
+  const ttl = options.tokenTtlSeconds ?? 60;
+  const scriptFile = options.scriptFile ?? join(import.meta.dirname, 'portal.js');
+  const script = await readFile(scriptFile, 'utf8').catch(() => {
+    throw new Error(`${scriptFile} is missing: build the portal first (pnpm run build)`);
+  });
+  const csp = `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-src ${origin}; base-uri 'none'; form-action 'none'`;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://portal.invalid');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'method not allowed\n');
+    if (url.pathname === '/portal.js') return send(res, 200, 'text/javascript; charset=utf-8', script);
+    if (url.pathname !== '/') return send(res, 404, 'text/plain', 'not found\n');
+
+    let targets: Target[];
+    try {
+      targets = await fetchTargets(origin);
+    } catch (error) {
+      const message = `The gateway at ${origin} cannot be reached: ${(error as Error).message}`;
+      return send(
+        res,
+        502,
+        'text/html; charset=utf-8',
+        page('Admin portal', `<p>${escapeHtml(message)}</p>`),
+        csp,
+      );
+    }
+    const chosen = url.searchParams.get('device');
+    const target = targets.find((t) => t.id === chosen);
+    if (chosen !== null && !target) {
+      const message = `There is no device "${chosen}".`;
+      return send(
+        res,
+        404,
+        'text/html; charset=utf-8',
+        page('Admin portal', `<p>${escapeHtml(message)}</p>`),
+        csp,
+      );
+    }
+    const nav = targets
+      .map((t) => {
+        const current = t.id === target?.id ? ' aria-current="page"' : '';
+        const href = `/?device=${encodeURIComponent(t.id)}`;
+        return `<a href="${escapeHtml(href)}"${current} data-device="${escapeHtml(t.id)}">${escapeHtml(t.label)}</a>`;
+      })
+      .join('\n');
+    let main = '<main><p>Pick a device to open its console.</p></main>';
+    if (target) {
+      const embed = new URL('/embed', origin);
+      embed.searchParams.set('target', target.id);
+      if (options.secret)
+        embed.searchParams.set('token', await mintEmbedToken(options.secret, target.id, user, ttl));
+      embed.searchParams.set('bar', '1');
+      // Pass-throughs of the terminal's own display options.
+      for (const name of ['theme', 'renderer']) {
+        const value = url.searchParams.get(name);
+        if (value) embed.searchParams.set(name, value);
+      }
+      main = `<main>
+<div class="controls">
+  <strong>${escapeHtml(target.label)}</strong>
+  <button type="button" id="logout">Log out</button>
+  <button type="button" id="disconnect">Disconnect</button>
+  <button type="button" id="reconnect">Reconnect</button>
+  <input id="command" placeholder="command to send" aria-label="command to send">
+  <button type="button" id="send">Send</button>
+  <button type="button" id="theme">Toggle theme</button>
+</div>
+<iframe id="console" title="Console of ${escapeHtml(target.label)}" src="${escapeHtml(embed.href)}" data-gateway-origin="${escapeHtml(origin)}" allow="clipboard-read; clipboard-write; fullscreen"></iframe>
+<ol id="events" aria-label="Terminal events"></ol>
+</main>`;
+    }
+    const body = `<nav><h1>Admin portal</h1>\n${nav}\n</nav>\n${main}\n<script type="module" src="/portal.js"></script>`;
+    send(res, 200, 'text/html; charset=utf-8', page('Admin portal', body), csp);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, 'text/plain', `internal error: ${(error as Error).message}\n`);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8090, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
