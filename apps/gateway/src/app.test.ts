@@ -135,6 +135,37 @@ describe('the web app', () => {
     expect((await app.inject('/nope.js')).statusCode).toBe(404);
   });
 
+  it('serves the same page at /embed and /kiosk', async () => {
+    app = await buildTestApp('', { webRoot });
+    for (const path of ['/embed?target=demo', '/kiosk?target=demo', '/index.html']) {
+      const response = await app.inject(path);
+      expect(response.statusCode, path).toBe(200);
+      expect(response.body).toContain('telgate web');
+    }
+  });
+
+  it('turns every page into the kiosk of the configured target, keeping display choices only', async () => {
+    app = await buildTestApp('kiosk: { target: demo }', { webRoot });
+    const redirects: Record<string, string> = {
+      '/': '/kiosk?target=demo',
+      '/?target=other&theme=light': '/kiosk?target=demo&theme=light',
+      '/index.html': '/kiosk?target=demo',
+      '/embed?target=demo&token=abc': '/kiosk?target=demo',
+      '/kiosk?target=other&renderer=dom': '/kiosk?target=demo&renderer=dom',
+      '/kiosk?target=demo&host=evil.example': '/kiosk?target=demo',
+    };
+    for (const [path, location] of Object.entries(redirects)) {
+      const response = await app.inject(path);
+      expect(response.statusCode, path).toBe(302);
+      expect(response.headers.location, path).toBe(location);
+    }
+    const kiosk = await app.inject('/kiosk?target=demo&renderer=dom');
+    expect(kiosk.statusCode).toBe(200);
+    expect(kiosk.body).toContain('telgate web');
+    const targets = (await app.inject('/api/targets')).json() as { targets: Array<{ id: string }> };
+    expect(targets.targets.map((t) => t.id)).toEqual(['demo']);
+  });
+
   it('says so when the web app is not built', async () => {
     app = await buildTestApp('', { webRoot: join(webRoot, 'missing') });
     const response = await app.inject('/');

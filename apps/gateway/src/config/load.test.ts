@@ -205,6 +205,34 @@ targets:
   });
 });
 
+describe('parseConfig: kiosk', () => {
+  const targets =
+    'targets:\n  - { id: line1, host: plc.example.org, port: 23 }\n  - { id: bbs, host: bbs.example.org, port: 23 }\n';
+
+  it('pins the gateway to the kiosk target and drops an unused demo host', () => {
+    const config = parseConfig(`${targets}demo: { enabled: true }\nkiosk: { target: line1 }\n`);
+    expect(config.kiosk).toEqual({ target: 'line1' });
+    expect(config.targets.map((t) => t.id)).toEqual(['line1']);
+    expect(config.demo.enabled).toBe(false);
+  });
+
+  it('can be a kiosk on the demo host', () => {
+    const config = parseConfig('kiosk: { target: demo }\n');
+    expect(config.targets.map((t) => t.id)).toEqual(['demo']);
+    expect(config.demo.enabled).toBe(true);
+  });
+
+  it('refuses an unknown kiosk target, and free-form hosts beside a kiosk', () => {
+    expect(problems(`${targets}kiosk: { target: line9 }\n`)).toEqual([
+      'kiosk.target (line 4): "line9" is not a configured target (targets: line1, bbs)',
+    ]);
+    expect(problems(`${targets}kiosk: { target: line1 }\nfreeForm: { enabled: true }\n`)).toEqual([
+      'freeForm.enabled (line 5): free-form hosts cannot be offered by a kiosk (kiosk.target is set)',
+    ]);
+    expect(problems('kiosk: {}\n')).toEqual([expect.stringMatching(/^kiosk.*target/)]);
+  });
+});
+
 describe('parseConfig: free-form targets', () => {
   it('parses allow rules', () => {
     const config = parseConfig(`

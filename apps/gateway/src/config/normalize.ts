@@ -284,9 +284,23 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     }
   });
 
+  // A kiosk pins the gateway to one target: the others, free-form hosts and an unused demo host go.
+  const kiosk = raw.kiosk;
+  let offered = targets;
+  if (kiosk) {
+    offered = targets.filter((target) => target.id === kiosk.target);
+    if (offered.length === 0) {
+      const known = targets.map((target) => target.id).join(', ') || 'none';
+      report(['kiosk', 'target'], `"${kiosk.target}" is not a configured target (targets: ${known})`);
+    }
+    if (raw.freeForm?.enabled) {
+      report(['freeForm', 'enabled'], 'free-form hosts cannot be offered by a kiosk (kiosk.target is set)');
+    }
+  }
+
   return {
     listen,
-    targets,
+    targets: offered,
     freeForm: {
       enabled: raw.freeForm?.enabled ?? false,
       allow: normalizeAllowRules(raw, report),
@@ -299,7 +313,8 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
       auth: normalizeAuth(raw, listen.host, report),
     },
     limits,
-    demo,
+    demo: kiosk && kiosk.target !== DEMO_TARGET_ID ? { ...demo, enabled: false } : demo,
+    ...(kiosk ? { kiosk: { target: kiosk.target } } : {}),
     logging: { level: raw.logging?.level ?? 'info' },
   };
 }

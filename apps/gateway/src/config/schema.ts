@@ -122,6 +122,14 @@ export const configSchema = {
         port: integer(0, 65535),
       },
     },
+    kiosk: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['target'],
+      properties: {
+        target: { type: 'string', minLength: 1, maxLength: 64 },
+      },
+    },
     logging: {
       type: 'object',
       additionalProperties: false,
@@ -168,5 +176,6 @@ export interface RawConfig {
   };
   limits?: Partial<Record<keyof typeof configSchema.properties.limits.properties, number>>;
   demo?: { enabled?: boolean; port?: number };
+  kiosk?: { target: string };
   logging?: { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }

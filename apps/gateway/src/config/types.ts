@@ -10,6 +10,8 @@ export interface GatewayConfig {
   readonly security: SecurityConfig;
   readonly limits: LimitsConfig;
   readonly demo: DemoConfig;
+  /** Set when the gateway serves one fixed target as a kiosk: every page is that target's kiosk. */
+  readonly kiosk?: KioskConfig;
   readonly logging: LoggingConfig;
 }
 
@@ -129,6 +131,11 @@ export interface DemoConfig {
   readonly enabled: boolean;
   /** Loopback port of the built-in demo host; 0 picks a free one. */
   readonly port: number;
+}
+
+export interface KioskConfig {
+  /** The only target: the page always shows its kiosk, and the gateway opens no other. */
+  readonly target: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

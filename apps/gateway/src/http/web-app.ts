@@ -18,19 +18,49 @@ export const NOT_BUILT_PAGE = `<!doctype html>
  * Serves the built web app (apps/web/dist) when it exists. Vite puts content-hashed files under
  * assets/, which may be cached for good; everything else (index.html) is revalidated on each load.
  */
-export const webApp: FastifyPluginAsync<{ root: string | undefined }> = async (app, { root }) => {
+/** Query parameters a kiosk URL keeps: display choices only, never another target. */
+const KIOSK_DISPLAY_PARAMS = ['theme', 'renderer'];
+
+/**
+ * The kiosk URL for `target`, keeping the display parameters of `requested`; undefined when `requested`
+ * already is that URL (so it is served, not redirected again).
+ */
+export function kioskRedirect(requested: string, target: string): string | undefined {
+  const url = new URL(requested, 'http://gateway.invalid');
+  const wanted = new URLSearchParams({ target });
+  for (const name of KIOSK_DISPLAY_PARAMS) {
+    const value = url.searchParams.get(name);
+    if (value !== null) wanted.set(name, value);
+  }
+  const location = `/kiosk?${wanted}`;
+  return `${url.pathname}${url.search}` === location ? undefined : location;
+}
+
+export interface WebAppOptions {
+  readonly root: string | undefined;
+  /** Every page becomes this target's kiosk. */
+  readonly kioskTarget?: string | undefined;
+}
+
+export const webApp: FastifyPluginAsync<WebAppOptions> = async (app, { root, kioskTarget }) => {
   if (root !== undefined && existsSync(join(root, 'index.html'))) {
     await app.register(fastifyStatic, {
       root,
       cacheControl: false,
+      // index.html is served by the page routes below, so a kiosk can pin every page.
+      index: false,
       setHeaders: (reply, path) => {
         const hashed = path.includes(`${sep}assets${sep}`);
         reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
     // The page routes by path: the embedded terminal and the kiosk are the same app.
-    for (const page of ['/embed', '/kiosk']) {
-      app.get(page, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+    for (const page of ['/', '/index.html', '/embed', '/kiosk']) {
+      app.get(page, (request, reply) => {
+        const location = kioskTarget === undefined ? undefined : kioskRedirect(request.url, kioskTarget);
+        if (location !== undefined) return reply.header('cache-control', 'no-store').redirect(location, 302);
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      });
     }
     return;
   }
