@@ -12,6 +12,11 @@ const DONT = 254;
 const SB = 250;
 const SE = 240;
 
+/** Writes to the client; a client that has gone away is not an error for these hosts. */
+function say(conn: ScriptedConnection, bytes: Buffer | string): void {
+  conn.write(bytes).catch(() => undefined);
+}
+
 /** A BBS-style screen in CP437: box drawing that only renders right if the charset is converted. */
 function cp437Screen(conn: ScriptedConnection): void {
   const top = Buffer.from([0xc9, ...new Array(20).fill(0xcd), 0xbb]);
@@ -21,9 +26,7 @@ function cp437Screen(conn: ScriptedConnection): void {
     Buffer.from([0xba]),
   ]);
   const bottom = Buffer.from([0xc8, ...new Array(20).fill(0xcd), 0xbc]);
-  conn.write(
-    Buffer.concat([top, Buffer.from('\r\n'), mid, Buffer.from('\r\n'), bottom, Buffer.from('\r\n')]),
-  );
+  say(conn, Buffer.concat([top, Buffer.from('\r\n'), mid, Buffer.from('\r\n'), bottom, Buffer.from('\r\n')]));
 }
 
 type ClientInput = { readonly byte: number } | { readonly verb: number; readonly option: number };
@@ -68,15 +71,24 @@ async function* clientInput(conn: ScriptedConnection, idleMs: number): AsyncGene
   }
 }
 
-/** Echoes what is typed, with a prompt, so a session stays usable; answers DO LOGOUT with WONT LOGOUT. */
+/**
+ * Echoes what is typed, with a prompt, so a session stays usable; answers DO LOGOUT with WONT LOGOUT.
+ */
 export async function refusingLogoutHost(conn: ScriptedConnection): Promise<void> {
-  conn.write(Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
-  conn.write(Buffer.from('stubborn host\r\nstubborn$ '));
+  say(conn, Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
+  say(conn, Buffer.from('stubborn host\r\nstubborn$ '));
+  let previous = -1;
   for await (const input of clientInput(conn, 120_000)) {
     if ('verb' in input) {
-      if (input.verb === DO && input.option === LOGOUT) conn.write(Buffer.from([IAC, WONT, LOGOUT]));
-    } else if (input.byte === 0x0d) conn.write('\r\nstubborn$ ');
-    else if (input.byte !== 0 && input.byte !== 0x0a) conn.write(Buffer.from([input.byte]));
+      if (input.verb === DO && input.option === LOGOUT) say(conn, Buffer.from([IAC, WONT, LOGOUT]));
+      continue;
+    }
+    const byte = input.byte;
+    if (byte === 0x0d) say(conn, '\r\nstubborn$ ');
+    // A bare LF (the client's Enter set to LF) gets a prompt that says so.
+    else if (byte === 0x0a && previous !== 0x0d) say(conn, '\r\nstubborn(lf)$ ');
+    else if (byte !== 0 && byte !== 0x0a) say(conn, Buffer.from([byte]));
+    previous = byte;
   }
 }
 
@@ -85,22 +97,22 @@ export async function refusingLogoutHost(conn: ScriptedConnection): Promise<void
  * client answered: DONT LOGOUT keeps the session, DO LOGOUT or no answer within 20 s ends it.
  */
 export async function autoLogoutHost(conn: ScriptedConnection): Promise<void> {
-  conn.write(Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
-  conn.write('idle host\r\nidle$ ');
+  say(conn, Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
+  say(conn, 'idle host\r\nidle$ ');
   await new Promise((r) => setTimeout(r, 1000));
-  conn.write(Buffer.from([IAC, WILL, LOGOUT]));
+  say(conn, Buffer.from([IAC, WILL, LOGOUT]));
   for await (const input of clientInput(conn, 20_000)) {
     if (!('verb' in input) || input.option !== LOGOUT) continue;
     if (input.verb === DO) break;
     if (input.verb === DONT) {
-      conn.write('\r\nstaying logged in\r\nidle$ ');
+      say(conn, '\r\nstaying logged in\r\nidle$ ');
       for await (const _ of clientInput(conn, 120_000)) {
         // Stays until the client leaves.
       }
       return;
     }
   }
-  conn.write('\r\nlogged out for inactivity\r\n');
+  say(conn, '\r\nlogged out for inactivity\r\n');
   conn.destroy();
 }
 
@@ -112,7 +124,7 @@ export async function bbsHost(conn: ScriptedConnection): Promise<void> {
 
 /** Says hello, then drops the connection after a moment: the kiosk must reconnect by itself. */
 export async function flakyHost(conn: ScriptedConnection): Promise<void> {
-  conn.write('flaky host up\r\n');
+  say(conn, 'flaky host up\r\n');
   await new Promise((r) => setTimeout(r, 1500));
   conn.destroy();
 }

@@ -155,3 +155,27 @@ test('a host that refuses the connection gets a readable error, and Reconnect wo
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('line settings chosen for a host apply again on the next session to it', async ({ page }) => {
+  await page.goto(page_('/?target=stubborn'));
+  await expectScreen(page, 'stubborn$');
+  await page.getByTestId('settings-toggle').click();
+  await page.getByTestId('setting-eol').selectOption('lf');
+  await expect(page.getByTestId('setting-eol')).toHaveValue('lf');
+  await page.getByTestId('settings-toggle').click();
+  await page.getByTestId('terminal').click();
+  await run(page, 'one');
+  await expectScreen(page, 'one\nstubborn(lf)$');
+
+  await page.reload();
+  await expectConnected(page);
+  await expect.poll(() => countOnScreen(page, 'stubborn(lf)$')).toBe(0);
+  await run(page, 'two');
+  await expectScreen(page, 'two\nstubborn(lf)$');
+
+  // Other hosts keep their own settings.
+  await page.goto(page_('/?target=idle'));
+  await expectScreen(page, 'idle$');
+  await page.getByTestId('settings-toggle').click();
+  await expect(page.getByTestId('setting-eol')).toHaveValue('crlf');
+});

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { fetchPageConfig } from '../api/gateway-api';
 import { EmbedBridge, type ParentCommand } from '../embed/bridge';
 import { TelgateSession } from '../session/session';
+import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace, type WorkspaceHandle } from '../ui/Workspace';
-import type { AppearanceProps } from './App';
+import { type AppearanceProps, browserStorage } from './App';
 import type { Route, Theme } from './route';
 
 type EmbedRoute = Extract<Route, { mode: 'embed' }>;
@@ -20,6 +21,7 @@ export function EmbedApp({
   onTheme,
 }: AppearanceProps & { route: EmbedRoute; onTheme: (theme: Theme) => void }) {
   const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
+  useRememberedLineSettings(session, browserStorage());
   const workspace = useRef<WorkspaceHandle>(null);
   const bridge = useRef<EmbedBridge | undefined>(undefined);
   const token = useRef(route.token);

@@ -3,9 +3,9 @@ import { ReconnectPlanner } from '../session/backoff';
 import { TelgateSession } from '../session/session';
 import { FullScreenButton } from '../ui/FullScreenButton';
 import { secondsLeft } from '../ui/format';
-import { useNow } from '../ui/hooks';
+import { useNow, useRememberedLineSettings } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
-import type { AppearanceProps } from './App';
+import { type AppearanceProps, browserStorage } from './App';
 import type { Route } from './route';
 
 type KioskRoute = Extract<Route, { mode: 'kiosk' }>;
@@ -16,6 +16,7 @@ type KioskRoute = Extract<Route, { mode: 'kiosk' }>;
  */
 export function KioskApp({ route, preferences, onPreferences }: AppearanceProps & { route: KioskRoute }) {
   const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
+  useRememberedLineSettings(session, browserStorage());
   const [retryAt, setRetryAt] = useState<number | undefined>();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const now = useNow(retryAt !== undefined, 250);

@@ -3,6 +3,7 @@ import { TelgateSession } from '../session/session';
 import type { ConnectTarget } from '../session/socket';
 import { ConnectScreen } from '../ui/ConnectScreen';
 import { FullScreenButton } from '../ui/FullScreenButton';
+import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
 import { type AppearanceProps, browserStorage } from './App';
 import { forgetRecent, loadRecent, type RecentTarget, rememberRecent } from './recent-targets';
@@ -22,6 +23,7 @@ export function StandaloneApp({
   onPreferences,
 }: AppearanceProps & { route: StandaloneRoute }) {
   const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
+  useRememberedLineSettings(session, browserStorage());
   const [connect, setConnect] = useState<ConnectTarget | undefined>(route.connect);
   const [recent, setRecent] = useState<RecentTarget[]>(() => loadRecent(browserStorage()));
   const [notice, setNotice] = useState<string | undefined>();

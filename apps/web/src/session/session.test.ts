@@ -178,6 +178,18 @@ describe('TelgateSession sending', () => {
     ]);
   });
 
+  it('tells listeners about settings the user changed, only once they are sent', () => {
+    const { session, net } = setup();
+    const chosen = vi.fn();
+    session.on('settings', chosen);
+    session.connect({ kind: 'target', id: 'demo' });
+    net.latest().open();
+    expect(session.updateSettings({ eol: 'crnul' })).toBe(false);
+    net.latest().receive({ type: 'state', state: 'connected' });
+    expect(session.updateSettings({ backspace: 'bs' })).toBe(true);
+    expect(chosen.mock.calls).toEqual([[{ backspace: 'bs' }]]);
+  });
+
   it('runs the logout flow: pending, then the host’s answer', () => {
     const { session, socket } = connected();
     const results = vi.fn();

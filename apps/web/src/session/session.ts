@@ -77,6 +77,8 @@ export interface SessionEvents {
   closed: SessionEnding;
   logout: LogoutResult;
   notice: Notice;
+  /** The user changed line settings (sent to the gateway), e.g. to remember them for this host. */
+  settings: SettingsUpdate;
 }
 
 export interface SessionOptions {
@@ -271,7 +273,9 @@ export class TelgateSession {
   }
 
   updateSettings(update: SettingsUpdate): boolean {
-    return this.sendWhenConnected(() => encodeClientFrame({ type: 'settings', settings: update }));
+    const sent = this.sendWhenConnected(() => encodeClientFrame({ type: 'settings', settings: update }));
+    if (sent) this.events.emit('settings', update);
+    return sent;
   }
 
   /** The terminal's size in cells; sent now if it changed, and on every new connection. */

@@ -1,4 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { loadLineSettings, saveLineSettings } from '../app/line-settings';
 import type { SessionSnapshot, TelgateSession } from '../session/session';
 
 export function useSessionSnapshot(session: TelgateSession): SessionSnapshot {
@@ -28,4 +29,27 @@ export function useMediaQuery(query: string): boolean {
     return () => list.removeEventListener('change', onChange);
   }, [query]);
   return matches;
+}
+
+/**
+ * Applies the line settings the user chose for this host before, at the start of each session, and
+ * remembers every change the user makes (see `line-settings.ts`).
+ */
+export function useRememberedLineSettings(session: TelgateSession, storage: Storage | undefined): void {
+  useEffect(() => {
+    const requested = () => session.getSnapshot().requested;
+    const offConnected = session.on('connected', () => {
+      const target = requested();
+      const stored = target ? loadLineSettings(storage, target) : undefined;
+      if (stored) session.updateSettings(stored);
+    });
+    const offSettings = session.on('settings', (update) => {
+      const target = requested();
+      if (target) saveLineSettings(storage, target, update);
+    });
+    return () => {
+      offConnected();
+      offSettings();
+    };
+  }, [session, storage]);
 }
