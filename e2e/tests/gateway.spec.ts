@@ -27,3 +27,19 @@ for (const path of ['/embed?target=demo', '/kiosk?target=demo']) {
     await expect(page.locator('.xterm')).toBeVisible();
   });
 }
+
+test('keeps the DOM renderer where WebGL would be drawn in software', async ({ page }) => {
+  // This Chromium runs with --disable-gpu: WebGL, if offered, is SwiftShader.
+  await page.goto(`${OPEN_URL()}/?target=demo`);
+  const gpu = await page.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
+    return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'no WebGL 2';
+  });
+  expect(gpu).toMatch(/SwiftShader|no WebGL 2/);
+  await expect(page.locator('.xterm-rows')).toContainText('demo$');
+  // The WebGL addon would have replaced the DOM rows by now.
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('terminal')).toHaveAttribute('data-renderer', 'dom');
+  await expect(page.locator('.xterm-rows')).toContainText('demo$');
+});

@@ -5,6 +5,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { type IBufferCell, type IDisposable, type ILink, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { RendererChoice, Theme } from '../app/route';
+import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
 import { TERMINAL_FONT, TERMINAL_THEMES } from './themes';
 
@@ -277,6 +278,8 @@ export class TerminalView {
 
   /** WebGL when the browser has it, loaded after the first paint; the DOM renderer otherwise. */
   private async enableWebgl(): Promise<void> {
+    // Software WebGL draws several times slower than the DOM renderer: not worth it.
+    if (isSoftwareRenderer(webglRendererName())) return;
     try {
       const { WebglAddon } = await import('@xterm/addon-webgl');
       if (this.disposed) return;
