@@ -97,6 +97,8 @@ const SYNCH_WINDOW = 64 * 1024;
 
 const EMPTY = new Uint8Array(0);
 const NO_WORDS = new Int32Array(0);
+/** In a chunk being compacted, bytes copied one by one before a run counts as long and is copied at once. */
+const DENSE_SPAN = 64;
 
 function byteTable(bytes: number[]): Uint8Array {
   const t = new Uint8Array(256);
@@ -402,11 +404,20 @@ export class TelnetEngine {
         const out = this.pBuf;
         let o = this.pLen;
         j = i;
-        while (j < n) {
+        const near = Math.min(n, i + DENSE_SPAN);
+        while (j < near) {
           const c = chunk[j]!;
           if (table[c] !== 0) break;
           out[o++] = c;
           j++;
+        }
+        if (j === near && j < n) {
+          // A long run (an escaped IAC every few KiB of text): find its end with the word scanner and copy it
+          // in one go, instead of byte by byte to the end of the chunk.
+          const end = this.findSpecial(chunk, j, n, table);
+          out.set(chunk.subarray(j, end), o);
+          o += end - j;
+          j = end;
         }
         this.pLen = o;
         runStart = j;

@@ -21,10 +21,16 @@ class SlowSocket extends EventEmitter {
   bufferedAmount = 0;
   outputBytes = 0;
   private written: Array<() => void> = [];
-  send(data: Uint8Array, done?: () => void): void {
+  /** Inside an OUTPUT message sent as fragments (ws's `fin: false`): its header came first. */
+  private inOutput = false;
+  send(data: Uint8Array, options?: { fin?: boolean } | (() => void), done?: () => void): void {
+    const callback = typeof options === 'function' ? options : done;
+    const fin = typeof options === 'object' ? options.fin !== false : true;
     this.bufferedAmount += data.length;
-    if (data[0] === 0x81) this.outputBytes += data.length - 1;
-    if (done) this.written.push(done);
+    if (this.inOutput) this.outputBytes += data.length;
+    else if (data[0] === 0x81) this.outputBytes += data.length - 1;
+    this.inOutput = !fin && (this.inOutput || data[0] === 0x81);
+    if (callback) this.written.push(callback);
   }
   drain(): void {
     this.bufferedAmount = 0;

@@ -68,6 +68,15 @@ const ACTION_COMMANDS: Partial<Record<Action, number>> = {
 const DEL = 0x7f;
 const BS = 0x08;
 
+/** OUTPUT frames from this size on, in at most this many parts, are sent without copying (see flushOutput). */
+const FRAGMENT_FROM_BYTES = 16 * 1024;
+const MAX_FRAGMENTS = 4;
+/** An OUTPUT frame's header alone: the first fragment of a fragmented OUTPUT message. Never written to. */
+const OUTPUT_HEADER = Buffer.alloc(OUTPUT_HEADER_SIZE);
+writeOutputHeader(OUTPUT_HEADER);
+const MORE_FRAGMENTS = { binary: true, fin: false } as const;
+const LAST_FRAGMENT = { binary: true, fin: true } as const;
+
 /**
  * One browser terminal bridged to one Telnet host. Host bytes go through the Telnet engine and the
  * host's charset to the browser as OUTPUT frames; typed input goes the other way. Flow control is end to
@@ -260,13 +269,29 @@ export class TelnetSession {
     this.outBytes += utf8.length;
   }
 
-  /** One OUTPUT frame per host chunk: the header and the data parts copied once into one buffer. */
+  /**
+   * One OUTPUT frame per host chunk. A large one goes out as WebSocket fragments of one message — the
+   * header, then the data parts as they are (views of the host's chunk) — so the bytes are not copied
+   * into a frame buffer on their way; the browser still receives one message. A small one (a keystroke's
+   * echo), or one cut into many parts by Telnet commands, is copied into one buffer, which costs less
+   * than the extra writes.
+   */
   private flushOutput(): void {
     const total = this.outBytes;
     if (total === 0) return;
     const parts = this.outParts;
     this.outParts = [];
     this.outBytes = 0;
+    if (total >= FRAGMENT_FROM_BYTES && parts.length <= MAX_FRAGMENTS) {
+      if (this.ws.readyState !== this.ws.OPEN) return;
+      this.unacked += total;
+      this.ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
+      const last = parts.length - 1;
+      for (let k = 0; k < last; k++) this.ws.send(parts[k]!, MORE_FRAGMENTS);
+      this.ws.send(parts[last]!, LAST_FRAGMENT, this.onSent);
+      this.updateFlow();
+      return;
+    }
     const frame = Buffer.allocUnsafe(OUTPUT_HEADER_SIZE + total);
     writeOutputHeader(frame);
     let offset = OUTPUT_HEADER_SIZE;

@@ -1,0 +1,212 @@
+/**
+ * Throughput host → client: the same synthetic host stream over
+ * (a) direct TCP (the limit), (b) a minimal Node ws↔TCP relay, (c) websockify, and the gateway with
+ * (d) a UTF-8 target and (e) a CP437 target (charset conversion on). Median of the runs; the variants
+ * take turns within each run so that drift in the machine's speed hits them alike.
+ */
+import { join } from 'node:path';
+import type { BenchContext } from '../context.js';
+import { startedAll } from '../processes/children.js';
+import { GatewayProcess } from '../processes/gateway.js';
+import { startWebsockify, websockifyProblem } from '../processes/websockify.js';
+import { Worker } from '../processes/worker.js';
+import { emptyResult, formatMiBs, formatRatio, type ScenarioResult } from '../report.js';
+import { MiB } from '../settings.js';
+import { median } from '../stats.js';
+import { expectRaw, expectTerminal, type StreamExpectation, syntheticStream, wireBytes } from '../stream.js';
+import type {
+  StreamClientConfig,
+  StreamClientMessage,
+  StreamClientRequest,
+} from '../workers/stream-client.js';
+import type { StreamHostConfig, StreamHostMessage } from '../workers/stream-host.js';
+import type { WsRelayConfig, WsRelayMessage } from '../workers/ws-relay.js';
+
+const BENCHMARK = 'throughput host → client';
+const SEED = 7;
+
+interface Variant {
+  readonly name: string;
+  readonly client: StreamClientConfig;
+  readonly expected: StreamExpectation;
+  readonly rates: number[];
+  readonly failures: string[];
+}
+
+/** Receives the stream once through `variant`: its rate in host MiB/s, or why the bytes were wrong. */
+async function receiveOnce(
+  client: Worker<StreamClientMessage, StreamClientRequest>,
+  variant: Variant,
+  hostBytes: number,
+): Promise<void> {
+  const result = await client.request(
+    { type: 'receive', config: variant.client },
+    'result',
+    variant.client.timeoutMs + 15_000,
+  );
+  const { expected } = variant;
+  if (result.bytes !== expected.bytes || result.crc !== expected.crc) {
+    variant.failures.push(
+      `${expected.bytes - result.bytes} bytes lost, CRC ${result.crc === expected.crc ? 'equal' : 'differs'}${result.ended ? ` (${result.ended})` : ''}`,
+    );
+    return;
+  }
+  variant.rates.push(hostBytes / MiB / result.seconds);
+}
+
+export async function runThroughput(context: BenchContext): Promise<ScenarioResult> {
+  const { settings, progress } = context;
+  const result = emptyResult();
+  const stream = syntheticStream(settings.throughput.streamBytes, undefined, SEED);
+  const hostBytes = wireBytes(stream);
+  // Generous: a loaded two-core machine may be slow, but never this slow.
+  const timeoutMs = 30_000 + (hostBytes / MiB) * 500;
+
+  const workers: Array<{ stop(): Promise<void> }> = [];
+  try {
+    // The client starts while the host generates its stream.
+    const client = Worker.start<StreamClientMessage, StreamClientRequest>('stream-client', {});
+    workers.push(client);
+    const host = Worker.start<StreamHostMessage>('stream-host', {
+      totalBytes: settings.throughput.streamBytes,
+      seed: SEED,
+    } satisfies StreamHostConfig);
+    workers.push(host);
+    const hostPort = (await host.next('ready', 30_000)).port;
+
+    const relay = Worker.start<WsRelayMessage>('ws-relay', { hostPort } satisfies WsRelayConfig);
+    workers.push(relay);
+    const missing = websockifyProblem();
+    // The relays start side by side; whatever started is stopped below even if another failed.
+    const [relayReady, websockify, gateway] = await startedAll(workers, [
+      relay.next('ready', 30_000),
+      missing === undefined ? startWebsockify(hostPort, context.workDir) : Promise.resolve(undefined),
+      GatewayProcess.start({
+        workDir: context.workDir,
+        targets: [
+          { id: 'stream', port: hostPort },
+          { id: 'stream-cp437', port: hostPort, charset: 'CP437' },
+        ],
+        ...(context.profileDir && { cpuProfileDir: join(context.profileDir, 'throughput') }),
+      }),
+    ] as const);
+    const relayPort = relayReady.port;
+
+    const raw = expectRaw(stream);
+    const variant = (name: string, client: StreamClientConfig, expected: StreamExpectation): Variant => ({
+      name,
+      client,
+      expected,
+      rates: [],
+      failures: [],
+    });
+    const direct = variant(
+      'direct TCP',
+      { mode: 'tcp', port: hostPort, expectedBytes: raw.bytes, timeoutMs },
+      raw,
+    );
+    const nodeRelay = variant(
+      'Node ws↔TCP relay',
+      { mode: 'ws', url: `ws://127.0.0.1:${relayPort}/`, protocols: [], expectedBytes: raw.bytes, timeoutMs },
+      raw,
+    );
+    const bridge = websockify
+      ? variant(
+          'websockify',
+          { mode: 'ws', url: websockify.url, protocols: ['binary'], expectedBytes: raw.bytes, timeoutMs },
+          raw,
+        )
+      : undefined;
+    const utf8 = expectTerminal(stream);
+    const gatewayUtf8 = variant(
+      'gateway, UTF-8 target',
+      { mode: 'gateway', url: gateway.sessionUrl('stream'), expectedBytes: utf8.bytes, timeoutMs },
+      utf8,
+    );
+    const cp437 = expectTerminal(stream, 'CP437');
+    const gatewayCp437 = variant(
+      'gateway, CP437 target',
+      { mode: 'gateway', url: gateway.sessionUrl('stream-cp437'), expectedBytes: cp437.bytes, timeoutMs },
+      cp437,
+    );
+    const variants = [direct, nodeRelay, ...(bridge ? [bridge] : []), gatewayUtf8, gatewayCp437];
+
+    await client.next('ready', 30_000);
+    // A short pass through every path first, so that no path's first run pays for compiling its code.
+    const warmUpBytes = Math.min(16 * MiB, Math.floor(hostBytes / 4));
+    progress(`throughput: warming up every path (${(warmUpBytes / MiB).toFixed(0)} MiB each)`);
+    for (const v of variants) {
+      await client.request(
+        { type: 'receive', config: { ...v.client, stopAfterBytes: warmUpBytes } },
+        'result',
+        v.client.timeoutMs + 15_000,
+      );
+    }
+    for (let run = 1; run <= settings.throughput.runs; run++) {
+      for (const v of variants) {
+        progress(
+          `throughput: run ${run}/${settings.throughput.runs}, ${v.name} (${(hostBytes / MiB).toFixed(0)} MiB)`,
+        );
+        await receiveOnce(client, v, hostBytes);
+      }
+    }
+
+    for (const v of variants) {
+      result.checks.push({
+        what: `throughput: ${v.name} delivers every byte intact`,
+        ok: v.failures.length === 0,
+        detail:
+          v.failures.length === 0
+            ? `${settings.throughput.runs} × ${v.expected.bytes} bytes, CRC-32 equal`
+            : v.failures.join('; '),
+      });
+    }
+
+    const rate = (v: Variant) => (v.rates.length > 0 ? median(v.rates) : Number.NaN);
+    const row = (
+      v: Variant,
+      base: Variant | undefined,
+      target?: { text: string; min: number },
+      measured = v.name,
+    ) => {
+      const ratio = base ? rate(v) / rate(base) : 1;
+      result.rows.push({
+        benchmark: BENCHMARK,
+        measured,
+        value: formatMiBs(rate(v)),
+        baseline: base ? `${base.name} ${formatMiBs(rate(base))}` : '— (the limit)',
+        ratio: base ? formatRatio(ratio) : '1.00×',
+        ...(target && { target: target.text, met: Number.isFinite(ratio) ? ratio >= target.min : false }),
+      });
+    };
+    const skipped = (measured: string, target?: string) =>
+      result.rows.push({
+        benchmark: BENCHMARK,
+        measured,
+        value: `skipped: ${missing}`,
+        baseline: '—',
+        ratio: '—',
+        ...(target && { target }),
+      });
+    row(direct, undefined);
+    row(nodeRelay, direct);
+    if (bridge) row(bridge, direct);
+    else skipped('websockify');
+    row(gatewayUtf8, direct, { text: '≥ 0.75× direct TCP', min: 0.75 });
+    if (bridge) {
+      row(
+        gatewayUtf8,
+        bridge,
+        { text: '≥ 1.5× websockify', min: 1.5 },
+        'gateway, UTF-8 target, vs websockify',
+      );
+    } else skipped('gateway, UTF-8 target, vs websockify', '≥ 1.5× websockify');
+    row(gatewayCp437, gatewayUtf8);
+    result.notes.push(
+      `Throughput: ${(hostBytes / MiB).toFixed(0)} MiB from the host per run (text, ANSI escapes, a doubled IAC every ~4 KiB, a negotiation per MiB), median of ${settings.throughput.runs}; MiB/s are host bytes per second for every row.`,
+    );
+  } finally {
+    for (const w of workers.reverse()) await w.stop();
+  }
+  return result;
+}

@@ -1,0 +1,145 @@
+/**
+ * The benchmark harness still works: the whole suite in smoke mode (tiny sizes), through the same
+ * entry point as `pnpm bench`. It checks the table has every row and every integrity check passed
+ * (checksums equal, every session opened, every key echoed) — never a figure.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SuiteResult } from './suite.js';
+
+const RUN_SCRIPT = fileURLToPath(new URL('../run.sh', import.meta.url));
+
+/** Every row of the table, by benchmark and what is measured (a row may say "skipped: why"). */
+const EXPECTED_ROWS: Array<[string, RegExp]> = [
+  ['throughput host → client', /^direct TCP$/],
+  ['throughput host → client', /^Node ws↔TCP relay$/],
+  ['throughput host → client', /^websockify$/],
+  ['throughput host → client', /^gateway, UTF-8 target$/],
+  ['throughput host → client', /^gateway, UTF-8 target, vs websockify$/],
+  ['throughput host → client', /^gateway, CP437 target$/],
+  ['keystroke latency', /^gateway, idle$/],
+  ['keystroke latency', /^gateway, \d+ sessions typing \d+ keys\/s$/],
+  ['scale (idle sessions)', /^gateway, sessions held open$/],
+  ['scale (idle sessions)', /^gateway, RSS per idle session$/],
+  ['scale (idle sessions)', /^gateway, JS heap per idle session$/],
+  ['scale (idle sessions)', /^gateway, connect rate$/],
+  ['scale (idle sessions)', /^gateway, heap after all closed vs before$/],
+  ['flood into a slow client', /^gateway, peak RSS growth$/],
+  ['flood into a slow client', /^gateway, Interrupt → host reads IAC IP$/],
+  ['telnet-core parse', /^plain text/],
+  ['telnet-core parse', /^IAC-dense/],
+  ['telnet-core parse', /^negotiation-heavy/],
+  ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, as the page loads/],
+  ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, \?renderer=dom/],
+  ['browser (Chromium)', /^keystroke echo during a flood/],
+  ['browser (Chromium)', /^initial JS of apps\/web\/dist, gzip$/],
+];
+
+/** Rows that may be skipped, with a reason, on a machine without what they need. */
+const MAY_SKIP = [/websockify/, /^render rate|^keystroke echo|^initial JS/];
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly result: SuiteResult;
+}
+
+function runSmoke(jsonFile: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [RUN_SCRIPT], {
+      env: { ...process.env, BENCH_SMOKE: '1', BENCH_JSON: jsonFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a timeout ends the suite and everything it started.
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => {
+      stdout += t;
+    });
+    child.stderr.setEncoding('utf8').on('data', (t: string) => {
+      stderr += t;
+    });
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+    }, 200_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      try {
+        resolve({ code, stdout, stderr, result: JSON.parse(readFileSync(jsonFile, 'utf8')) as SuiteResult });
+      } catch (error) {
+        reject(
+          new Error(`no results from the smoke run (exit ${code}): ${(error as Error).message}\n${stderr}`),
+        );
+      }
+    });
+  });
+}
+
+describe('pnpm bench in smoke mode', () => {
+  let dir: string;
+  let run: Run;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'telgate-bench-smoke-'));
+    run = await runSmoke(join(dir, 'results.json'));
+  }, 240_000);
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the whole suite and prints one table with every row', () => {
+    const { result, stdout } = run;
+    expect(result.errors, run.stderr).toEqual([]);
+    expect(run.code, run.stderr).toBe(0);
+
+    // One table: a header line, a rule, then one line per row, in the order of EXPECTED_ROWS.
+    const tableLines = stdout.split('\n').filter((line) => line.startsWith('|'));
+    expect(tableLines).toHaveLength(EXPECTED_ROWS.length + 2);
+    expect(tableLines[0]).toMatch(
+      /\| benchmark +\| measured +\| value +\| baseline \(same run\) +\| ratio +\|/,
+    );
+    expect(result.rows).toHaveLength(EXPECTED_ROWS.length);
+    EXPECTED_ROWS.forEach(([benchmark, measured], k) => {
+      const row = result.rows[k]!;
+      expect(row.benchmark).toBe(benchmark);
+      expect(row.measured).toMatch(measured);
+      expect(tableLines[k + 2]).toContain(row.measured);
+      if (row.value.startsWith('skipped: ')) {
+        expect(MAY_SKIP.some((pattern) => pattern.test(row.measured))).toBe(true);
+        expect(row.value.length).toBeGreaterThan('skipped: '.length + 10);
+      } else {
+        expect(row.value).toMatch(/\d/);
+        expect(row.ratio).toMatch(/\d/);
+        // Only the limit itself (direct TCP) has no baseline beside it.
+        if (row.measured !== 'direct TCP') expect(row.baseline).toMatch(/\d/);
+      }
+    });
+  });
+
+  it('proves every path delivered every byte: checksums equal, sessions opened, keys echoed', () => {
+    const { checks } = run.result;
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    const crcChecks = checks.filter((c) => /CRC-32 equal/.test(c.detail));
+    // Direct TCP, the Node relay, the gateway twice (UTF-8, CP437), websockify when it is there; the
+    // flood through the gateway and through the relay.
+    expect(crcChecks.length).toBeGreaterThanOrEqual(6);
+    for (const what of [
+      /^throughput: direct TCP/,
+      /^throughput: gateway, UTF-8 target/,
+      /^throughput: gateway, CP437 target/,
+      /^flood: gateway/,
+      /^latency: /,
+      /^scale: every session through the gateway/,
+      /^telnet-core: /,
+    ]) {
+      expect(checks.some((c) => what.test(c.what))).toBe(true);
+    }
+  });
+});
