@@ -36,11 +36,12 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, as the page loads/],
   ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, \?renderer=dom/],
   ['browser (Chromium)', /^keystroke echo during a flood/],
+  ['browser (Chromium)', /^page load → demo host prompt written$/],
   ['browser (Chromium)', /^initial JS of apps\/web\/dist, gzip$/],
 ];
 
 /** Rows that may be skipped, with a reason, on a machine without what they need. */
-const MAY_SKIP = [/websockify/, /^render rate|^keystroke echo|^initial JS/];
+const MAY_SKIP = [/websockify/, /^render rate|^keystroke echo|^page load|^initial JS/];
 
 interface Run {
   readonly code: number | null;

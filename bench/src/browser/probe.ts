@@ -22,6 +22,8 @@ export interface BenchProbe {
   lastAckAt: number | undefined;
   keys: number[];
   echoes: Echo[];
+  /** When the page acknowledged the first output that ends with the demo host's prompt (page time). */
+  promptAt: number | undefined;
 }
 
 export type ProbeWindow = Window & { __bench: BenchProbe };
@@ -38,6 +40,9 @@ export function installProbe(): void {
   const OUTPUT = 0x81;
   const ACK = 0x04;
   const ECHO = 0x7e;
+  // The demo host's prompt, `demo$ `.
+  const PROMPT = [0x64, 0x65, 0x6d, 0x6f, 0x24, 0x20];
+  let promptOffset: number | undefined;
   const probe: BenchProbe = {
     received: 0,
     acked: 0,
@@ -45,6 +50,7 @@ export function installProbe(): void {
     lastAckAt: undefined,
     keys: [],
     echoes: [],
+    promptAt: undefined,
   };
   (window as unknown as ProbeWindow).__bench = probe;
   let unrendered = 0; // index of the first echo not yet acknowledged
@@ -62,6 +68,10 @@ export function installProbe(): void {
         for (let at = frame.indexOf(ECHO, 1); at >= 0; at = frame.indexOf(ECHO, at + 1)) {
           probe.echoes.push({ offset: probe.received + at, arrivedAt: now, renderedAt: undefined });
         }
+        if (promptOffset === undefined && frame.length > PROMPT.length) {
+          const tail = frame.subarray(frame.length - PROMPT.length);
+          if (PROMPT.every((b, k) => tail[k] === b)) promptOffset = probe.received + frame.length - 1;
+        }
         probe.received += frame.length - 1;
       });
     }
@@ -75,6 +85,9 @@ export function installProbe(): void {
           const now = performance.now();
           probe.acked += new DataView(bytes.buffer, bytes.byteOffset, 5).getUint32(1);
           probe.lastAckAt = now;
+          if (promptOffset !== undefined && probe.promptAt === undefined && probe.acked >= promptOffset) {
+            probe.promptAt = now;
+          }
           while (unrendered < probe.echoes.length && probe.echoes[unrendered]!.offset <= probe.acked) {
             probe.echoes[unrendered]!.renderedAt = now;
             unrendered++;

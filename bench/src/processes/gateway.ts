@@ -37,6 +37,8 @@ export interface GatewayOptions {
   readonly limits?: Readonly<Record<string, number>>;
   /** Write a V8 CPU profile (.cpuprofile) of the gateway into this directory when it stops. */
   readonly cpuProfileDir?: string;
+  /** Also start the built-in demo host (target `demo`), as `npm start` does. */
+  readonly demo?: boolean;
   readonly startTimeoutMs?: number;
 }
 
@@ -78,6 +80,7 @@ export class GatewayProcess {
           ...(t.interruptFlush !== undefined && { interruptFlush: t.interruptFlush }),
         })),
         limits: { ...BENCH_LIMITS, ...options.limits },
+        demo: { enabled: options.demo === true },
         // Logged as in production (one line per session start and end), to a file.
         logging: { level: 'info' },
       }),
