@@ -179,3 +179,21 @@ test('line settings chosen for a host apply again on the next session to it', as
   await page.getByTestId('settings-toggle').click();
   await expect(page.getByTestId('setting-eol')).toHaveValue('crlf');
 });
+
+test('the connect screen lists recent hosts, and no host field when free-form hosts are off', async ({
+  page,
+}) => {
+  await page.goto(page_('/?target=bbs'));
+  await expectScreen(page, 'CP437 BBS DEMO');
+  await page.getByTestId('back-to-targets').click();
+
+  const screen = page.getByTestId('connect-screen');
+  await expect(screen).toBeVisible();
+  await expect(page).toHaveURL(/\/\?renderer=dom$|\/$/);
+  await expect(screen.getByTestId('recent-target').first()).toContainText('CP437 BBS');
+  await expect(screen.getByTestId('free-form-host')).toHaveCount(0);
+
+  await screen.getByTestId('recent-target').first().click();
+  await expect(page).toHaveURL(/[?&]target=bbs/);
+  await expectScreen(page, 'CP437 BBS DEMO');
+});
