@@ -52,6 +52,14 @@ describe('createHostDecoder', () => {
           parts.push(decode(Uint8Array.from(bytes.subarray(o, o + size))));
         expect(Buffer.concat(parts).equals(expected), `${size}-byte chunks`).toBe(true);
       }
+      // Views at every alignment, as the Telnet engine hands on the data between two commands.
+      for (const offset of [1, 2, 3]) {
+        const decode = createHostDecoder(charset);
+        const padded = new Uint8Array(offset + bytes.length);
+        padded.set(bytes, offset);
+        const decoded = decode(padded.subarray(offset));
+        expect(Buffer.from(decoded).equals(expected), `a view at offset ${offset}`).toBe(true);
+      }
     },
   );
 });

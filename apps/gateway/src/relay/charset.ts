@@ -48,15 +48,17 @@ export function createHostDecoder(charset: string): HostDecoder {
       let o = 0;
       let k = 0;
       // Runs of ASCII, which most charsets keep as is, are found four bytes at a time and copied at once.
+      // Output parts are views of a chunk at any offset: the words start at the first aligned byte.
+      const head = (4 - (bytes.byteOffset & 3)) & 3;
       const words =
-        asciiAsIs && bytes.byteOffset % 4 === 0
-          ? new Int32Array(bytes.buffer, bytes.byteOffset, n >> 2)
+        asciiAsIs && n > head
+          ? new Int32Array(bytes.buffer, bytes.byteOffset + head, (n - head) >> 2)
           : undefined;
       while (k < n) {
-        if (words !== undefined && (k & 3) === 0) {
-          let w = k >> 2;
+        if (words !== undefined && k >= head && ((k - head) & 3) === 0) {
+          let w = (k - head) >> 2;
           while (w < words.length && (words[w]! & 0x80808080) === 0) w++;
-          const end = w << 2;
+          const end = head + (w << 2);
           if (end > k) {
             out.set(bytes.subarray(k, end), o);
             o += end - k;
