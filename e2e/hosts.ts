@@ -1,5 +1,5 @@
 /** Scripted Telnet hosts for what the real servers do not do on demand. */
-import type { ScriptedConnection } from '@telgate/test-peers';
+import { createTelnetParser, type ScriptedConnection } from '@telgate/test-peers';
 
 const IAC = 255;
 const DO = 253;
@@ -9,8 +9,6 @@ const LOGOUT = 18;
 const ECHO = 1;
 const SGA = 3;
 const DONT = 254;
-const SB = 250;
-const SE = 240;
 
 /** Writes to the client; a client that has gone away is not an error for these hosts. */
 function say(conn: ScriptedConnection, bytes: Buffer | string): void {
@@ -32,42 +30,24 @@ function cp437Screen(conn: ScriptedConnection): void {
 type ClientInput = { readonly byte: number } | { readonly verb: number; readonly option: number };
 
 /**
- * What a client sends, as typed bytes and option commands; subnegotiations and other commands are
- * skipped. Ends when the client is silent for `idleMs` or goes away.
+ * What a client sends, as typed bytes and option commands, in order. Ends when the client is silent for
+ * `idleMs` or goes away.
  */
 async function* clientInput(conn: ScriptedConnection, idleMs: number): AsyncGenerator<ClientInput> {
-  let state: 'data' | 'iac' | 'verb' | 'sb' | 'sb-iac' = 'data';
-  let verb = 0;
+  let inputs: ClientInput[] = [];
+  const parse = createTelnetParser({
+    onData: (bytes) => {
+      for (const byte of bytes) inputs.push({ byte });
+    },
+    onNegotiation: (verb, option) => inputs.push({ verb, option }),
+  });
   for (;;) {
     const chunk = await conn.readUntil((unread) => unread.length > 0, idleMs).catch(() => undefined);
     if (!chunk) return;
-    for (const b of chunk) {
-      switch (state) {
-        case 'data':
-          if (b === IAC) state = 'iac';
-          else yield { byte: b };
-          break;
-        case 'iac':
-          if (b === IAC) {
-            state = 'data';
-            yield { byte: b };
-          } else if (b >= WILL && b <= DONT) {
-            verb = b;
-            state = 'verb';
-          } else state = b === SB ? 'sb' : 'data';
-          break;
-        case 'verb':
-          state = 'data';
-          yield { verb, option: b };
-          break;
-        case 'sb':
-          if (b === IAC) state = 'sb-iac';
-          break;
-        case 'sb-iac':
-          state = b === SE ? 'data' : 'sb';
-          break;
-      }
-    }
+    parse(chunk);
+    const ready = inputs;
+    inputs = [];
+    yield* ready;
   }
 }
 
@@ -87,7 +67,7 @@ export async function refusingLogoutHost(conn: ScriptedConnection): Promise<void
     if (byte === 0x0d) say(conn, '\r\nstubborn$ ');
     // A bare LF (the client's Enter set to LF) gets a prompt that says so.
     else if (byte === 0x0a && previous !== 0x0d) say(conn, '\r\nstubborn(lf)$ ');
-    else if (byte !== 0 && byte !== 0x0a) say(conn, Buffer.from([byte]));
+    else if (byte !== 0x0a) say(conn, Buffer.from([byte]));
     previous = byte;
   }
 }

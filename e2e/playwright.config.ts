@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, DEBIAN_CHROMIUM } from '@telgate/test-peers';
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser) against the built gateway and web
@@ -21,16 +22,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'off',
     launchOptions: {
-      executablePath: process.env.TELGATE_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      executablePath: process.env.TELGATE_CHROMIUM ?? DEBIAN_CHROMIUM,
+      args: [...CHROMIUM_ARGS],
     },
   },
 });

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS, DEBIAN_CHROMIUM } from '@telgate/test-peers';
 import type { Browser, Page } from 'playwright-core';
 import { type BenchProbe, type ProbeWindow, probeScript } from '../browser/probe.js';
 import type { BenchContext } from '../context.js';
@@ -30,15 +31,6 @@ import type { BrowserHostConfig, BrowserHostMessage, BrowserHostRequest } from '
 const BENCHMARK = 'browser (Chromium)';
 const SEED = 5;
 const WEB_DIST = join(REPO_ROOT, 'apps/web/dist');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const ECHO_TARGET_MS = 200;
 const LOAD_TARGET_MS = 1000;
 const JS_TARGET_BYTES = 250 * 1000;
@@ -48,7 +40,7 @@ const LOCAL_SLICE = 64 * 1024;
 const webRequire = createRequire(join(REPO_ROOT, 'apps/web/package.json'));
 
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const path = env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
+  const path = env.BENCH_CHROMIUM ?? DEBIAN_CHROMIUM;
   return existsSync(path) ? path : undefined;
 }
 
@@ -309,7 +301,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
     const { chromium: launcher } = await import('playwright-core');
     // Chromium starts while the hosts and the gateway do.
     launching = launcher
-      .launch({ executablePath: chromium, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 })
+      .launch({ executablePath: chromium, args: [...CHROMIUM_ARGS], headless: true, timeout: 60_000 })
       .then((b) => {
         browser = b;
         return b;

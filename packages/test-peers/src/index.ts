@@ -1,3 +1,4 @@
+export { CHROMIUM_ARGS, DEBIAN_CHROMIUM } from './chromium.js';
 export { INSTALL_HINT, PeerError, type PeerErrorCode } from './errors.js';
 export { DEFAULT_READ_TIMEOUT_MS, describeBytes, InboundBytes, type ReadPredicate } from './inbound-bytes.js';
 export { findFreePort, LOOPBACK_HOST } from './loopback.js';
@@ -19,6 +20,7 @@ export {
   startScriptedHost,
 } from './scripted-host.js';
 export { DEFAULT_READY_TIMEOUT_MS } from './server-process.js';
+export { createTelnetParser } from './telnet-parser.js';
 export {
   startBusyboxTelnetd,
   startInetutilsTelnetd,

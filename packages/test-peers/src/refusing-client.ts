@@ -2,16 +2,13 @@ import { connect, type Socket } from 'node:net';
 import { PeerError } from './errors.js';
 import { InboundBytes } from './inbound-bytes.js';
 import { LOOPBACK_HOST } from './loopback.js';
+import { createTelnetParser } from './telnet-parser.js';
 
 const IAC = 255;
 const DONT = 254;
 const DO = 253;
 const WONT = 252;
 const WILL = 251;
-const SB = 250;
-const SE = 240;
-const CR = 13;
-const NUL = 0;
 
 export type NegotiationVerb = 'WILL' | 'WONT' | 'DO' | 'DONT';
 
@@ -51,7 +48,7 @@ export async function connectRefusingClient(
   const raw = new InboundBytes(`raw stream from ${host}:${port}`);
   const data = new InboundBytes(`data stream from ${host}:${port}`);
   const negotiations: ReceivedNegotiation[] = [];
-  const parser = createParser({
+  const parser = createTelnetParser({
     onData: (bytes) => data.append(bytes),
     onNegotiation: (verb, option) => {
       negotiations.push({ verb: VERB_NAMES[verb]!, option });
@@ -112,56 +109,6 @@ const VERB_NAMES: Record<number, NegotiationVerb> = {
   [DO]: 'DO',
   [DONT]: 'DONT',
 };
-
-type ParserState = 'data' | 'cr' | 'iac' | 'option' | 'sb' | 'sb-iac';
-
-/** A byte-at-a-time Telnet command parser (RFC 854) that survives commands split across chunks. */
-function createParser(sink: {
-  onData: (bytes: Buffer) => void;
-  onNegotiation: (verb: number, option: number) => void;
-}): (chunk: Buffer) => void {
-  let state: ParserState = 'data';
-  let verb = 0;
-  return (chunk) => {
-    const out: number[] = [];
-    for (const byte of chunk) {
-      if (state === 'cr') {
-        state = 'data';
-        if (byte === NUL) continue; // CR NUL is a bare CR on the wire.
-      }
-      switch (state) {
-        case 'data':
-          if (byte === IAC) state = 'iac';
-          else {
-            out.push(byte);
-            if (byte === CR) state = 'cr';
-          }
-          break;
-        case 'iac':
-          if (byte === IAC) {
-            out.push(IAC);
-            state = 'data';
-          } else if (byte >= WILL && byte <= DONT) {
-            verb = byte;
-            state = 'option';
-          } else if (byte === SB) state = 'sb';
-          else state = 'data'; // NOP, DM, GA and the other two-byte commands carry no data.
-          break;
-        case 'option':
-          sink.onNegotiation(verb, byte);
-          state = 'data';
-          break;
-        case 'sb':
-          if (byte === IAC) state = 'sb-iac';
-          break;
-        case 'sb-iac':
-          state = byte === SE ? 'data' : 'sb';
-          break;
-      }
-    }
-    if (out.length > 0) sink.onData(Buffer.from(out));
-  };
-}
 
 function escapeIac(bytes: Buffer): Buffer {
   if (!bytes.includes(IAC)) return bytes;
