@@ -38,14 +38,22 @@ export function useMediaQuery(query: string): boolean {
 export function useRememberedLineSettings(session: TelgateSession, storage: Storage | undefined): void {
   useEffect(() => {
     const requested = () => session.getSnapshot().requested;
+    // Settings applied from storage are already stored: not written back.
+    let restoring = false;
     const offConnected = session.on('connected', () => {
       const target = requested();
       const stored = target ? loadLineSettings(storage, target) : undefined;
-      if (stored) session.updateSettings(stored);
+      if (!stored) return;
+      restoring = true;
+      try {
+        session.updateSettings(stored);
+      } finally {
+        restoring = false;
+      }
     });
     const offSettings = session.on('settings', (update) => {
       const target = requested();
-      if (target) saveLineSettings(storage, target, update);
+      if (target && !restoring) saveLineSettings(storage, target, update);
     });
     return () => {
       offConnected();
