@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pnpm bench`: builds what the benchmarks run (the gateway and telnet-core from their build output, the
+# `npm run bench`: builds what the benchmarks run (the gateway and telnet-core from their build output, the
 # web app if it was never built), raises the open-file limit for the scale benchmark, installs
 # websockify when it is missing and this runs as root, then runs the suite (src/main.ts).
 # BENCH_SMOKE=1 runs every benchmark with tiny sizes in seconds and installs nothing. Sizes, other
@@ -20,10 +20,10 @@ say "building the gateway and telnet-core"
 
 if [ ! -f "$root/apps/web/dist/index.html" ]; then
   if [ "${BENCH_SMOKE:-}" = 1 ]; then
-    say "apps/web/dist is missing: the browser rows are skipped (pnpm run build makes it)"
+    say "apps/web/dist is missing: the browser rows are skipped (npm run build makes it)"
   else
     say "building the web app"
-    (cd "$root" && pnpm --filter @telgate/web run build >&2)
+    bash "$root/scripts/telgate.sh" build >&2
   fi
 fi
 

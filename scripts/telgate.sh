@@ -1,65 +1,121 @@
 #!/usr/bin/env bash
-# Entry point behind `npm start` and `npm test`: installs whatever is missing, then runs.
-# Works on a fresh Debian machine that has only Node 20 and npm.
+# Entry point behind every npm script a user runs (`npm start`, `npm test`, `npm run bench`, …): installs
+# whatever is missing, then runs. Works on a fresh Debian machine that has only Node 20 and npm.
+#
+# pnpm comes from .tools/ (installed there on first use) and is put first on PATH for everything this
+# script runs, so a pnpm elsewhere on the machine — another version, or none at all — never matters.
+# Installing and building are skipped when nothing they depend on changed since the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT="$PWD"
 
 PNPM_VERSION=10.34.9
+TOOLS_BIN="$ROOT/.tools/node_modules/.bin"
+STAMPS="$ROOT/.telgate/stamps"
 
-log() { printf '\033[1mtelgate:\033[0m %s\n' "$*"; }
+log() { printf '\033[1mtelgate:\033[0m %s\n' "$*" >&2; }
 
 ensure_pnpm() {
-  if command -v pnpm >/dev/null 2>&1 && [[ "$(pnpm --version 2>/dev/null)" == 10.* ]]; then
-    PNPM=(pnpm)
-    return
-  fi
-  if [ ! -x .tools/node_modules/.bin/pnpm ]; then
+  if [ ! -x "$TOOLS_BIN/pnpm" ] || [ "$("$TOOLS_BIN/pnpm" --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
     log "installing pnpm $PNPM_VERSION into .tools/"
     mkdir -p .tools
-    npm install --prefix .tools --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
+    npm install --prefix .tools --no-audit --no-fund --no-save --loglevel=error "pnpm@$PNPM_VERSION" >/dev/null
   fi
-  PNPM=("$PWD/.tools/node_modules/.bin/pnpm")
+  export PATH="$TOOLS_BIN:$ROOT/node_modules/.bin:$PATH"
+}
+
+# A fingerprint of the named files and directories (contents and names), for "has anything changed".
+fingerprint() { node scripts/fingerprint.mjs "$@"; }
+
+# Runs "$@" unless the stamp NAME still holds FINGERPRINT; records it after a success.
+unless_unchanged() {
+  local name="$1" print="$2"
+  shift 2
+  if [ -f "$STAMPS/$name" ] && [ "$(cat "$STAMPS/$name")" = "$print" ]; then
+    return 0
+  fi
+  rm -f "$STAMPS/$name"
+  "$@"
+  mkdir -p "$STAMPS"
+  printf '%s' "$print" >"$STAMPS/$name"
+}
+
+do_install() {
+  log "installing packages"
+  CI=true pnpm install --frozen-lockfile --prefer-offline --reporter=append-only | tail -n 3 >&2
 }
 
 install_node_deps() {
   ensure_pnpm
-  log "installing packages"
-  CI=true "${PNPM[@]}" install --frozen-lockfile --prefer-offline --reporter=append-only | tail -n 3
+  local print
+  print="$PNPM_VERSION $(node --version) $(fingerprint pnpm-lock.yaml pnpm-workspace.yaml package.json \
+    packages/*/package.json apps/*/package.json examples/*/package.json e2e/package.json bench/package.json)"
+  [ -d node_modules ] || rm -f "$STAMPS/install"
+  unless_unchanged install "$print" do_install
+}
+
+do_build_web() {
+  log "building the web app"
+  pnpm --filter @telgate/web run build >&2
+}
+
+# The TypeScript projects (incremental: tsc -b skips what is up to date) and the web app (skipped when
+# neither its sources nor the packages it bundles changed).
+build_all() {
+  log "building"
+  tsc -b
+  local print
+  print="$(fingerprint apps/web packages/protocol/src packages/telnet-core/src)"
+  [ -f apps/web/dist/index.html ] || rm -f "$STAMPS/web"
+  unless_unchanged web "$print" do_build_web
 }
 
 cmd_start() {
   install_node_deps
-  log "building"
-  "${PNPM[@]}" run build
-  if [ -f apps/gateway/dist/main.js ]; then
-    exec node apps/gateway/dist/main.js "$@"
-  fi
-  log "the gateway is not part of this build yet: nothing to start"
+  build_all
+  exec node apps/gateway/dist/main.js "$@"
 }
 
 cmd_test() {
   install_node_deps
   bash scripts/system-deps.sh
   log "lint"
-  "${PNPM[@]}" run lint
+  pnpm run lint
   log "typecheck"
-  "${PNPM[@]}" run typecheck
+  bash scripts/typecheck.sh
   mkdir -p .telgate/results
   rm -f .telgate/results/*.json
   log "unit and integration tests"
-  "${PNPM[@]}" run test:unit --reporter=default --reporter=json --outputFile.json=.telgate/results/vitest.json
-  if [ -f e2e/playwright.config.ts ]; then
-    log "building the gateway and the web app for the end-to-end tests"
-    "${PNPM[@]}" run build
-    log "end-to-end tests (Chromium)"
-    PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.telgate/results/playwright.json" \
-      "${PNPM[@]}" --filter @telgate/e2e run test --reporter=list,json
-  fi
+  pnpm run test:unit --reporter=default --reporter=json --outputFile.json=.telgate/results/vitest.json
+  log "building the gateway and the web app for the end-to-end tests"
+  build_all
+  log "end-to-end tests (Chromium)"
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.telgate/results/playwright.json" \
+    pnpm --filter @telgate/e2e run test --reporter=list,json
   node scripts/test-summary.mjs .telgate/results
 }
 
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   test) shift; cmd_test "$@" ;;
-  *) echo "usage: scripts/telgate.sh start|test" >&2; exit 2 ;;
+  build) shift; install_node_deps; build_all ;;
+  bench) shift; install_node_deps; exec bash bench/run.sh "$@" ;;
+  mint-token)
+    shift
+    install_node_deps
+    tsc -b apps/gateway
+    exec node apps/gateway/dist/tools/mint-token.js "$@"
+    ;;
+  portal)
+    shift
+    install_node_deps
+    tsc -b examples/admin-portal
+    exec node examples/admin-portal/dist/main.js "$@"
+    ;;
+  web-dev) shift; install_node_deps; exec pnpm --filter @telgate/web run dev "$@" ;;
+  pnpm) shift; install_node_deps; exec pnpm "$@" ;;
+  *)
+    echo "usage: scripts/telgate.sh start|test|build|bench|mint-token|portal|web-dev|pnpm [args]" >&2
+    exit 2
+    ;;
 esac

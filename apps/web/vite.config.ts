@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { workspaceAliases } from '../../vitest.shared.js';
 
-/** Where `pnpm dev` forwards /ws and /api: a gateway started separately (`npm start` serves on 8080). */
+/** Where `npm run web:dev` forwards /ws and /api: a gateway started separately (`npm start` serves on 8080). */
 const gateway = process.env.TELGATE_GATEWAY ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({

@@ -63,7 +63,7 @@ export class GatewayProcess {
   /** Starts the gateway on a free loopback port; resolves once it listens. */
   static async start(options: GatewayOptions): Promise<GatewayProcess> {
     if (!existsSync(GATEWAY_MAIN)) {
-      throw new Error(`${GATEWAY_MAIN} is missing: build the gateway first (pnpm -s build, or tsc -b)`);
+      throw new Error(`${GATEWAY_MAIN} is missing: build the gateway first (npm run build)`);
     }
     const configFile = join(options.workDir, 'gateway.json');
     const logFile = join(options.workDir, `gateway-${Date.now()}.log`);

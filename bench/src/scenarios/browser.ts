@@ -260,7 +260,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
   };
 
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
-    skip('apps/web/dist is missing (pnpm run build)', ['render', 'renderDom', 'echo', 'load', 'js']);
+    skip('apps/web/dist is missing (npm run build)', ['render', 'renderDom', 'echo', 'load', 'js']);
     return result;
   }
   const js = jsSizeRow();

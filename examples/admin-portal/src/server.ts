@@ -116,7 +116,7 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
   const ttl = options.tokenTtlSeconds ?? 60;
   const scriptFile = options.scriptFile ?? join(import.meta.dirname, 'portal.js');
   const script = await readFile(scriptFile, 'utf8').catch(() => {
-    throw new Error(`${scriptFile} is missing: build the portal first (pnpm run build)`);
+    throw new Error(`${scriptFile} is missing: build the portal first (npm run portal builds and starts it)`);
   });
   const csp = `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-src ${origin}; base-uri 'none'; form-action 'none'`;
 

@@ -102,7 +102,7 @@ export interface MintTokenOptions {
 
 /**
  * Issues a token the gateway accepts: `sub` = user, `tgt` = target id, `exp` = now + ttl. For portals
- * that embed the terminal, for tests, and for `pnpm --filter @telgate/gateway mint-token`.
+ * that embed the terminal, for tests, and for `npm run mint-token`.
  */
 export async function mintToken(options: MintTokenOptions): Promise<string> {
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);

@@ -9,7 +9,7 @@ export const NOT_BUILT_PAGE = `<!doctype html>
 <head><meta charset="utf-8"><title>telgate</title></head>
 <body>
 <h1>telgate</h1>
-<p>The gateway is running, but the web app is not built. Run <code>pnpm build</code> and restart the gateway.</p>
+<p>The gateway is running, but the web app is not built. Run <code>npm run build</code> and restart the gateway.</p>
 </body>
 </html>
 `;
