@@ -32,12 +32,11 @@ describe('ensureTestUser', () => {
   });
 
   it('refuses clearly when not run as root', async () => {
-    const nobody = 65534;
-    const { report } = runFixture<{ code: string; message: string }>('ensure-test-user', {
-      uid: nobody,
-      gid: nobody,
-    });
-    const { code, message } = await report;
+    const { report } = runFixture<{ code: string; message: string; uid: number }>(
+      'ensure-test-user-as-nobody',
+    );
+    const { code, message, uid } = await report;
+    expect(uid).toBe(65534);
     expect(code).toBe('PEER_ERR_NOT_ROOT');
     expect(message).toMatch(/needs root/);
   });
