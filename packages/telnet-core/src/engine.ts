@@ -1,5 +1,8 @@
 import { asciiBytes, asciiString, concatBytes, escapeIac } from './bytes.js';
 import { Cmd, FIRST_COMMAND, type NegotiationVerb, Opt, optionName } from './constants.js';
+
+/** IAC and a byte from here up to FIRST_COMMAND is a command no RFC defines; below it, data sent without its IAC doubled. */
+const UNDEFINED_COMMANDS_FROM = 0x80;
 import { decodeEnviron, encodeEnvironIs, environKind } from './environ.js';
 import type { Side, TelnetEvent, TelnetEventHandler, TelnetWarningCode } from './events.js';
 import { CLIENT_POLICY, mergePolicy, type OptionSupport, type PolicyTable, SERVER_POLICY } from './policy.js';
@@ -545,10 +548,16 @@ export class TelnetEngine {
         return i + 1;
     }
     this.state = S.Data;
-    if (b < FIRST_COMMAND) {
+    if (b < UNDEFINED_COMMANDS_FROM) {
       // Not a command: a host that failed to double a data 0xFF. Drop the IAC, keep the byte as data.
       this.warn('TELNET_ERR_BAD_IAC', `IAC followed by ${b}, which is not a command; the IAC was dropped`);
       return i;
+    }
+    if (b < FIRST_COMMAND) {
+      // A command byte no RFC defines: RFC 1123 §3.2.3 says to ignore it. Shown to the inspector, never
+      // drawn as data.
+      this.traceIn(Uint8Array.of(IAC, b));
+      return i + 1;
     }
     this.traceIn(Uint8Array.of(IAC, b));
     if (b === Cmd.DM) this.synchExpected = 0;
