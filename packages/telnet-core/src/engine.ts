@@ -1,11 +1,11 @@
 import { asciiBytes, asciiString, concatBytes, escapeIac } from './bytes.js';
 import { Cmd, FIRST_COMMAND, type NegotiationVerb, Opt, optionName } from './constants.js';
-
-/** IAC and a byte from here up to FIRST_COMMAND is a command no RFC defines; below it, data sent without its IAC doubled. */
-const UNDEFINED_COMMANDS_FROM = 0x80;
 import { decodeEnviron, encodeEnvironIs, environKind } from './environ.js';
 import type { Side, TelnetEvent, TelnetEventHandler, TelnetWarningCode } from './events.js';
 import { CLIENT_POLICY, mergePolicy, type OptionSupport, type PolicyTable, SERVER_POLICY } from './policy.js';
+
+/** IAC and a byte from here up to FIRST_COMMAND: a command no RFC defines. Below it: a 0xFF not doubled. */
+const UNDEFINED_COMMANDS_FROM = 0x80;
 
 /** How an end of line typed by the user (CR from the keyboard) is sent in NVT mode (RFC 1123 §3.3.1). */
 export type EolMode = 'crlf' | 'crnul' | 'lf';
