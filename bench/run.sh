@@ -19,12 +19,8 @@ say "building the gateway and telnet-core"
 (cd "$root" && node_modules/.bin/tsc -b apps/gateway packages/telnet-core)
 
 if [ ! -f "$root/apps/web/dist/index.html" ]; then
-  if [ "${BENCH_SMOKE:-}" = 1 ]; then
-    say "apps/web/dist is missing: the browser rows are skipped (npm run build makes it)"
-  else
-    say "building the web app"
-    bash "$root/scripts/telgate.sh" build >&2
-  fi
+  say "building the web app"
+  bash "$root/scripts/telgate.sh" build >&2
 fi
 
 if ! command -v websockify >/dev/null 2>&1 && [ "${BENCH_SMOKE:-}" != 1 ]; then

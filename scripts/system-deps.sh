@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\033[1mtelgate:\033[0m %s\n' "$*"; }
 
-# busybox-static, not busybox: only the static build has the telnetd applet.
-PACKAGES=(chromium busybox-static inetutils-telnetd socat openssl)
+# busybox-static, not busybox: only the static build has the telnetd applet. websockify is the
+# benchmarks' reference relay, which their smoke test runs.
+PACKAGES=(chromium busybox-static inetutils-telnetd socat openssl websockify)
 NETKIT_DIR=.telgate/peers/netkit
 NETKIT_TELNETD="$NETKIT_DIR/usr/sbin/in.telnetd"
 

@@ -62,12 +62,17 @@ do_build_web() {
 # The TypeScript projects (incremental: tsc -b skips what is up to date) and the web app (skipped when
 # neither its sources nor the packages it bundles changed).
 build_all() {
+  # One build at a time: tests start the product (and the benchmarks) while others may be building.
+  mkdir -p .telgate
+  exec 9>.telgate/build.lock
+  flock 9
   log "building"
   tsc -b
   local print
   print="$(fingerprint apps/web packages/protocol/src packages/telnet-core/src)"
   [ -f apps/web/dist/index.html ] || rm -f "$STAMPS/web"
   unless_unchanged web "$print" do_build_web
+  flock -u 9
 }
 
 cmd_start() {

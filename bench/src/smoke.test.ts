@@ -13,7 +13,7 @@ import type { SuiteResult } from './suite.js';
 
 const RUN_SCRIPT = fileURLToPath(new URL('../run.sh', import.meta.url));
 
-/** Every row of the table, by benchmark and what is measured (a row may say "skipped: why"). */
+/** Every row of the table, by benchmark and what is measured. None may be skipped: the tests install every tool. */
 const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['throughput host → client', /^direct TCP$/],
   ['throughput host → client', /^Node ws↔TCP relay$/],
@@ -39,9 +39,6 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['browser (Chromium)', /^page load → demo host prompt written$/],
   ['browser (Chromium)', /^initial JS of apps\/web\/dist, gzip$/],
 ];
-
-/** Rows that may be skipped, with a reason, on a machine without what they need. */
-const MAY_SKIP = [/websockify/, /^render rate|^keystroke echo|^page load|^initial JS/];
 
 interface Run {
   readonly code: number | null;
@@ -112,15 +109,12 @@ describe('pnpm bench in smoke mode', () => {
       expect(row.benchmark).toBe(benchmark);
       expect(row.measured).toMatch(measured);
       expect(tableLines[k + 2]).toContain(row.measured);
-      if (row.value.startsWith('skipped: ')) {
-        expect(MAY_SKIP.some((pattern) => pattern.test(row.measured))).toBe(true);
-        expect(row.value.length).toBeGreaterThan('skipped: '.length + 10);
-      } else {
-        expect(row.value).toMatch(/\d/);
-        expect(row.ratio).toMatch(/\d/);
-        // Only the limit itself (direct TCP) has no baseline beside it.
-        if (row.measured !== 'direct TCP') expect(row.baseline).toMatch(/\d/);
-      }
+      // A tool the row needs that is missing (Chromium, websockify, the built page) fails the test.
+      expect(row.value, `${row.measured}: ${row.value}`).not.toMatch(/^skipped/);
+      expect(row.value).toMatch(/\d/);
+      expect(row.ratio).toMatch(/\d/);
+      // Only the limit itself (direct TCP) has no baseline beside it.
+      if (row.measured !== 'direct TCP') expect(row.baseline).toMatch(/\d/);
     });
   });
 
@@ -128,11 +122,12 @@ describe('pnpm bench in smoke mode', () => {
     const { checks } = run.result;
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     const crcChecks = checks.filter((c) => /CRC-32 equal/.test(c.detail));
-    // Direct TCP, the Node relay, the gateway twice (UTF-8, CP437), websockify when it is there; the
-    // flood through the gateway and through the relay.
-    expect(crcChecks.length).toBeGreaterThanOrEqual(6);
+    // Direct TCP, the Node relay, websockify, the gateway twice (UTF-8, CP437); the flood through the
+    // gateway and through the relay.
+    expect(crcChecks.length).toBeGreaterThanOrEqual(7);
     for (const what of [
       /^throughput: direct TCP/,
+      /^throughput: websockify/,
       /^throughput: gateway, UTF-8 target/,
       /^throughput: gateway, CP437 target/,
       /^flood: gateway/,

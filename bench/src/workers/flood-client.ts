@@ -34,6 +34,8 @@ export type FloodClientMessage =
 const IAC_IP = Buffer.from([0xff, 0xf4]);
 /** How often the reader wakes up to take its next share. */
 const TICK_MS = 10;
+/** How long interrupts sent after the last byte get to reach the host before the session is closed. */
+const LATE_INTERRUPT_GRACE_MS = 500;
 
 runWorker(async () => {
   const config = workerConfig<FloodClientConfig>();
@@ -41,6 +43,7 @@ runWorker(async () => {
   const interruptsSentAt: number[] = [];
   let firstByteAt: number | undefined;
   let finished = false;
+  let finishing = false;
   let paused = false;
 
   let pause: () => void;
@@ -49,7 +52,7 @@ runWorker(async () => {
   let stop: () => void;
   let endedWhy: () => string | undefined = () => undefined;
 
-  const finish = (ended?: string) => {
+  const finish = (ended?: string, seconds?: number) => {
     if (finished) return;
     finished = true;
     clearTimeout(timeout);
@@ -60,7 +63,7 @@ runWorker(async () => {
       type: 'result',
       bytes: sum.bytes,
       crc: sum.crc,
-      seconds: firstByteAt === undefined ? 0 : (monotonicMs() - firstByteAt) / 1000,
+      seconds: seconds ?? (firstByteAt === undefined ? 0 : (monotonicMs() - firstByteAt) / 1000),
       interruptsSentAt,
       ...(ended !== undefined && { ended }),
     } satisfies FloodClientMessage);
@@ -82,6 +85,23 @@ runWorker(async () => {
     }
   };
   const interruptTimers: NodeJS.Timeout[] = [];
+  /**
+   * On a loaded machine the flood can end before an interrupt's timer fired: those interrupts go out
+   * now, and the session stays open a moment so they reach the host, rather than being lost.
+   */
+  const finishAfterInterrupts = () => {
+    const unsent = config.interruptsAtMs.length - interruptsSentAt.length;
+    if (unsent === 0) return finish();
+    if (finishing) return;
+    finishing = true;
+    for (const timer of interruptTimers) clearTimeout(timer);
+    for (let n = 0; n < unsent; n++) {
+      interruptsSentAt.push(monotonicMs());
+      interrupt();
+    }
+    const seconds = firstByteAt === undefined ? 0 : (monotonicMs() - firstByteAt) / 1000;
+    setTimeout(() => finish(undefined, seconds), LATE_INTERRUPT_GRACE_MS);
+  };
   const receive = (chunk: Uint8Array) => {
     if (firstByteAt === undefined) {
       firstByteAt = monotonicMs();
@@ -95,7 +115,7 @@ runWorker(async () => {
       }
     }
     sum.update(chunk);
-    if (sum.bytes >= config.expectedBytes) finish();
+    if (sum.bytes >= config.expectedBytes) finishAfterInterrupts();
     else throttle();
   };
   const ticker = setInterval(throttle, TICK_MS);
