@@ -1,5 +1,5 @@
 /** Memory and limits of processes, read from /proc (Linux). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'latin1');
@@ -81,4 +81,56 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticksPerSecond = 100; // USER_HZ on Linux
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** Nanoseconds every thread of `pid` has run on a CPU (schedstat: finer than the 10 ms of `stat`). */
+function threadsRunNs(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/** The processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // Gone.
+    }
+  }
+  return children;
+}
+
+/**
+ * CPU time used so far by `pid`, its live descendants, and the children it has already reaped (whose
+ * time the kernel adds to it), in seconds: what a relay costs when it forks per connection, as
+ * websockify does.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const reapedTicks = Number(fields[13]) + Number(fields[14]); // cutime, cstime
+  let ns = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    try {
+      ns += threadsRunNs(next);
+    } catch {
+      continue; // exited meanwhile
+    }
+    pending.push(...childrenOf(next));
+  }
+  return ns / 1e9 + reapedTicks / 100;
 }

@@ -43,6 +43,8 @@ function accepts(port: number): Promise<boolean> {
 
 export interface WebsockifyProcess {
   readonly port: number;
+  /** websockify's own process; it forks one per connection. */
+  readonly pid: number;
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -62,7 +64,7 @@ export async function startWebsockify(hostPort: number, workDir: string): Promis
     const deadline = Date.now() + 10_000;
     while (worker.running && Date.now() < deadline) {
       if (await accepts(port)) {
-        return { port, url: `ws://127.0.0.1:${port}/`, stop: () => worker.stop() };
+        return { port, pid: worker.pid, url: `ws://127.0.0.1:${port}/`, stop: () => worker.stop() };
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

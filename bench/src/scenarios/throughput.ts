@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { BenchContext } from '../context.js';
 import { startedAll } from '../processes/children.js';
 import { GatewayProcess } from '../processes/gateway.js';
+import { treeCpuSeconds } from '../processes/proc.js';
 import { startWebsockify, websockifyProblem } from '../processes/websockify.js';
 import { Worker } from '../processes/worker.js';
 import { emptyResult, formatMiBs, formatRatio, type ScenarioResult } from '../report.js';
@@ -23,6 +24,10 @@ import type { StreamHostConfig, StreamHostMessage } from '../workers/stream-host
 import type { WsRelayConfig, WsRelayMessage } from '../workers/ws-relay.js';
 
 const BENCHMARK = 'throughput host → client';
+const CPU_BENCHMARK = 'CPU per GiB relayed';
+
+const formatCpuPerGiB = (seconds: number) =>
+  Number.isFinite(seconds) ? `${seconds.toFixed(2)} s/GiB` : 'n/a';
 const SEED = 7;
 
 interface Variant {
@@ -31,7 +36,14 @@ interface Variant {
   readonly expected: StreamExpectation;
   readonly rates: number[];
   readonly failures: string[];
+  /** The relay's process, whose CPU time is counted; none for direct TCP. */
+  readonly relayPid?: number;
+  /** CPU seconds the relay used and host bytes it relayed, over the measured runs. */
+  cpuSeconds: number;
+  relayedBytes: number;
 }
+
+const GiB = 1024 * MiB;
 
 /** Receives the stream once through `variant`: its rate in host MiB/s, or why the bytes were wrong. */
 async function receiveOnce(
@@ -39,6 +51,7 @@ async function receiveOnce(
   variant: Variant,
   hostBytes: number,
 ): Promise<void> {
+  const cpuBefore = variant.relayPid === undefined ? 0 : treeCpuSeconds(variant.relayPid);
   const result = await client.request(
     { type: 'receive', config: variant.client },
     'result',
@@ -52,6 +65,10 @@ async function receiveOnce(
     return;
   }
   variant.rates.push(hostBytes / MiB / result.seconds);
+  if (variant.relayPid !== undefined) {
+    variant.cpuSeconds += treeCpuSeconds(variant.relayPid) - cpuBefore;
+    variant.relayedBytes += hostBytes;
+  }
 }
 
 export async function runThroughput(context: BenchContext): Promise<ScenarioResult> {
@@ -93,12 +110,20 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
     const relayPort = relayReady.port;
 
     const raw = expectRaw(stream);
-    const variant = (name: string, client: StreamClientConfig, expected: StreamExpectation): Variant => ({
+    const variant = (
+      name: string,
+      client: StreamClientConfig,
+      expected: StreamExpectation,
+      relayPid?: number,
+    ): Variant => ({
       name,
       client,
       expected,
       rates: [],
       failures: [],
+      ...(relayPid !== undefined && { relayPid }),
+      cpuSeconds: 0,
+      relayedBytes: 0,
     });
     const direct = variant(
       'direct TCP',
@@ -109,12 +134,14 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       'Node ws↔TCP relay',
       { mode: 'ws', url: `ws://127.0.0.1:${relayPort}/`, protocols: [], expectedBytes: raw.bytes, timeoutMs },
       raw,
+      relay.pid,
     );
     const bridge = websockify
       ? variant(
           'websockify',
           { mode: 'ws', url: websockify.url, protocols: ['binary'], expectedBytes: raw.bytes, timeoutMs },
           raw,
+          websockify.pid,
         )
       : undefined;
     const utf8 = expectTerminal(stream);
@@ -122,12 +149,14 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       'gateway, UTF-8 target',
       { mode: 'gateway', url: gateway.sessionUrl('stream'), expectedBytes: utf8.bytes, timeoutMs },
       utf8,
+      gateway.pid,
     );
     const cp437 = expectTerminal(stream, 'CP437');
     const gatewayCp437 = variant(
       'gateway, CP437 target',
       { mode: 'gateway', url: gateway.sessionUrl('stream-cp437'), expectedBytes: cp437.bytes, timeoutMs },
       cp437,
+      gateway.pid,
     );
     const variants = [direct, nodeRelay, ...(bridge ? [bridge] : []), gatewayUtf8, gatewayCp437];
 
@@ -179,6 +208,14 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
         ...(target && { target: target.text, met: Number.isFinite(ratio) ? ratio >= target.min : false }),
       });
     };
+    const skippedCpu = (measured: string) =>
+      result.rows.push({
+        benchmark: CPU_BENCHMARK,
+        measured,
+        value: `skipped: ${missing}`,
+        baseline: '—',
+        ratio: '—',
+      });
     const skipped = (measured: string, target?: string) =>
       result.rows.push({
         benchmark: BENCHMARK,
@@ -202,6 +239,29 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       );
     } else skipped('gateway, UTF-8 target, vs websockify', '≥ 1.5× websockify');
     row(gatewayCp437, gatewayUtf8);
+
+    // What one core can relay: CPU seconds per GiB of host output, against the bare Node relay.
+    const cpuPerGiB = (v: Variant) =>
+      v.relayedBytes > 0 ? v.cpuSeconds / (v.relayedBytes / GiB) : Number.NaN;
+    const cpuRow = (v: Variant, target?: { text: string; max: number }) => {
+      const ratio = cpuPerGiB(v) / cpuPerGiB(nodeRelay);
+      result.rows.push({
+        benchmark: CPU_BENCHMARK,
+        measured: v.name,
+        value: formatCpuPerGiB(cpuPerGiB(v)),
+        baseline: `${nodeRelay.name} ${formatCpuPerGiB(cpuPerGiB(nodeRelay))}`,
+        ratio: formatRatio(ratio),
+        ...(target && { target: target.text, met: Number.isFinite(ratio) && ratio <= target.max }),
+      });
+    };
+    cpuRow(nodeRelay);
+    if (bridge) cpuRow(bridge);
+    else skippedCpu('websockify');
+    cpuRow(gatewayUtf8, { text: '≤ 1.5× Node relay', max: 1.5 });
+    cpuRow(gatewayCp437);
+    result.notes.push(
+      'CPU per GiB: user + system time of the relay process (websockify: with the process it forks per connection) during the measured runs, from /proc (schedstat), per GiB of host output — what sets how many busy sessions one core serves.',
+    );
     result.notes.push(
       `Throughput: ${(hostBytes / MiB).toFixed(0)} MiB from the host per run (text, ANSI escapes, a doubled IAC every ~4 KiB, a negotiation per MiB), median of ${settings.throughput.runs}; MiB/s are host bytes per second for every row.`,
     );
