@@ -39,6 +39,7 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['telnet-core parse', /^negotiation-heavy/],
   ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, as the page loads/],
   ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, \?renderer=dom/],
+  ['browser (Chromium)', /^render rate, first stream into a new page \(cold\)/],
   ['browser (Chromium)', /^keystroke echo during a flood/],
   ['browser (Chromium)', /^page load → demo host prompt written$/],
   ['browser (Chromium)', /^initial JS of apps\/web\/dist, gzip$/],

@@ -1,5 +1,5 @@
 /**
- * Runs in the page before its own scripts (Playwright init script): watches the page's WebSocket without
+ * Runs in the page before its own scripts (an init script): watches the page's WebSocket without
  * changing it. OUTPUT bytes received are counted; ACK frames the page sends say how much xterm.js has
  * written (its write callback), so "rendered" needs no hook into the app. Each `~` in the output is an
  * echo: it counts as shown once the page has acknowledged the byte. Key presses of `~` are timed from
@@ -32,8 +32,8 @@ export type ProbeWindow = Window & { __bench: BenchProbe };
  * The probe as an init script. Functions sent to the page are sent as source text; the TypeScript
  * loader (esbuild, keeping names) wraps named functions in `__name(…)`, which the page must define.
  */
-export function probeScript(): string {
-  return `globalThis.__name ??= (target) => target;\n(${installProbe.toString()})();`;
+export function probeSource(): string {
+  return `(${installProbe.toString()})();`;
 }
 
 export function installProbe(): void {
