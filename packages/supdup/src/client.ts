@@ -8,6 +8,7 @@ import {
   type SupdupKey,
 } from './input.js';
 import { SupdupDisplay, type SupdupOutputEvent } from './output.js';
+import { decodeSupdupOutputBlock, encodeSupdupOutputParameters } from './supdup-output.js';
 import {
   buildTtyopt,
   clampScreen,
@@ -129,6 +130,25 @@ export class SupdupClient {
   /** Tells the server the console location (300 302 … 000). */
   sendLocation(location: string): void {
     this.send(encodeLocation(location));
+  }
+
+  /**
+   * RFC 749 SUPDUP-OUTPUT: the payload of `IAC SB SUPDUP-OUTPUT … IAC SE` from the server (after the option
+   * byte, IAC IAC already undone). `cursor` is where the terminal's cursor is now — Telnet output moves it
+   * without the engine seeing. Returns false, drawing nothing, when the payload is not a valid block.
+   */
+  receiveOutputBlock(payload: Uint8Array, cursor: { row: number; col: number }): boolean {
+    const block = decodeSupdupOutputBlock(payload);
+    if (!block) return false;
+    this.display.beginOutputBlock(cursor.row, cursor.col);
+    this.display.receive(block.codes);
+    this.display.endOutputBlock(block.row, block.col);
+    return true;
+  }
+
+  /** RFC 749: the user's answer to IAC WILL SUPDUP-OUTPUT — the payload of `IAC SB SUPDUP-OUTPUT 1 … IAC SE`. */
+  supdupOutputParameters(): Uint8Array {
+    return encodeSupdupOutputParameters(this.parameters);
   }
 
   /** SUPDUP cannot change the size of an open connection: see RESIZE_UNSUPPORTED_REASON. Nothing is sent. */

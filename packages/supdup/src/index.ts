@@ -35,6 +35,12 @@ export {
 } from './input.js';
 export { MAX_ARGUMENTS, SupdupDisplay, type SupdupOutputEvent, sailCodeOf, sailGlyph } from './output.js';
 export {
+  decodeSupdupOutputBlock,
+  encodeSupdupOutputParameters,
+  MAX_SUPDUP_OUTPUT_CODES,
+  SupdupOutputCommand,
+} from './supdup-output.js';
+export {
   buildTtyopt,
   clampScreen,
   encodeInitialization,

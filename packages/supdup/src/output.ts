@@ -95,6 +95,8 @@ export class SupdupDisplay {
   private argsHave = 0;
   private readonly pending = new Uint8Array(PENDING_CAPACITY);
   private pendingLength = 0;
+  /** RFC 749: "The %TDORS (output reset) code may not be sent in a SUPDUP-OUTPUT transmission." */
+  private resetOutputAllowed = true;
 
   constructor(
     cols: number,
@@ -109,6 +111,28 @@ export class SupdupDisplay {
 
   get cursor(): { row: number; col: number } {
     return { row: this.row, col: this.col };
+  }
+
+  /**
+   * Starts an RFC 749 SUPDUP-OUTPUT block: no greeting there, and the cursor is wherever the Telnet (NVT)
+   * output left it, which only the caller's terminal knows.
+   */
+  beginOutputBlock(row: number, col: number): void {
+    this.greeting = false;
+    this.row = Math.min(Math.max(0, Math.floor(row)), this.rows - 1);
+    this.col = Math.min(Math.max(0, Math.floor(col)), this.cols);
+    this.resetOutputAllowed = false;
+  }
+
+  /**
+   * Ends an RFC 749 block: a %TD code cut short is dropped (RFC 749: none may be split across blocks), and
+   * the cursor goes where the server says it ends up.
+   */
+  endOutputBlock(row: number, col: number): void {
+    this.state = STATE_TEXT;
+    this.resetOutputAllowed = true;
+    this.moveTo(row, col);
+    this.flush();
   }
 
   /** True until the first %TDNOP: the greeting is plain ASCII with CR and LF as formatting (RFC 734). */
@@ -251,6 +275,10 @@ export class SupdupDisplay {
   }
 
   outputReset(): void {
+    if (!this.resetOutputAllowed) {
+      this.unknown(0o214);
+      return;
+    }
     const col = Math.min(this.col, this.cols - 1);
     this.signal({ type: 'output-reset', row: this.row, col });
     this.answerOutputReset(this.row, col);
