@@ -34,6 +34,11 @@ export interface SupdupClientOptions extends TtyoptChoices {
   /** RFC 747 line speeds in baud; 0 (the default) means unknown. */
   ispeed?: number;
   ospeed?: number;
+  /**
+   * Where the terminal's cursor is when SUPDUP starts (0-based; default the top left corner) — after a
+   * Telnet session switched to SUPDUP (RFC 736) it is wherever the Telnet output left it.
+   */
+  initialCursor?: { row: number; col: number };
   /** Send Super/Hyper in the bucky bits RFC 734 reserves (1000, 2000). Default false. */
   superHyperBits?: boolean;
 }
@@ -81,6 +86,7 @@ export class SupdupClient {
     this.display = new SupdupDisplay(this.cols, this.rows, onEvent, (row, col) =>
       this.send(encodeCursorPosition(row, col)),
     );
+    if (options.initialCursor) this.display.placeCursor(options.initialCursor.row, options.initialCursor.col);
   }
 
   /** Sends the initialization block (RFC 734). Call once, when the connection is up; later calls do nothing. */

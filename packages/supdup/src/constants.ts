@@ -113,3 +113,10 @@ export const SUPDUP_LOCATION = 0o302;
 /** The Telnet option numbers (RFC 736, RFC 749), for callers that negotiate SUPDUP inside Telnet. */
 export const TELNET_OPTION_SUPDUP = 21;
 export const TELNET_OPTION_SUPDUP_OUTPUT = 22;
+
+const TD_NAMES = new Map<number, string>(Object.entries(Td).map(([name, code]) => [code, `%TD${name}`]));
+
+/** '%TDMOV' for 0o200 …, for traces and inspectors; undefined for a byte that is no known %TD code. */
+export function tdCodeName(code: number): string | undefined {
+  return TD_NAMES.get(code);
+}

@@ -21,6 +21,7 @@ export {
   TELNET_OPTION_SUPDUP_OUTPUT,
   TtyoptLeft,
   TtyoptRight,
+  tdCodeName,
 } from './constants.js';
 export {
   encodeCursorPosition,

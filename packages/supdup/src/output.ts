@@ -113,14 +113,19 @@ export class SupdupDisplay {
     return { row: this.row, col: this.col };
   }
 
+  /** Tells the display where the terminal's cursor is, without drawing anything (clamped to the screen). */
+  placeCursor(row: number, col: number): void {
+    this.row = Number.isFinite(row) ? Math.min(Math.max(0, Math.floor(row)), this.rows - 1) : 0;
+    this.col = Number.isFinite(col) ? Math.min(Math.max(0, Math.floor(col)), this.cols) : 0;
+  }
+
   /**
    * Starts an RFC 749 SUPDUP-OUTPUT block: no greeting there, and the cursor is wherever the Telnet (NVT)
    * output left it, which only the caller's terminal knows.
    */
   beginOutputBlock(row: number, col: number): void {
     this.greeting = false;
-    this.row = Math.min(Math.max(0, Math.floor(row)), this.rows - 1);
-    this.col = Math.min(Math.max(0, Math.floor(col)), this.cols);
+    this.placeCursor(row, col);
     this.resetOutputAllowed = false;
   }
 

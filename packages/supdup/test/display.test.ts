@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSupdupClient, Td } from '../src/index.js';
+import { createSupdupClient, Td, tdCodeName } from '../src/index.js';
 import { bytes, run } from './harness.js';
 
 const CSI = '\x1b[';
@@ -152,5 +152,29 @@ describe('events', () => {
       { type: 'graphics-skipped' },
       { type: 'unknown-code', code: 0o377 },
     ]);
+  });
+});
+
+describe('starting mid-screen', () => {
+  it('initialCursor places the tracked cursor where the terminal has it (after a Telnet switch)', () => {
+    const result = run([bytes('Hi', Td.NOP, Td.ORS)], {
+      afterGreeting: false,
+      initialCursor: { row: 5, col: 3 },
+    });
+    expect(result.events.at(-1)).toEqual({ type: 'send', bytes: [0o34, 0o20, 5, 5] });
+  });
+
+  it('out-of-screen initial positions are clamped', () => {
+    const result = run([bytes(Td.ORS)], { initialCursor: { row: 99, col: -4 }, rows: 10 });
+    expect(result.events.at(-1)).toEqual({ type: 'send', bytes: [0o34, 0o20, 9, 0] });
+  });
+});
+
+describe('code names', () => {
+  it('every %TD code has its RFC name; other bytes have none', () => {
+    expect(tdCodeName(0o200)).toBe('%TDMOV');
+    expect(tdCodeName(0o214)).toBe('%TDORS');
+    expect(tdCodeName(0o233)).toBe('%TDRSD');
+    expect(tdCodeName(0o234)).toBeUndefined();
   });
 });
