@@ -160,7 +160,8 @@ export class SupdupDisplay {
         continue;
       }
       if (this.state === STATE_GRAPHICS) {
-        // RFC 746 graphics commands and their arguments are 7-bit; the next %TD code ends graphics mode.
+        // Our rule, since SMARTS = 0 means no server should send RFC 746 graphics: bytes below 200 are
+        // graphics and are skipped; the next byte ≥ 200 ends graphics mode and is taken as a %TD code.
         if (byte < 0o200) {
           index++;
           continue;
