@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 /** Workspace packages resolve to their sources in tests, so no build step is needed first. */
 export const workspaceAliases: Record<string, string> = {
   '@telgate/telnet-core': fileURLToPath(new URL('./packages/telnet-core/src/index.ts', import.meta.url)),
+  '@telgate/supdup': fileURLToPath(new URL('./packages/supdup/src/index.ts', import.meta.url)),
   '@telgate/protocol': fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url)),
   '@telgate/test-peers': fileURLToPath(new URL('./packages/test-peers/src/index.ts', import.meta.url)),
 };

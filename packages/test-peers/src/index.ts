@@ -20,6 +20,16 @@ export {
   startScriptedHost,
 } from './scripted-host.js';
 export { DEFAULT_READY_TIMEOUT_MS } from './server-process.js';
+export {
+  SUPDUP_DEMO_CURSOR,
+  type SupdupHost,
+  type SupdupInitialization,
+  type SupdupInput,
+  SupdupInputDecoder,
+  type SupdupSession,
+  startSupdupHost,
+  supdupDemoScreen,
+} from './supdup-host.js';
 export { createTelnetParser } from './telnet-parser.js';
 export {
   startBusyboxTelnetd,
