@@ -85,6 +85,28 @@ export const GATEWAY_ERRORS = {
     closeCode: 4015,
     message: 'The connection to the host was cut off abruptly. Reconnect to try again.',
   },
+  GW_ERR_SHUTDOWN: {
+    closeCode: 4016,
+    message: 'The gateway is shutting down for maintenance. Reconnect in a moment.',
+  },
+  GW_ERR_SLOW_CLIENT: {
+    closeCode: 4017,
+    message:
+      'This browser stopped taking output for too long, so the session was closed. Check the network, then reconnect.',
+  },
+  GW_ERR_CLIENT_GONE: {
+    closeCode: 4018,
+    message: 'The browser stopped answering the gateway, so the session was closed. Reconnect to continue.',
+  },
+  GW_ERR_HOST_ABUSE: {
+    closeCode: 4019,
+    message:
+      'The host sent Telnet commands no well-behaved host sends (an endless negotiation or an oversized message), so the gateway disconnected. Tell the host’s administrator.',
+  },
+  GW_ERR_TOKEN_EXPIRED: {
+    closeCode: 4020,
+    message: 'The access token has expired. Reload the page that opened this terminal to get a fresh one.',
+  },
   GW_ERR_FRAME_TOO_LARGE: {
     closeCode: 1009,
     message: 'A message was larger than the gateway accepts. Paste less text at a time.',
