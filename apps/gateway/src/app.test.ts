@@ -84,6 +84,36 @@ freeForm: { enabled: true, allow: [{ cidr: 0.0.0.0/0 }] }
   });
 });
 
+describe('the Host check (DNS rebinding)', () => {
+  const rebound = { host: 'attacker.example:8080', origin: 'http://attacker.example:8080' };
+
+  it('refuses a page whose name was rebound to the gateway, saying which setting to change', async () => {
+    const logs = new LogCapture();
+    app = await buildTestApp('', { logs });
+    for (const url of ['/api/targets', '/api/config', '/']) {
+      const response = await app.inject({ url, headers: rebound });
+      expect(response.statusCode, url).toBe(421);
+      expect(response.json()).toMatchObject({ code: 'GW_ERR_HOST_NOT_ALLOWED' });
+    }
+    expect(logs.text).toContain('security.publicHosts');
+    expect((await app.inject('/metrics')).body).toContain(
+      'telgate_connection_refusals_total{reason="host"} 3',
+    );
+    // Probes and scrapes may use any name.
+    expect((await app.inject({ url: '/healthz', headers: rebound })).statusCode).toBe(200);
+  });
+
+  it('accepts the configured public host names', async () => {
+    app = await buildTestApp('security: { publicHosts: [term.example.com] }');
+    const response = await app.inject({
+      url: '/api/targets',
+      headers: { host: 'term.example.com', origin: 'https://term.example.com' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/targets', headers: rebound })).statusCode).toBe(421);
+  });
+});
+
 describe('security headers', () => {
   it('sends a CSP without inline or eval script, and keeps framing to the gateway by default', async () => {
     app = await buildTestApp();

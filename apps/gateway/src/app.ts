@@ -8,6 +8,7 @@ import { createTokenVerifier } from './auth/token.js';
 import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
 import { healthRoute } from './http/health.js';
+import { addHostCheck } from './http/host-check.js';
 import { securityHeaders } from './http/security-headers.js';
 import { targetsApi } from './http/targets-api.js';
 import { webApp } from './http/web-app.js';
@@ -69,6 +70,11 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   // A client gets this long to send its upgrade request (slow-loris defence).
   app.server.headersTimeout = config.limits.handshakeTimeoutMs;
   app.decorate('telgate', { config, sessions, metrics });
+  addHostCheck(app, {
+    publicHosts: config.security.publicHosts,
+    listenHost: config.listen.host,
+    onRefused: () => metrics.refusals.inc({ reason: 'host' }),
+  });
 
   // Registered before the WebSocket plugin so that it runs first: sessions get "going away" rather than
   // a close without a code.
