@@ -6,11 +6,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config/load.js';
 import { NOT_BUILT_PAGE } from './http/web-app.js';
+import { createLogger } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
-import { buildTestApp, LogCapture } from './testing/gateway.js';
+import {
+  buildTestApp,
+  connectOverLoopback,
+  eventually,
+  LogCapture,
+  terminateAll,
+} from './testing/gateway.js';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
+  terminateAll();
   await app?.close();
   app = undefined;
 });
@@ -33,6 +41,70 @@ describe('request logging', () => {
     expect(logs.records.filter((r) => r.msg === 'incoming request')).toEqual([]);
     await app.inject('/api/targets');
     expect(logs.records.filter((r) => r.msg === 'incoming request')).toHaveLength(1);
+  });
+});
+
+describe('operator logs', () => {
+  let webRoot: string;
+  beforeAll(async () => {
+    webRoot = await mkdtemp(join(tmpdir(), 'telgate-web-'));
+    await mkdir(join(webRoot, 'assets'));
+    await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>telgate web</title>');
+    await writeFile(join(webRoot, 'assets', 'app-1234.js'), 'console.log(1)');
+  });
+  afterAll(async () => {
+    await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it('carry one line per session start and end, none per request, and never a token', async () => {
+    const logs = new LogCapture();
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNlY3JldA';
+    app = await buildTestApp('', {
+      webRoot,
+      logger: createLogger('info', logs.stream),
+      onSession: (socket, ctx) => {
+        ctx.metrics.bytesFromHost.inc(120);
+        ctx.metrics.bytesToHost.inc(7);
+        socket.close(1000);
+      },
+    });
+    for (const url of ['/', '/embed?target=demo', '/assets/app-1234.js', '/api/targets', '/api/config']) {
+      expect((await app.inject(url)).statusCode, url).toBe(200);
+    }
+    const missing = await app.inject(`/embed/?target=t1&token=${token}`);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).not.toContain(token);
+    // Over real TCP: the server learns at once that the connection ended.
+    const { closed } = await connectOverLoopback(app, `/ws?target=demo&%74oken=${token}`);
+    expect((await closed).code).toBe(1000);
+    await eventually(() => logs.text.includes('session ended'));
+
+    expect(logs.text).not.toContain(token);
+    expect(logs.text).not.toContain('c2lnbmF0dXJlLXNlY3JldA');
+    expect(logs.text).not.toContain('app-1234');
+    const records = logs.records.filter((r) => !String(r.msg).startsWith('Server listening'));
+    expect(records.map((r) => r.msg)).toEqual(['session started', 'session ended']);
+    expect(records[0]).toMatchObject({ target: 'demo', clientIp: '127.0.0.1', address: '127.0.0.1' });
+    expect(records[1]).toMatchObject({
+      target: 'demo',
+      outcome: 'closed',
+      closeCode: 1000,
+      bytesFromHost: 120,
+      bytesToHost: 7,
+      durationMs: expect.any(Number),
+    });
+  });
+
+  it('at debug level, log requests and 404s by path, without their query strings', async () => {
+    const logs = new LogCapture();
+    app = await buildTestApp('', { logs, webRoot });
+    await app.inject('/embed/?target=t1&token=s3cr3t-t0k3n');
+    await app.inject('/ws?target=demo&%74oken=s3cr3t-t0k3n');
+    expect(logs.text).not.toContain('s3cr3t-t0k3n');
+    expect(logs.records.find((r) => r.msg === 'no such route')).toMatchObject({
+      method: 'GET',
+      path: '/embed/',
+    });
   });
 });
 
@@ -81,6 +153,36 @@ freeForm: { enabled: true, allow: [{ cidr: 0.0.0.0/0 }] }
       freeForm: { enabled: true },
       auth: { mode: 'none' },
     });
+  });
+});
+
+describe('the Host check (DNS rebinding)', () => {
+  const rebound = { host: 'attacker.example:8080', origin: 'http://attacker.example:8080' };
+
+  it('refuses a page whose name was rebound to the gateway, saying which setting to change', async () => {
+    const logs = new LogCapture();
+    app = await buildTestApp('', { logs });
+    for (const url of ['/api/targets', '/api/config', '/']) {
+      const response = await app.inject({ url, headers: rebound });
+      expect(response.statusCode, url).toBe(421);
+      expect(response.json()).toMatchObject({ code: 'GW_ERR_HOST_NOT_ALLOWED' });
+    }
+    expect(logs.text).toContain('security.publicHosts');
+    expect((await app.inject('/metrics')).body).toContain(
+      'telgate_connection_refusals_total{reason="host"} 3',
+    );
+    // Probes and scrapes may use any name.
+    expect((await app.inject({ url: '/healthz', headers: rebound })).statusCode).toBe(200);
+  });
+
+  it('accepts the configured public host names', async () => {
+    app = await buildTestApp('security: { publicHosts: [term.example.com] }');
+    const response = await app.inject({
+      url: '/api/targets',
+      headers: { host: 'term.example.com', origin: 'https://term.example.com' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/targets', headers: rebound })).statusCode).toBe(421);
   });
 });
 

@@ -8,10 +8,11 @@ import { createTokenVerifier } from './auth/token.js';
 import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
 import { healthRoute } from './http/health.js';
+import { addHostCheck } from './http/host-check.js';
 import { securityHeaders } from './http/security-headers.js';
 import { targetsApi } from './http/targets-api.js';
 import { webApp } from './http/web-app.js';
-import { createLogger } from './observability/logging.js';
+import { createLogger, GatewayLogController, pathOf } from './observability/logging.js';
 import { createMetrics, type GatewayMetrics, metricsRoute } from './observability/metrics.js';
 import { gatewayRoute } from './sessions/gateway-route.js';
 import { SessionRegistry } from './sessions/registry.js';
@@ -65,10 +66,23 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     trustProxy: config.security.trustProxy,
+    // Request lines only at debug level, URLs without their tokens.
+    logController: new GatewayLogController(),
   }) as unknown as FastifyInstance;
   // A client gets this long to send its upgrade request (slow-loris defence).
   app.server.headersTimeout = config.limits.handshakeTimeoutMs;
   app.decorate('telgate', { config, sessions, metrics });
+  // Set before any plugin, so that missing files of the web app end here too. The query string may hold
+  // a token: neither the log line nor the answer repeats it.
+  app.setNotFoundHandler((request, reply) => {
+    request.log.debug({ method: request.method, path: pathOf(request.url) }, 'no such route');
+    return reply.code(404).send({ error: 'Not found' });
+  });
+  addHostCheck(app, {
+    publicHosts: config.security.publicHosts,
+    listenHost: config.listen.host,
+    onRefused: () => metrics.refusals.inc({ reason: 'host' }),
+  });
 
   // Registered before the WebSocket plugin so that it runs first: sessions get "going away" rather than
   // a close without a code.

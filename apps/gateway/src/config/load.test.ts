@@ -353,6 +353,21 @@ describe('parseConfig: security', () => {
   });
 });
 
+describe('parseConfig: public hosts', () => {
+  it('takes host names and wildcards, lower case, and refuses anything else', () => {
+    const config = parseConfig("security: { publicHosts: ['Term.Example.org', '*.example.net'] }");
+    expect(config.security.publicHosts).toEqual(['term.example.org', '*.example.net']);
+    expect(parseConfig('').security.publicHosts).toEqual([]);
+    expect(
+      problems("security: { publicHosts: ['https://term.example.org', '10.0.0.1', 'term.example.org:443'] }"),
+    ).toEqual([
+      'security.publicHosts[0] (line 1): "https://term.example.org" is not a host name such as term.example.org (or *.example.org), without scheme or port',
+      'security.publicHosts[1] (line 1): "10.0.0.1" is an IP address, which is always accepted; list host names only',
+      'security.publicHosts[2] (line 1): "term.example.org:443" is not a host name such as term.example.org (or *.example.org), without scheme or port',
+    ]);
+  });
+});
+
 describe('parseConfig: limits and overrides', () => {
   it('keeps the low-water mark below the high-water mark', () => {
     expect(problems('limits: { highWaterBytes: 4096, lowWaterBytes: 8192 }')).toEqual([

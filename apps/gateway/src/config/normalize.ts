@@ -284,6 +284,20 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     }
   });
 
+  const publicHosts: string[] = [];
+  (raw.security?.publicHosts ?? []).forEach((text, index) => {
+    const wildcard = text.startsWith('*.');
+    const host = parseHost(wildcard ? text.slice(2) : text);
+    if (host?.kind === 'name') publicHosts.push((wildcard ? '*.' : '') + host.text);
+    else
+      report(
+        ['security', 'publicHosts', index],
+        host?.kind === 'ip'
+          ? `"${text}" is an IP address, which is always accepted; list host names only`
+          : `"${text}" is not a host name such as term.example.org (or *.example.org), without scheme or port`,
+      );
+  });
+
   // A kiosk pins the gateway to one target: the others, free-form hosts and an unused demo host go.
   const kiosk = raw.kiosk;
   let offered = targets;
@@ -309,6 +323,7 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     security: {
       allowedOrigins,
       frameAncestors,
+      publicHosts,
       trustProxy: raw.security?.trustProxy ?? false,
       auth: normalizeAuth(raw, listen.host, report),
     },

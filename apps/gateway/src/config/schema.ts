@@ -84,6 +84,7 @@ export const configSchema = {
       properties: {
         allowedOrigins: { type: 'array', items: nonEmptyString(300) },
         frameAncestors: { type: 'array', items: nonEmptyString(300) },
+        publicHosts: { type: 'array', items: nonEmptyString(255) },
         trustProxy: { type: 'boolean' },
         auth: {
           type: 'object',
@@ -164,6 +165,7 @@ export interface RawConfig {
   security?: {
     allowedOrigins?: string[];
     frameAncestors?: string[];
+    publicHosts?: string[];
     trustProxy?: boolean;
     auth?: {
       mode?: 'none' | 'token';

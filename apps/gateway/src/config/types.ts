@@ -103,6 +103,11 @@ export interface SecurityConfig {
   readonly allowedOrigins: readonly string[];
   /** CSP `frame-ancestors` sources for the served pages, e.g. `'self'`, `https://portal.example.org`. */
   readonly frameAncestors: readonly string[];
+  /**
+   * Host names (besides loopback names, IP addresses and the listen host) the gateway is reached by,
+   * lower case; `*.example.org` covers its subdomains. Requests for any other name are refused.
+   */
+  readonly publicHosts: readonly string[];
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you control). */
   readonly trustProxy: boolean;
   readonly auth: AuthConfig;

@@ -8,6 +8,15 @@ describe('redactUrl', () => {
     expect(redactUrl('/embed?TOKEN=abc&x=1#frag')).toBe('/embed?TOKEN=[redacted]&x=1#frag');
     expect(redactUrl('/ws?target=token')).toBe('/ws?target=token');
   });
+
+  it('hides tokens however the parameter name is encoded', () => {
+    expect(redactUrl('/ws?target=t1&%74oken=abc')).toBe('/ws?target=t1&%74oken=[redacted]');
+    expect(redactUrl('/ws?%2574%256Fken=abc')).toBe('/ws?%2574%256Fken=[redacted]');
+    expect(redactUrl('/ws?to%6Ben=abc&x=1')).toBe('/ws?to%6Ben=[redacted]&x=1');
+    expect(redactUrl('/ws?access_token=abc')).toBe('/ws?access_token=[redacted]');
+    expect(redactUrl('/ws?target=%74oken')).toBe('/ws?target=%74oken');
+    expect(redactUrl('/plain/path')).toBe('/plain/path');
+  });
 });
 
 describe('createLogger', () => {

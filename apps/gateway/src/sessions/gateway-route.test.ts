@@ -70,6 +70,23 @@ describe('/ws origin check', () => {
     expect(metrics.body).toContain('telgate_connection_refusals_total{reason="origin"} 1');
   });
 
+  it('refuses a page whose host name was rebound to the gateway, before any WebSocket exists', async () => {
+    app = await buildTestApp(BASE);
+    await expect(
+      connect(app, '/ws?target=bbs', {
+        headers: { host: 'attacker.example:8080', origin: 'http://attacker.example:8080' },
+      }),
+    ).rejects.toThrow('Unexpected server response: 421');
+  });
+
+  it('accepts a configured public host name', async () => {
+    app = await buildTestApp(`${BASE}security: { publicHosts: [term.example.com] }\n`);
+    const { closed } = await connect(app, '/ws?target=bbs', {
+      headers: { host: 'term.example.com', origin: 'https://term.example.com' },
+    });
+    expect(await closed).toEqual({ code: 4014, reason: 'GW_ERR_INTERNAL' });
+  });
+
   it('accepts its own origin, listed origins, and clients that send no origin', async () => {
     app = await buildTestApp(`${BASE}security: { allowedOrigins: ["https://portal.example"] }\n`);
     for (const origin of ['http://localhost:8080', 'https://portal.example', undefined]) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeCodeFor } from '@telgate/protocol';
+import { closeCodeFor, errorForCloseCode } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocket } from 'ws';
 import type { TokenVerifier } from '../auth/token.js';
@@ -40,6 +40,53 @@ function readQuery(query: unknown): SessionQuery {
     port: single('port', 'GW_ERR_UNKNOWN_TARGET'),
     token: single('token', 'GW_ERR_AUTH_FAILED'),
   };
+}
+
+/** What one session did, for its closing log line, counted from what it reports to the metrics. */
+interface SessionTally {
+  /** The metrics the session handler reports to: the gateway's, also counted here. */
+  readonly metrics: GatewayMetrics;
+  startedAt: number;
+  bytesFromHost: number;
+  bytesToHost: number;
+  /** The reason the handler gave the session's end (`GW_ERR_…`, `client_closed`). */
+  outcome: string | undefined;
+}
+
+/** Counts a session's bytes and end reason as its handler adds them to the gateway's metrics. */
+function sessionTally(metrics: GatewayMetrics): SessionTally {
+  const tally = { startedAt: Date.now(), bytesFromHost: 0, bytesToHost: 0, outcome: undefined } as Omit<
+    SessionTally,
+    'metrics'
+  >;
+  const counting = <T extends { inc: (...args: never[]) => void }>(
+    counter: T,
+    count: (args: unknown[]) => void,
+  ): T => {
+    const view = Object.create(counter) as T;
+    view.inc = ((...args: never[]) => {
+      count(args);
+      counter.inc(...args);
+    }) as T['inc'];
+    return view;
+  };
+  const amount = (args: unknown[]) =>
+    typeof args[0] === 'number' ? args[0] : typeof args[1] === 'number' ? args[1] : 1;
+  return Object.assign(tally, {
+    metrics: {
+      ...metrics,
+      bytesFromHost: counting(metrics.bytesFromHost, (args) => {
+        tally.bytesFromHost += amount(args);
+      }),
+      bytesToHost: counting(metrics.bytesToHost, (args) => {
+        tally.bytesToHost += amount(args);
+      }),
+      sessionCloses: counting(metrics.sessionCloses, (args) => {
+        const labels = args[0] as { reason?: unknown } | undefined;
+        if (typeof labels?.reason === 'string') tally.outcome ??= labels.reason;
+      }),
+    },
+  });
 }
 
 /**
@@ -106,9 +153,21 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         close: (code, reason) => socket.close(code, reason),
       });
       const ended = new AbortController();
-      socket.once('close', () => {
+      const tally = sessionTally(metrics);
+      socket.once('close', (code: number) => {
         sessions.unregister(sessionId);
         ended.abort();
+        if (!handedOver) return;
+        log.info(
+          {
+            outcome: tally.outcome ?? errorForCloseCode(code)?.code ?? 'closed',
+            closeCode: code,
+            durationMs: Date.now() - tally.startedAt,
+            bytesFromHost: tally.bytesFromHost,
+            bytesToHost: tally.bytesToHost,
+          },
+          'session ended',
+        );
       });
 
       const address = await resolveAndCheck(plan, { lookup, timeoutMs: limits.dialTimeoutMs }).catch(
@@ -134,11 +193,12 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         clientIp,
         log,
         limits,
-        metrics,
+        metrics: tally.metrics,
         signal: ended.signal,
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
-      log.info({ address: address.address, port: address.port }, 'session starting');
+      tally.startedAt = Date.now();
+      log.info({ address: address.address, port: address.port }, 'session started');
       handedOver = true;
       let running: void | Promise<void>;
       try {
