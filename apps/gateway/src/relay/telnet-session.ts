@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import {
   type Action,
   type ClientFrame,
@@ -8,26 +7,23 @@ import {
   encodeServerFrame,
   type GatewayErrorCode,
   type LocalEchoMode,
-  type LogoutResult,
   type Notice,
-  OUTPUT_HEADER_SIZE,
   type SessionState,
   SUBPROTOCOL,
-  writeOutputHeader,
 } from '@telgate/protocol';
 import { Cmd, Opt, optionName, TelnetEngine, type TelnetEvent } from '@telgate/telnet-core';
 import type { RawData, WebSocket } from 'ws';
 import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
 import type { SessionContext } from '../sessions/session.js';
-import {
-  createHostDecoder,
-  createHostEncoder,
-  type HostDecoder,
-  type HostEncoder,
-  isUtf8,
-} from './charset.js';
-import { dialHost, hostErrorCode } from './dial.js';
+import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
+import { FlowController } from './flow-controller.js';
+import { HostLink } from './host-link.js';
+import { LogoutFlow } from './logout-flow.js';
+import { OutputDiscard } from './output-discard.js';
+import { OutputFramer } from './output-framer.js';
+import { RateWindow } from './rate-window.js';
+import { IdleTimer, ResizeCoalescer } from './session-timers.js';
 
 /** Tuning that is policy rather than configuration; tests shorten the timers. */
 export interface RelayTimings {
@@ -68,25 +64,15 @@ const ACTION_COMMANDS: Partial<Record<Action, number>> = {
 const DEL = 0x7f;
 const BS = 0x08;
 
-/** OUTPUT frames from this size on, in at most this many parts, are sent without copying (see flushOutput). */
-const FRAGMENT_FROM_BYTES = 16 * 1024;
-const MAX_FRAGMENTS = 4;
-/** An OUTPUT frame's header alone: the first fragment of a fragmented OUTPUT message. Never written to. */
-const OUTPUT_HEADER = Buffer.alloc(OUTPUT_HEADER_SIZE);
-writeOutputHeader(OUTPUT_HEADER);
-const MORE_FRAGMENTS = { binary: true, fin: false } as const;
-const LAST_FRAGMENT = { binary: true, fin: true } as const;
-
 /**
  * One browser terminal bridged to one Telnet host. Host bytes go through the Telnet engine and the
- * host's charset to the browser as OUTPUT frames; typed input goes the other way. Flow control is end to
- * end: the browser acknowledges what it has rendered, and the host socket is paused while more than the
- * high-water mark is unacknowledged, so a flooding host cannot grow the gateway's memory.
+ * host's charset to the browser as OUTPUT frames; typed input goes the other way. The concerns live in
+ * their own modules: the host link (socket and close mapping), the output framer, the flow controller,
+ * the discard after an interrupt, the logout flow, rate windows and timers; this class wires them.
  */
 export class TelnetSession {
-  private host: Socket | undefined;
+  private host: HostLink | undefined;
   private engine: TelnetEngine | undefined;
-  private readonly decode: HostDecoder;
   private readonly encode: HostEncoder;
   private readonly abort = new AbortController();
   private closed = false;
@@ -96,25 +82,15 @@ export class TelnetSession {
 
   /** OUTPUT payload bytes sent and not yet acknowledged. */
   private unacked = 0;
-  private hostPaused = false;
-  /** Output between our interrupt (or Abort Output) and the host's timing mark or DM is stale: dropped. */
-  private discarding: 'timing-mark' | 'dm' | undefined;
-
-  /** Data parts produced while the engine handles one chunk; sent as one OUTPUT frame. */
-  private outParts: Uint8Array[] = [];
-  private outBytes = 0;
-
-  private pendingSize: { cols: number; rows: number } | undefined;
-  private resizeTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private lastActivity = 0;
-  private logoutTimer: NodeJS.Timeout | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private logoutState: 'none' | 'asked' | 'accepted' = 'none';
-
-  private commandsThisSecond = 0;
-  private noticesThisSecond = 0;
-  private windowStart = 0;
+  private readonly output: OutputFramer;
+  /** Host → browser: the host is read only while the browser keeps up. */
+  private readonly toBrowser: FlowController;
+  private readonly discard: OutputDiscard;
+  private readonly logout: LogoutFlow;
+  private readonly idle: IdleTimer;
+  private readonly resize: ResizeCoalescer;
+  private readonly commands: RateWindow;
+  private readonly notices: RateWindow;
 
   private bytesFromHost = 0;
   private bytesToHost = 0;
@@ -125,10 +101,38 @@ export class TelnetSession {
     private readonly ctx: SessionContext,
     private readonly timings: RelayTimings = DEFAULT_TIMINGS,
   ) {
-    const { target } = ctx;
-    this.decode = createHostDecoder(target.charset);
+    const { target, limits } = ctx;
+    this.output = new OutputFramer(createHostDecoder(target.charset));
     this.encode = createHostEncoder(target.charset);
     this.backspace = target.backspace;
+    this.discard = new OutputDiscard(timings.flushTimeoutMs, () => this.toBrowser.update());
+    // Output not yet acknowledged as rendered, and output still in the WebSocket's send buffer, must
+    // both stay under the high-water mark. While stale output is being discarded there is nothing to
+    // hold back, so the host is read on until its mark arrives.
+    this.toBrowser = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => Math.max(this.unacked, this.ws.bufferedAmount),
+      hold: () => this.discard.active,
+      pause: () => this.host?.pause(),
+      resume: () => this.host?.resume(),
+    });
+    this.logout = new LogoutFlow({
+      answerMs: timings.logoutAnswerMs,
+      closeMs: timings.logoutCloseMs,
+      request: () => !!this.engine && !this.engine.isRaw && this.engine.requestLogout(),
+      report: (result) => this.sendFrame({ type: 'logout-result', result }),
+      end: () => this.finish('GW_ERR_LOGGED_OUT', 'logged out'),
+    });
+    const idleMs = target.idleTimeoutSeconds * 1000;
+    this.idle = new IdleTimer(idleMs, () =>
+      this.finish('GW_ERR_IDLE_TIMEOUT', `no activity for ${idleMs / 1000} s`),
+    );
+    this.resize = new ResizeCoalescer(timings.resizeCoalesceMs, ({ cols, rows }) =>
+      this.engine?.setWindowSize(cols, rows),
+    );
+    this.commands = new RateWindow(timings.maxCommandsPerSecond);
+    this.notices = new RateWindow(timings.maxNoticesPerSecond);
   }
 
   /** Attaches the browser's listeners at once (messages queue until then), then dials the host. */
@@ -146,9 +150,13 @@ export class TelnetSession {
 
   private async connect(): Promise<void> {
     const { ctx } = this;
-    let host: Socket;
+    let host: HostLink;
     try {
-      host = await dialHost(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal);
+      host = await HostLink.open(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal, {
+        data: (chunk) => this.onHostData(chunk),
+        closed: (code, detail) => this.finish(code, detail),
+        loggedOut: () => this.logout.accepted,
+      });
     } catch (err) {
       const error = asGatewayError(err);
       if (!this.closed) ctx.metrics.connectErrors.inc({ code: error.code });
@@ -160,27 +168,17 @@ export class TelnetSession {
       return;
     }
     this.host = host;
-    host.on('data', (chunk) => this.onHostData(chunk));
-    // After an accepted Logout any way the host goes is the logout itself.
-    const loggedOut = () => this.logoutState === 'accepted';
-    const hostClosed = () =>
-      this.finish(loggedOut() ? 'GW_ERR_LOGGED_OUT' : 'GW_ERR_HOST_CLOSED', 'the host closed the connection');
-    host.on('end', hostClosed);
-    host.on('close', hostClosed);
-    host.on('error', (err: NodeJS.ErrnoException) => {
-      this.finish(loggedOut() ? 'GW_ERR_LOGGED_OUT' : hostErrorCode(err), `${err.code ?? err.message}`);
-    });
-
     if (ctx.target.mode === 'telnet') this.engine = this.createEngine();
     this.sendState({ state: 'connected', target: this.targetInfo(), sessionId: ctx.sessionId });
     this.sendSettings();
     this.engine?.start();
-    this.touch();
+    this.idle.touch();
     ctx.log.info({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
   }
 
   private createEngine(): TelnetEngine {
     const { target, user } = this.ctx;
+    const size = this.resize.size;
     return new TelnetEngine(
       {
         role: 'client',
@@ -191,7 +189,7 @@ export class TelnetSession {
         environ: user ? { USER: user } : {},
         charsets: [target.charset],
         lostDm: isUtf8(target.charset) ? 'utf8' : 'expected',
-        ...(this.pendingSize ? { windowSize: this.pendingSize } : {}),
+        ...(size ? { windowSize: size } : {}),
       },
       (event) => this.onTelnetEvent(event),
     );
@@ -202,26 +200,26 @@ export class TelnetSession {
   private onHostData(chunk: Buffer): void {
     this.bytesFromHost += chunk.length;
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
-    this.touch();
+    this.idle.touch();
     if (this.engine) this.engine.receive(chunk);
-    else this.collectOutput(chunk);
+    else this.output.collect(chunk);
     this.flushOutput();
   }
 
   private onTelnetEvent(event: TelnetEvent): void {
     switch (event.type) {
       case 'data':
-        if (this.discarding === undefined) this.collectOutput(event.data);
+        if (!this.discard.active) this.output.collect(event.data);
         break;
       case 'send':
         this.writeHost(event.data);
         break;
       case 'command':
-        if (event.command === Cmd.DM && this.discarding === 'dm') this.stopDiscarding();
+        if (event.command === Cmd.DM) this.discard.dataMark();
         this.countCommand();
         break;
       case 'timing-mark':
-        if (this.discarding !== undefined) this.stopDiscarding();
+        this.discard.timingMark();
         break;
       case 'trace':
         if (event.direction === 'in') this.countCommand();
@@ -245,7 +243,7 @@ export class TelnetSession {
         this.sendNotice({ kind: 'auto-logout-warning' });
         break;
       case 'logout':
-        this.onLogoutAnswer(event.result);
+        this.logout.answer(event.result);
         break;
       case 'mode':
         this.sendNotice({ kind: 'supdup' });
@@ -261,53 +259,16 @@ export class TelnetSession {
     }
   }
 
-  private collectOutput(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    const utf8 = this.decode(bytes);
-    if (utf8.length === 0) return;
-    this.outParts.push(utf8);
-    this.outBytes += utf8.length;
-  }
-
-  /**
-   * One OUTPUT frame per host chunk. A large one goes out as WebSocket fragments of one message — the
-   * header, then the data parts as they are (views of the host's chunk) — so the bytes are not copied
-   * into a frame buffer on their way; the browser still receives one message. A small one (a keystroke's
-   * echo), or one cut into many parts by Telnet commands, is copied into one buffer, which costs less
-   * than the extra writes.
-   */
   private flushOutput(): void {
-    const total = this.outBytes;
-    if (total === 0) return;
-    const parts = this.outParts;
-    this.outParts = [];
-    this.outBytes = 0;
-    if (total >= FRAGMENT_FROM_BYTES && parts.length <= MAX_FRAGMENTS) {
-      if (this.ws.readyState !== this.ws.OPEN) return;
-      this.unacked += total;
-      this.ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
-      const last = parts.length - 1;
-      for (let k = 0; k < last; k++) this.ws.send(parts[k]!, MORE_FRAGMENTS);
-      this.ws.send(parts[last]!, LAST_FRAGMENT, this.onSent);
-      this.updateFlow();
-      return;
-    }
-    const frame = Buffer.allocUnsafe(OUTPUT_HEADER_SIZE + total);
-    writeOutputHeader(frame);
-    let offset = OUTPUT_HEADER_SIZE;
-    for (const p of parts) {
-      frame.set(p, offset);
-      offset += p.length;
-    }
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    this.unacked += total;
-    this.ws.send(frame, this.onSent);
-    this.updateFlow();
+    const sent = this.output.flush(this.ws, this.onSent);
+    if (sent === 0) return;
+    this.unacked += sent;
+    this.toBrowser.update();
   }
 
   /** Written to the browser's socket: the WebSocket buffer may have drained below the low-water mark. */
   private readonly onSent = (): void => {
-    if (this.hostPaused) this.updateFlow();
+    if (this.toBrowser.paused) this.toBrowser.update();
   };
 
   private onAck(count: number): void {
@@ -319,54 +280,12 @@ export class TelnetSession {
       return;
     }
     this.unacked -= count;
-    this.updateFlow();
-  }
-
-  /**
-   * Reads from the host only while the browser keeps up: output not yet acknowledged as rendered, and
-   * output still in the WebSocket's send buffer, must both stay under the high-water mark; reading
-   * resumes once both are under the low-water mark. While stale output is being discarded there is
-   * nothing to hold back, so the host is read on until its mark arrives.
-   */
-  private updateFlow(): void {
-    const host = this.host;
-    if (!host || this.closed) return;
-    const pending = Math.max(this.unacked, this.ws.bufferedAmount);
-    const { highWaterBytes, lowWaterBytes } = this.ctx.limits;
-    const pause =
-      this.discarding === undefined &&
-      (this.hostPaused ? pending > lowWaterBytes : pending >= highWaterBytes);
-    if (pause === this.hostPaused) return;
-    this.hostPaused = pause;
-    if (pause) host.pause();
-    else host.resume();
-  }
-
-  private startDiscarding(until: 'timing-mark' | 'dm'): void {
-    this.discarding = until;
-    // A host that never answers must not silence the terminal for good.
-    clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => {
-      if (this.discarding !== undefined) this.stopDiscarding();
-    }, this.timings.flushTimeoutMs);
-    this.updateFlow();
-  }
-
-  private stopDiscarding(): void {
-    this.discarding = undefined;
-    clearTimeout(this.flushTimer);
-    this.updateFlow();
+    this.toBrowser.update();
   }
 
   /** A host flooding Telnet commands (negotiation storm, endless TTYPE SEND, IAC NOP flood) is cut off. */
   private countCommand(): void {
-    const now = Date.now();
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.commandsThisSecond = 0;
-      this.noticesThisSecond = 0;
-    }
-    if (++this.commandsThisSecond > this.timings.maxCommandsPerSecond) {
+    if (!this.commands.take()) {
       this.finish(
         'GW_ERR_PROTOCOL',
         `the host sent more than ${this.timings.maxCommandsPerSecond} Telnet commands in a second`,
@@ -398,14 +317,14 @@ export class TelnetSession {
   private onFrame(frame: ClientFrame): void {
     switch (frame.type) {
       case 'input':
-        this.touch();
+        this.idle.touch();
         this.onInput(frame.data);
         break;
       case 'resize':
-        this.onResize(frame.cols, frame.rows);
+        this.resize.request(frame.cols, frame.rows);
         break;
       case 'action':
-        this.touch();
+        this.idle.touch();
         this.onAction(frame.action);
         break;
       case 'ack':
@@ -432,22 +351,6 @@ export class TelnetSession {
     else this.writeHost(bytes);
   }
 
-  private onResize(cols: number, rows: number): void {
-    this.pendingSize = { cols, rows };
-    if (this.resizeTimer) return;
-    // The first size goes at once; the rest of a burst is coalesced.
-    this.applySize();
-    this.resizeTimer = setTimeout(() => {
-      this.resizeTimer = undefined;
-      this.applySize();
-    }, this.timings.resizeCoalesceMs);
-  }
-
-  private applySize(): void {
-    if (this.pendingSize && this.engine)
-      this.engine.setWindowSize(this.pendingSize.cols, this.pendingSize.rows);
-  }
-
   private onAction(action: Action): void {
     // An action may produce several commands (IP, then AO or DO TIMING-MARK): one segment, so the host
     // reads them together and answers the mark after the interrupt, not before its own prompt.
@@ -462,21 +365,21 @@ export class TelnetSession {
   private runAction(action: Action): void {
     const engine = this.engine;
     if (action === 'logout') {
-      this.startLogout();
+      this.logout.ask();
       return;
     }
     if (!engine || engine.isRaw) return;
     switch (action) {
       case 'interrupt':
         engine.sendCommand(Cmd.IP);
-        this.flushAfterInterrupt();
+        this.flushAfterInterrupt(engine);
         return;
       case 'abort-output':
         // RFC 854: the host answers AO with a Synch; discard until its DM. A timing mark bounds the wait
         // for hosts that send none.
         engine.sendCommand(Cmd.AO);
         engine.requestTimingMark();
-        this.startDiscarding('dm');
+        this.discard.start('dm');
         return;
       case 'stay-logged-in':
         engine.answerAutoLogout(false);
@@ -489,44 +392,13 @@ export class TelnetSession {
   }
 
   /** RFC 1123 §3.4.5: after IP, flush output as the target says. */
-  private flushAfterInterrupt(): void {
-    const engine = this.engine!;
+  private flushAfterInterrupt(engine: TelnetEngine): void {
     const flush = this.ctx.target.interruptFlush;
     if (flush === 'ao' || flush === 'both') engine.sendCommand(Cmd.AO);
     if (flush === 'timing-mark' || flush === 'both') {
       engine.requestTimingMark();
-      this.startDiscarding('timing-mark');
+      this.discard.start('timing-mark');
     }
-  }
-
-  private startLogout(): void {
-    if (this.logoutState !== 'none') return;
-    if (!this.engine || this.engine.isRaw || !this.engine.requestLogout()) {
-      this.sendFrame({ type: 'logout-result', result: 'refused' });
-      return;
-    }
-    this.logoutState = 'asked';
-    this.logoutTimer = setTimeout(() => {
-      this.logoutTimer = undefined;
-      if (this.logoutState !== 'asked') return;
-      this.logoutState = 'none';
-      this.sendFrame({ type: 'logout-result', result: 'timed-out' });
-    }, this.timings.logoutAnswerMs);
-  }
-
-  private onLogoutAnswer(result: 'accepted' | 'refused'): void {
-    clearTimeout(this.logoutTimer);
-    this.sendFrame({ type: 'logout-result', result: result satisfies LogoutResult });
-    if (result === 'refused') {
-      this.logoutState = 'none';
-      return;
-    }
-    this.logoutState = 'accepted';
-    // The host logs the user out and should close; if it does not, end the session ourselves.
-    this.logoutTimer = setTimeout(
-      () => this.finish('GW_ERR_LOGGED_OUT', 'logged out'),
-      this.timings.logoutCloseMs,
-    );
   }
 
   private writeHost(bytes: Uint8Array): void {
@@ -548,7 +420,7 @@ export class TelnetSession {
   }
 
   private sendNotice(notice: Notice): void {
-    if (notice.kind === 'warning' && ++this.noticesThisSecond > this.timings.maxNoticesPerSecond) return;
+    if (notice.kind === 'warning' && !this.notices.take()) return;
     this.sendFrame({ type: 'notice', notice });
   }
 
@@ -574,32 +446,17 @@ export class TelnetSession {
     };
   }
 
-  /** Notes activity; cheap enough for every chunk, since the idle timer is only re-armed when it fires. */
-  private touch(): void {
-    this.lastActivity = Date.now();
-    if (this.idleTimer === undefined) this.armIdleTimer(this.ctx.target.idleTimeoutSeconds * 1000);
-  }
-
-  private armIdleTimer(delayMs: number): void {
-    const limitMs = this.ctx.target.idleTimeoutSeconds * 1000;
-    if (limitMs <= 0 || this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      const idleMs = Date.now() - this.lastActivity;
-      if (idleMs >= limitMs) this.finish('GW_ERR_IDLE_TIMEOUT', `no activity for ${limitMs / 1000} s`);
-      else this.armIdleTimer(limitMs - idleMs);
-    }, delayMs);
-  }
-
   /** Ends the session once: tells the browser why, closes both sides, frees every timer. */
   finish(code: GatewayErrorCode | undefined, reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
-    clearTimeout(this.resizeTimer);
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.logoutTimer);
-    clearTimeout(this.flushTimer);
-    this.outParts = [];
+    this.resize.dispose();
+    this.idle.dispose();
+    this.logout.dispose();
+    this.discard.dispose();
+    this.toBrowser.dispose();
+    this.output.clear();
     this.host?.destroy();
     if (this.ws.readyState === this.ws.OPEN) {
       this.sendState({ state: 'closed', ...(code ? { code, reason } : {}), sessionId: this.ctx.sessionId });
