@@ -130,6 +130,11 @@ export interface LimitsConfig {
   readonly highWaterBytes: number;
   /** …and read again once it drains below this. */
   readonly lowWaterBytes: number;
+  /**
+   * On SIGTERM/SIGINT, how long browsers get to finish closing their sessions before their sockets are
+   * destroyed and the process exits.
+   */
+  readonly shutdownGraceMs: number;
 }
 
 export interface DemoConfig {

@@ -15,7 +15,7 @@ import { Cmd, Opt, optionName, TelnetEngine, type TelnetEvent } from '@telgate/t
 import type { RawData, WebSocket } from 'ws';
 import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
-import type { SessionContext } from '../sessions/session.js';
+import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
 import { FlowController } from './flow-controller.js';
 import { HostLink } from './host-link.js';
@@ -139,6 +139,7 @@ export class TelnetSession {
   start(): void {
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on('close', () => this.finish(undefined, 'the browser closed the session'));
+    this.ctx.shutdown.addEventListener('abort', () => this.finish('GW_ERR_SHUTDOWN', SHUTDOWN_REASON));
     this.ws.on('error', (err) => this.ctx.log.warn({ err }, 'WebSocket error'));
     if (this.ws.protocol !== SUBPROTOCOL) {
       this.finish('GW_ERR_BAD_FRAME', `the client must offer the WebSocket subprotocol ${SUBPROTOCOL}`);
@@ -463,10 +464,10 @@ export class TelnetSession {
       if (code) this.ws.close(closeCodeFor(code), code);
       else this.ws.close(1000);
     }
-    this.ctx.metrics.sessionCloses.inc({ reason: code ?? 'client_closed' });
+    this.ctx.metrics.sessionCloses.inc({ reason: endingReason(code) });
     this.ctx.log.info(
       {
-        reason: code ?? 'client_closed',
+        reason: endingReason(code),
         detail: reason,
         bytesFromHost: this.bytesFromHost,
         bytesToHost: this.bytesToHost,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeCodeFor, errorForCloseCode } from '@telgate/protocol';
+import { closeCodeFor, encodeServerFrame, errorForCloseCode } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocket } from 'ws';
 import type { TokenVerifier } from '../auth/token.js';
@@ -9,7 +9,7 @@ import { isOriginAllowed } from '../http/origin.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { type LookupAll, planTarget, resolveAndCheck, type TargetRequest } from '../targets/policy.js';
 import { clientKey, type SessionRegistry } from './registry.js';
-import type { SessionContext, SessionHandler } from './session.js';
+import { endingReason, type SessionContext, type SessionHandler, SHUTDOWN_REASON } from './session.js';
 
 export const GATEWAY_PATH = '/ws';
 
@@ -145,12 +145,34 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       log = log.child({ target: plan.target.id, ...(user !== undefined && { user }) });
 
       if (socket.readyState !== WebSocket.OPEN) return;
+      const shutdown = new AbortController();
       sessions.register({
         sessionId,
         clientIp,
         targetId: plan.target.id,
         user,
-        close: (code, reason) => socket.close(code, reason),
+        shutDown: () => {
+          // The handler ends its session itself; a socket still open (no handler yet, or one that does
+          // not watch the signal) is ended here the same way.
+          shutdown.abort();
+          if (socket.readyState !== WebSocket.OPEN) return;
+          if (handedOver) {
+            metrics.sessionCloses.inc({ reason: endingReason('GW_ERR_SHUTDOWN') });
+            log.info({ reason: endingReason('GW_ERR_SHUTDOWN') }, 'session closed');
+          }
+          socket.resume();
+          socket.send(
+            encodeServerFrame({
+              type: 'state',
+              state: 'closed',
+              code: 'GW_ERR_SHUTDOWN',
+              reason: SHUTDOWN_REASON,
+              sessionId,
+            }),
+          );
+          socket.close(closeCodeFor('GW_ERR_SHUTDOWN'), 'GW_ERR_SHUTDOWN');
+        },
+        terminate: () => socket.terminate(),
       });
       const ended = new AbortController();
       const tally = sessionTally(metrics);
@@ -195,6 +217,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         limits,
         metrics: tally.metrics,
         signal: ended.signal,
+        shutdown: shutdown.signal,
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
       tally.startedAt = Date.now();
