@@ -52,6 +52,17 @@ declare module 'fastify' {
 }
 
 /**
+ * Fastify's trustProxy for the configured one. A hop count becomes a function: Fastify itself trusts no
+ * hop for a number, while the count means "the N nearest hops are our proxies" (hop 0 is the TCP peer).
+ */
+function trustProxyOption(
+  trustProxy: GatewayConfig['security']['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy;
+  return trustProxy === false ? false : [...trustProxy];
+}
+
+/**
  * The gateway as a Fastify app, ready for `inject()`/`injectWS()` or `listen()`. One plugin per concern:
  * security headers, the /ws route (origin, rate, target, auth, limits, DNS policy, then `onSession`),
  * /healthz, /metrics, /api/targets and the web app.
@@ -65,7 +76,7 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   const sessions = new SessionRegistry(config.limits, (open) => metrics.sessionsOpen.set(open));
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
-    trustProxy: config.security.trustProxy,
+    trustProxy: trustProxyOption(config.security.trustProxy),
     // Request lines only at debug level, URLs without their tokens.
     logController: new GatewayLogController(),
   }) as unknown as FastifyInstance;
