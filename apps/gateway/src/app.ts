@@ -105,17 +105,18 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   await app.register(securityHeaders, { security: config.security });
   await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: config.limits.maxPayloadBytes } });
+  const verifier = createTokenVerifier(config.security.auth);
   await app.register(gatewayRoute, {
     config,
     sessions,
     metrics,
-    verifier: createTokenVerifier(config.security.auth),
+    verifier,
     lookup: deps.lookup ?? systemLookup,
     onSession: deps.onSession ?? sessionsUnavailable,
   });
   await app.register(healthRoute, { sessions });
   await app.register(metricsRoute, { metrics });
-  await app.register(targetsApi, { config });
+  await app.register(targetsApi, { config, verifier });
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
     kioskTarget: config.kiosk?.target,
