@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
+import { mintToken } from './auth/token.js';
 import { ConfigError, parseConfig } from './config/load.js';
 import { NOT_BUILT_PAGE } from './http/web-app.js';
 import { createLogger } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
 import {
   buildTestApp,
+  connect,
   connectOverLoopback,
   eventually,
   LogCapture,
@@ -153,6 +155,51 @@ freeForm: { enabled: true, allow: [{ cidr: 0.0.0.0/0 }] }
       freeForm: { enabled: true },
       auth: { mode: 'none' },
     });
+  });
+});
+
+describe('GET /api/targets with token auth', () => {
+  const SECRET = 'targets-api-test-secret-0123456789abcdef';
+  const CONFIG = `
+targets:
+  - { id: bbs, host: 127.0.0.1, port: 2323 }
+  - { id: mud, host: 127.0.0.1, port: 4000 }
+security: { auth: { mode: token, hs256Secret: "${SECRET}" } }
+`;
+  const ids = (response: { json: () => unknown }) =>
+    (response.json() as { targets: Array<{ id: string }> }).targets.map((t) => t.id);
+
+  it('refuses a request without a valid token with 401 and a stable code', async () => {
+    app = await buildTestApp(CONFIG);
+    const stale = await mintToken({
+      hs256Secret: SECRET,
+      target: 'bbs',
+      user: 'a',
+      ttlSeconds: 60,
+      now: new Date(Date.now() - 3600_000),
+    });
+    for (const url of ['/api/targets', '/api/targets?token=abc.def.ghi', `/api/targets?token=${stale}`]) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).toBe(401);
+      expect(response.json()).toMatchObject({ code: 'GW_ERR_AUTH_FAILED' });
+    }
+  });
+
+  it('lists the target a token opens, or all of them for a * token', async () => {
+    app = await buildTestApp(CONFIG);
+    const one = await mintToken({ hs256Secret: SECRET, target: 'mud', user: 'alice' });
+    expect(ids(await app.inject(`/api/targets?token=${one}`))).toEqual(['mud']);
+    const all = await mintToken({ hs256Secret: SECRET, target: '*', user: 'portal' });
+    const response = await app.inject({ url: '/api/targets', headers: { authorization: `Bearer ${all}` } });
+    expect(response.statusCode).toBe(200);
+    expect(ids(response)).toEqual(['bbs', 'mud']);
+  });
+
+  it('never opens a session with a * token', async () => {
+    app = await buildTestApp(CONFIG);
+    const all = await mintToken({ hs256Secret: SECRET, target: '*', user: 'portal' });
+    const { closed } = await connect(app, `/ws?target=bbs&token=${all}`);
+    expect(await closed).toEqual({ code: 4002, reason: 'GW_ERR_AUTH_FAILED' });
   });
 });
 

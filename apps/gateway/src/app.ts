@@ -72,6 +72,17 @@ export async function stopGateway(app: FastifyInstance): Promise<void> {
 }
 
 /**
+ * Fastify's trustProxy for the configured one. A hop count becomes a function: Fastify itself trusts no
+ * hop for a number, while the count means "the N nearest hops are our proxies" (hop 0 is the TCP peer).
+ */
+function trustProxyOption(
+  trustProxy: GatewayConfig['security']['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy;
+  return trustProxy === false ? false : [...trustProxy];
+}
+
+/**
  * The gateway as a Fastify app, ready for `inject()`/`injectWS()` or `listen()`. One plugin per concern:
  * security headers, the /ws route (origin, rate, target, auth, limits, DNS policy, then `onSession`),
  * /healthz, /metrics, /api/targets and the web app.
@@ -85,7 +96,7 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   const sessions = new SessionRegistry(config.limits, (open) => metrics.sessionsOpen.set(open));
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
-    trustProxy: config.security.trustProxy,
+    trustProxy: trustProxyOption(config.security.trustProxy),
     // Request lines only at debug level, URLs without their tokens.
     logController: new GatewayLogController(),
   }) as unknown as FastifyInstance;
@@ -114,17 +125,18 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   await app.register(securityHeaders, { security: config.security });
   await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: config.limits.maxPayloadBytes } });
+  const verifier = createTokenVerifier(config.security.auth);
   await app.register(gatewayRoute, {
     config,
     sessions,
     metrics,
-    verifier: createTokenVerifier(config.security.auth),
+    verifier,
     lookup: deps.lookup ?? systemLookup,
     onSession: deps.onSession ?? sessionsUnavailable,
   });
   await app.register(healthRoute, { sessions });
   await app.register(metricsRoute, { metrics });
-  await app.register(targetsApi, { config });
+  await app.register(targetsApi, { config, verifier });
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
     kioskTarget: config.kiosk?.target,

@@ -16,10 +16,14 @@ afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
+/** Authorization headers the fake gateway received. */
+const authorizations: Array<string | undefined> = [];
+
 /** A stand-in for the gateway's GET /api/targets. */
 async function fakeGateway(targets: unknown): Promise<string> {
   const server: Server = createServer((req, res) => {
     if (req.url !== '/api/targets') return void res.writeHead(404).end();
+    authorizations.push(req.headers.authorization);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ targets }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,8 +85,20 @@ describe('admin portal', () => {
     expect(csp).toContain("script-src 'self'");
   });
 
+  it('asks for the target list with a token that lists every target and opens none', async () => {
+    authorizations.length = 0;
+    const portal = await portalFor(await fakeGateway(TARGETS));
+    expect((await fetch(portal.url)).status).toBe(200);
+    const bearer = /^Bearer (.+)$/.exec(authorizations[0] ?? '')?.[1];
+    const { payload } = await jwtVerify(bearer ?? '', new TextEncoder().encode(SECRET));
+    expect(payload.tgt).toBe('*');
+  });
+
   it('sends no token to a gateway without auth', async () => {
+    authorizations.length = 0;
     const portal = await portalFor(await fakeGateway(TARGETS), null);
+    await fetch(portal.url);
+    expect(authorizations).toEqual([undefined]);
     const html = await (await fetch(`${portal.url}/?device=lab`)).text();
     expect(html).toMatch(/<iframe id="console"[^>]* src="[^"]*\/embed\?target=lab&#38;bar=1"/);
   });

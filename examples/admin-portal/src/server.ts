@@ -63,8 +63,12 @@ export async function mintEmbedToken(secret: string, target: string, user: strin
     .sign(new TextEncoder().encode(secret));
 }
 
-async function fetchTargets(origin: string): Promise<Target[]> {
-  const response = await fetch(`${origin}/api/targets`, { signal: AbortSignal.timeout(5000) });
+/** The gateway's targets; with a secret, asked with a token for `*`, which lists them all and opens none. */
+async function fetchTargets(origin: string, secret: string | undefined, user: string): Promise<Target[]> {
+  const headers: Record<string, string> = secret
+    ? { authorization: `Bearer ${await mintEmbedToken(secret, '*', user, 60)}` }
+    : {};
+  const response = await fetch(`${origin}/api/targets`, { headers, signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`the gateway answered ${response.status} for /api/targets`);
   const body = (await response.json()) as { targets?: unknown };
   if (!Array.isArray(body.targets)) throw new Error('the gateway sent no target list');
@@ -129,7 +133,7 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
 
     let targets: Target[];
     try {
-      targets = await fetchTargets(origin);
+      targets = await fetchTargets(origin, options.secret, user);
     } catch (error) {
       const message = `The gateway at ${origin} cannot be reached: ${(error as Error).message}`;
       return send(

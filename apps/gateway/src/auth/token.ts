@@ -10,7 +10,21 @@ export interface Principal {
   readonly user: string | undefined;
 }
 
+/** What a valid token grants, whatever it is presented for. */
+export interface Grant extends Principal {
+  /** The target id the token opens (`tgt`), or `*` for a token that reads the target list only. */
+  readonly target: string;
+}
+
+/** `tgt` of a token that lists every target (GET /api/targets) and opens none. */
+export const ANY_TARGET = '*';
+
 export interface TokenVerifier {
+  /**
+   * Checks a token's signature, lifetime and claims, whatever target it names; undefined when auth is
+   * off. Throws GW_ERR_AUTH_FAILED like `verify`.
+   */
+  authenticate(token: string | undefined): Promise<Grant | undefined>;
   /**
    * Checks that `token` lets its holder open `targetId` (a configured id, or `host:port` for free-form).
    * Throws GW_ERR_AUTH_FAILED, with the reason in the message for the logs.
@@ -41,7 +55,9 @@ function describeJoseError(error: unknown): string {
 }
 
 export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
-  if (auth.mode === 'none') return { verify: async () => ({ user: undefined }) };
+  if (auth.mode === 'none') {
+    return { authenticate: async () => undefined, verify: async () => ({ user: undefined }) };
+  }
 
   const keys = new Map<string, Uint8Array | KeyObject>();
   if (auth.hs256Secret !== undefined) keys.set('HS256', new TextEncoder().encode(auth.hs256Secret));
@@ -51,33 +67,39 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
   }
   if (keys.size === 0) throw new Error('security.auth.mode is "token" but no key is configured');
 
+  async function authenticate(token: string | undefined): Promise<Grant> {
+    if (!token) throw authFailed('no token');
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch (error) {
+      throw authFailed('token is not a JWT', error);
+    }
+    const key = alg === undefined ? undefined : keys.get(alg);
+    if (!key || alg === undefined) throw authFailed(`token algorithm ${alg ?? '(none)'} not accepted`);
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: [alg],
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        ...(auth.issuer !== undefined && { issuer: auth.issuer }),
+        ...(auth.audience !== undefined && { audience: auth.audience }),
+      }));
+    } catch (error) {
+      throw authFailed(describeJoseError(error), error);
+    }
+    const user = payload.sub;
+    if (typeof user !== 'string' || user === '') throw authFailed('token has no user (sub)');
+    const granted = payload.tgt ?? payload.target;
+    if (typeof granted !== 'string') throw authFailed('token names no target (tgt)');
+    return { user, target: granted };
+  }
+
   return {
+    authenticate,
     async verify(token, targetId) {
-      if (!token) throw authFailed('no token');
-      let alg: string | undefined;
-      try {
-        alg = decodeProtectedHeader(token).alg;
-      } catch (error) {
-        throw authFailed('token is not a JWT', error);
-      }
-      const key = alg === undefined ? undefined : keys.get(alg);
-      if (!key || alg === undefined) throw authFailed(`token algorithm ${alg ?? '(none)'} not accepted`);
-      let payload: Record<string, unknown>;
-      try {
-        ({ payload } = await jwtVerify(token, key, {
-          algorithms: [alg],
-          requiredClaims: ['exp', 'sub'],
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          ...(auth.issuer !== undefined && { issuer: auth.issuer }),
-          ...(auth.audience !== undefined && { audience: auth.audience }),
-        }));
-      } catch (error) {
-        throw authFailed(describeJoseError(error), error);
-      }
-      const user = payload.sub;
-      if (typeof user !== 'string' || user === '') throw authFailed('token has no user (sub)');
-      const granted = payload.tgt ?? payload.target;
-      if (typeof granted !== 'string') throw authFailed('token names no target (tgt)');
+      const { user, target: granted } = await authenticate(token);
       if (granted !== targetId) throw authFailed(`token is for target "${granted}", not "${targetId}"`);
       return { user };
     },

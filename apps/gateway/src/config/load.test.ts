@@ -368,6 +368,24 @@ describe('parseConfig: public hosts', () => {
   });
 });
 
+describe('parseConfig: trustProxy', () => {
+  it('takes a hop count or proxy addresses, and refuses true with what to write instead', () => {
+    expect(parseConfig('').security.trustProxy).toBe(false);
+    expect(parseConfig('security: { trustProxy: 1 }').security.trustProxy).toBe(1);
+    expect(parseConfig('security: { trustProxy: 0 }').security.trustProxy).toBe(false);
+    expect(
+      parseConfig("security: { trustProxy: ['10.0.0.5', '10.1.0.0/16', 'loopback'] }").security.trustProxy,
+    ).toEqual(['10.0.0.5', '10.1.0.0/16', 'loopback']);
+    expect(problems('security: { trustProxy: true }')).toEqual([
+      'security.trustProxy (line 1): true would take the client address from whatever a client writes in X-Forwarded-For; write the number of proxies in front of the gateway (e.g. 1), or their addresses (e.g. ["10.0.0.5", "10.1.0.0/16"])',
+    ]);
+    expect(problems("security: { trustProxy: ['proxy.example', '0.0.0.0/0'] }")).toEqual([
+      'security.trustProxy[0] (line 1): "proxy.example" is not an IP address or CIDR block (or loopback, linklocal, uniquelocal)',
+      'security.trustProxy[1] (line 1): "0.0.0.0/0" covers every address, which is the same as trusting any client',
+    ]);
+  });
+});
+
 describe('parseConfig: limits and overrides', () => {
   it('keeps the low-water mark below the high-water mark', () => {
     expect(problems('limits: { highWaterBytes: 4096, lowWaterBytes: 8192 }')).toEqual([

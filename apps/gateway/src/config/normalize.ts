@@ -230,6 +230,38 @@ function normalizeLimits(raw: RawConfig, report: ReportIssue): LimitsConfig {
   return limits;
 }
 
+/** Names proxy-addr knows for address ranges, usable in a trustProxy list. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function normalizeTrustProxy(raw: RawConfig, report: ReportIssue): false | number | string[] {
+  const value = raw.security?.trustProxy ?? false;
+  const path = ['security', 'trustProxy'];
+  if (value === true) {
+    report(
+      path,
+      'true would take the client address from whatever a client writes in X-Forwarded-For; write the ' +
+        'number of proxies in front of the gateway (e.g. 1), or their addresses (e.g. ["10.0.0.5", "10.1.0.0/16"])',
+    );
+    return false;
+  }
+  if (value === false || value === 0) return false;
+  if (typeof value === 'number') return value;
+  return value.filter((entry, index) => {
+    if (PROXY_RANGE_NAMES.includes(entry)) return true;
+    const parsed = parseCidr(entry);
+    if (parsed.ok && !parsed.cidr.text.endsWith('/0')) return true;
+    if (parsed.ok) {
+      report([...path, index], `"${entry}" covers every address, which is the same as trusting any client`);
+      return false;
+    }
+    report(
+      [...path, index],
+      `"${entry}" is not an IP address or CIDR block (or loopback, linklocal, uniquelocal)`,
+    );
+    return false;
+  });
+}
+
 /**
  * Turns a schema-valid raw configuration into a `GatewayConfig`: fills defaults, parses the values
  * that need code, and reports every problem found (not just the first) through `report`.
@@ -324,7 +356,7 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
       allowedOrigins,
       frameAncestors,
       publicHosts,
-      trustProxy: raw.security?.trustProxy ?? false,
+      trustProxy: normalizeTrustProxy(raw, report),
       auth: normalizeAuth(raw, listen.host, report),
     },
     limits,

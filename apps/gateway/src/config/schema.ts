@@ -85,7 +85,13 @@ export const configSchema = {
         allowedOrigins: { type: 'array', items: nonEmptyString(300) },
         frameAncestors: { type: 'array', items: nonEmptyString(300) },
         publicHosts: { type: 'array', items: nonEmptyString(255) },
-        trustProxy: { type: 'boolean' },
+        // false, a hop count, or proxy addresses; `true` is refused in code, with what to write instead.
+        trustProxy: {
+          type: ['boolean', 'integer', 'array'],
+          minimum: 0,
+          maximum: 100,
+          items: nonEmptyString(64),
+        },
         auth: {
           type: 'object',
           additionalProperties: false,
@@ -167,7 +173,7 @@ export interface RawConfig {
     allowedOrigins?: string[];
     frameAncestors?: string[];
     publicHosts?: string[];
-    trustProxy?: boolean;
+    trustProxy?: boolean | number | string[];
     auth?: {
       mode?: 'none' | 'token';
       hs256Secret?: string;

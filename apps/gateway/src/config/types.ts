@@ -108,8 +108,12 @@ export interface SecurityConfig {
    * lower case; `*.example.org` covers its subdomains. Requests for any other name are refused.
    */
   readonly publicHosts: readonly string[];
-  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you control). */
-  readonly trustProxy: boolean;
+  /**
+   * Where the client address comes from behind reverse proxies: false (the TCP peer), the number of
+   * proxies in front of the gateway (the address that many hops back in X-Forwarded-For), or the
+   * proxies' addresses and CIDR blocks (every hop from one of them is skipped).
+   */
+  readonly trustProxy: false | number | readonly string[];
   readonly auth: AuthConfig;
 }
 

@@ -351,6 +351,30 @@ describe('/ws limits', () => {
     expect((await refusedWith('/ws?target=bbs', { ip: '192.0.2.99' })).reason).toBe('GW_ERR_INTERNAL');
   });
 
+  it.each([
+    ['a hop count', '1'],
+    ['proxy addresses', '["10.0.0.0/24"]'],
+  ])(
+    'behind a proxy given as %s, counts the address the proxy saw, whatever the client adds to X-Forwarded-For',
+    async (_name, trustProxy) => {
+      const logs = new LogCapture();
+      app = await buildTestApp(
+        `${BASE}security: { trustProxy: ${trustProxy} }\nlimits: { connectAttemptsPerMinutePerIp: 2 }\n`,
+        { logs },
+      );
+      const attempt = (n: number) =>
+        refusedWith('/ws?target=bbs', {
+          ip: '10.0.0.5',
+          headers: { 'x-forwarded-for': `203.0.113.${n}, 198.51.100.7` },
+        });
+      expect((await attempt(1)).reason).toBe('GW_ERR_INTERNAL');
+      expect((await attempt(2)).reason).toBe('GW_ERR_INTERNAL');
+      expect(await attempt(3)).toEqual({ code: 4010, reason: 'GW_ERR_OVERLOADED' });
+      const refusal = logs.records.find((r) => r.msg === 'connection refused');
+      expect(refusal?.clientIp).toBe('198.51.100.7');
+    },
+  );
+
   it('closes with 1009 on a message over maxPayloadBytes', async () => {
     const { sessions, handler } = recordingHandler();
     app = await buildTestApp(`${BASE}limits: { maxPayloadBytes: 1024 }\n`, { onSession: handler });

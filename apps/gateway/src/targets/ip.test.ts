@@ -207,6 +207,8 @@ describe('special-purpose address space', () => {
     expect(embeddedIpv4(mustParse('64:ff9b::7f00:1'))).toBe(mustParse('127.0.0.1'));
     expect(embeddedIpv4(mustParse('64:ff9b::169.254.169.254'))).toBe(mustParse('169.254.169.254'));
     expect(embeddedIpv4(mustParse('2002:a9fe:a9fe::1'))).toBe(mustParse('169.254.169.254'));
+    expect(embeddedIpv4(mustParse('::ffff:0:7f00:1'))).toBe(mustParse('127.0.0.1'));
+    expect(specialBlockOf(mustParse('::ffff:0:808:808'))?.kind).toBe('IPv4-translated (RFC 2765)');
     expect(embeddedIpv4(mustParse('2606:4700::1111'))).toBeUndefined();
   });
 });

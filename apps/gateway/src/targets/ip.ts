@@ -220,6 +220,7 @@ export const SPECIAL_BLOCKS: readonly SpecialBlock[] = [
   ['::/128', 'unspecified'],
   ['::1/128', 'loopback'],
   ['::/96', 'IPv4-compatible (deprecated)'],
+  ['::ffff:0:0:0/96', 'IPv4-translated (RFC 2765)'],
   ['64:ff9b:1::/48', 'local-use NAT64'],
   ['100::/64', 'discard-only'],
   ['2001::/23', 'IETF protocol assignments'],
@@ -232,13 +233,16 @@ export const SPECIAL_BLOCKS: readonly SpecialBlock[] = [
 
 const NAT64_WELL_KNOWN = cidr('64:ff9b::/96');
 const SIX_TO_FOUR = cidr('2002::/16');
+const IPV4_TRANSLATED = cidr('::ffff:0:0:0/96');
 
 /**
- * The IPv4 address an IPv6 address stands for when it is a translation of one: NAT64 (64:ff9b::/96)
- * or 6to4 (2002::/16). Such an address reaches that IPv4 host, so it gets that host's rules.
+ * The IPv4 address an IPv6 address stands for when it is a translation of one: NAT64 (64:ff9b::/96),
+ * IPv4-translated (::ffff:0:0:0/96, RFC 2765) or 6to4 (2002::/16). Such an address reaches that IPv4 host, so it gets that host's rules.
  */
 export function embeddedIpv4(value: bigint): bigint | undefined {
-  if (cidrContains(NAT64_WELL_KNOWN, value)) return IPV4_MAPPED_PREFIX | (value & 0xffffffffn);
+  if (cidrContains(NAT64_WELL_KNOWN, value) || cidrContains(IPV4_TRANSLATED, value)) {
+    return IPV4_MAPPED_PREFIX | (value & 0xffffffffn);
+  }
   if (cidrContains(SIX_TO_FOUR, value)) return IPV4_MAPPED_PREFIX | ((value >> 80n) & 0xffffffffn);
   return undefined;
 }

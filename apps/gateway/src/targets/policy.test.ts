@@ -36,6 +36,7 @@ const lookup = fakeLookup({
   'home.lan.example': ['192.168.1.5'],
   'nat64.example': ['64:ff9b::a9fe:a9fe'],
   'mapped.example': ['::ffff:127.0.0.1'],
+  'translated.example': ['::ffff:0:a9fe:a9fe'],
   'nothing.example': [],
 });
 
@@ -180,6 +181,9 @@ describe('resolveAndCheck', () => {
     );
     expect((await resolveRefusal({ host: 'nat64.example' })).message).toContain(
       'resolved to 64:ff9b::a9fe:a9fe (it leads to 169.254.169.254), which is link-local',
+    );
+    expect((await resolveRefusal({ host: 'translated.example' })).message).toContain(
+      'which is IPv4-translated (RFC 2765) address space (::ffff:0:0:0/96)',
     );
   });
 

@@ -62,6 +62,15 @@ describe('fetchTargetCatalog', () => {
       code: 'WEB_ERR_BAD_RESPONSE',
     });
   });
+
+  it('says what to do when the gateway lists its targets only to token holders', async () => {
+    await expect(
+      fetchTargetCatalog(async () => json({ code: 'GW_ERR_AUTH_FAILED' }, 401)),
+    ).rejects.toMatchObject({
+      code: 'WEB_ERR_TOKEN_REQUIRED',
+      message: 'This gateway requires an access token. Open terminals from the site that links to them.',
+    });
+  });
 });
 
 describe('page config', () => {

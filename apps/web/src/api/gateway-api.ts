@@ -20,7 +20,7 @@ export interface PageConfig {
 /** A failed API call, with a stable code and words for the user. */
 export class GatewayApiError extends Error {
   constructor(
-    readonly code: 'WEB_ERR_TARGETS_UNAVAILABLE' | 'WEB_ERR_BAD_RESPONSE',
+    readonly code: 'WEB_ERR_TARGETS_UNAVAILABLE' | 'WEB_ERR_BAD_RESPONSE' | 'WEB_ERR_TOKEN_REQUIRED',
     message: string,
   ) {
     super(message);
@@ -36,6 +36,13 @@ export async function fetchTargetCatalog(fetchFn: Fetch = fetch): Promise<Target
     response = await fetchFn('/api/targets', { headers: { accept: 'application/json' } });
   } catch {
     throw new GatewayApiError('WEB_ERR_TARGETS_UNAVAILABLE', 'The gateway could not be reached.');
+  }
+  if (response.status === 401) {
+    // With token auth the gateway lists its targets only to token holders.
+    throw new GatewayApiError(
+      'WEB_ERR_TOKEN_REQUIRED',
+      'This gateway requires an access token. Open terminals from the site that links to them.',
+    );
   }
   if (!response.ok) {
     throw new GatewayApiError(
