@@ -35,6 +35,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   idleTimeoutSeconds: 3600,
   highWaterBytes: 1024 * 1024,
   lowWaterBytes: 256 * 1024,
+  slowClientTimeoutMs: 30_000,
 };
 
 export const DEMO_TARGET_ID = 'demo';

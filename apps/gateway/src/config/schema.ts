@@ -112,6 +112,7 @@ export const configSchema = {
         idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
         highWaterBytes: integer(1024, 256 * 1024 * 1024),
         lowWaterBytes: integer(0, 256 * 1024 * 1024),
+        slowClientTimeoutMs: integer(100, 3_600_000),
       },
     },
     demo: {

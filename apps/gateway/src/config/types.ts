@@ -123,8 +123,10 @@ export interface LimitsConfig {
   readonly idleTimeoutSeconds: number;
   /** Stop reading from the host while this much output waits for the browser… */
   readonly highWaterBytes: number;
-  /** …and read again once it drains below this. */
+  /** …and read again once it drains below this. The same marks bound every other queue of a session. */
   readonly lowWaterBytes: number;
+  /** A browser whose queue stays over `highWaterBytes` this long is closed with GW_ERR_SLOW_CLIENT. */
+  readonly slowClientTimeoutMs: number;
 }
 
 export interface DemoConfig {

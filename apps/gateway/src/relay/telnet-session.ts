@@ -17,7 +17,7 @@ import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
 import type { SessionContext } from '../sessions/session.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
-import { FlowController } from './flow-controller.js';
+import { FlowController, SharedPause } from './flow-controller.js';
 import { HostLink } from './host-link.js';
 import { LogoutFlow } from './logout-flow.js';
 import { OutputDiscard } from './output-discard.js';
@@ -61,6 +61,20 @@ const ACTION_COMMANDS: Partial<Record<Action, number>> = {
   'go-ahead': Cmd.GA,
 };
 
+/** What a session holds in its queues right now (for tests and diagnostics). */
+export interface SessionFlowStats {
+  /** Bytes queued toward the browser: OUTPUT and control frames alike. */
+  readonly browserBuffered: number;
+  /** Bytes written toward the host and not yet taken by its socket. */
+  readonly hostBuffered: number;
+  /** OUTPUT payload bytes sent and not yet acknowledged. */
+  readonly unacked: number;
+  /** Reading from the browser is paused. */
+  readonly browserPaused: boolean;
+  /** Reading from the host is paused. */
+  readonly hostPaused: boolean;
+}
+
 const DEL = 0x7f;
 const BS = 0x08;
 
@@ -83,8 +97,18 @@ export class TelnetSession {
   /** OUTPUT payload bytes sent and not yet acknowledged. */
   private unacked = 0;
   private readonly output: OutputFramer;
+  /** Reading from the browser, paused while its frames' replies or input cannot be queued. */
+  private readonly browserReads: SharedPause;
+  /** Reading from the host, paused while its output or replies cannot be queued. */
+  private readonly hostReads: SharedPause;
   /** Host → browser: the host is read only while the browser keeps up. */
   private readonly toBrowser: FlowController;
+  /** Every frame toward the browser: the browser's own frames are not read while it does not read ours. */
+  private readonly browserQueue: FlowController;
+  /** Browser → host: the browser is not read while the host does not read. */
+  private readonly toHost: FlowController;
+  /** The engine's replies toward a host that does not read: the host is not read either. */
+  private readonly hostReplies: FlowController;
   private readonly discard: OutputDiscard;
   private readonly logout: LogoutFlow;
   private readonly idle: IdleTimer;
@@ -105,6 +129,14 @@ export class TelnetSession {
     this.output = new OutputFramer(createHostDecoder(target.charset));
     this.encode = createHostEncoder(target.charset);
     this.backspace = target.backspace;
+    this.browserReads = new SharedPause(
+      () => this.ws.pause(),
+      () => this.ws.resume(),
+    );
+    this.hostReads = new SharedPause(
+      () => this.host?.pause(),
+      () => this.host?.resume(),
+    );
     this.discard = new OutputDiscard(timings.flushTimeoutMs, () => this.toBrowser.update());
     // Output not yet acknowledged as rendered, and output still in the WebSocket's send buffer, must
     // both stay under the high-water mark. While stale output is being discarded there is nothing to
@@ -114,8 +146,39 @@ export class TelnetSession {
       lowWaterBytes: limits.lowWaterBytes,
       pending: () => Math.max(this.unacked, this.ws.bufferedAmount),
       hold: () => this.discard.active,
-      pause: () => this.host?.pause(),
-      resume: () => this.host?.resume(),
+      pause: () => this.hostReads.hold('output'),
+      resume: () => this.hostReads.release('output'),
+    });
+    // A browser that does not read cannot make the gateway queue replies to its SETTINGS or TRACE
+    // frames for its ACTIONs without bound: its socket is not read either, and after a while it is cut.
+    this.browserQueue = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.ws.bufferedAmount,
+      pause: () => this.browserReads.hold('browser'),
+      resume: () => this.browserReads.release('browser'),
+      stallMs: limits.slowClientTimeoutMs,
+      onStall: () =>
+        this.finish(
+          'GW_ERR_SLOW_CLIENT',
+          `the browser read nothing for ${limits.slowClientTimeoutMs} ms with its queue full`,
+        ),
+    });
+    this.toHost = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.host?.writableLength ?? 0,
+      pause: () => this.browserReads.hold('host'),
+      resume: () => this.browserReads.release('host'),
+    });
+    // Past the browser's share, only the engine's replies to the host's own commands can fill the
+    // host's queue: stop reading those commands until the host reads again.
+    this.hostReplies = new FlowController({
+      highWaterBytes: 2 * limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.host?.writableLength ?? 0,
+      pause: () => this.hostReads.hold('replies'),
+      resume: () => this.hostReads.release('replies'),
     });
     this.logout = new LogoutFlow({
       answerMs: timings.logoutAnswerMs,
@@ -154,6 +217,7 @@ export class TelnetSession {
     try {
       host = await HostLink.open(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal, {
         data: (chunk) => this.onHostData(chunk),
+        drain: () => this.updateHostQueue(),
         closed: (code, detail) => this.finish(code, detail),
         loggedOut: () => this.logout.accepted,
       });
@@ -264,12 +328,30 @@ export class TelnetSession {
     if (sent === 0) return;
     this.unacked += sent;
     this.toBrowser.update();
+    this.browserQueue.update();
   }
 
   /** Written to the browser's socket: the WebSocket buffer may have drained below the low-water mark. */
   private readonly onSent = (): void => {
     if (this.toBrowser.paused) this.toBrowser.update();
+    if (this.browserQueue.paused) this.browserQueue.update();
   };
+
+  /** The session has ended (its close may still be on its way to the browser). */
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  /** What the session holds in its queues now. */
+  stats(): SessionFlowStats {
+    return {
+      browserBuffered: this.ws.bufferedAmount,
+      hostBuffered: this.host?.writableLength ?? 0,
+      unacked: this.unacked,
+      browserPaused: this.browserReads.paused,
+      hostPaused: this.hostReads.paused,
+    };
+  }
 
   private onAck(count: number): void {
     if (count > this.unacked) {
@@ -406,13 +488,20 @@ export class TelnetSession {
     this.bytesToHost += bytes.length;
     this.ctx.metrics.bytesToHost.inc(bytes.length);
     this.host.write(bytes);
+    this.updateHostQueue();
+  }
+
+  private updateHostQueue(): void {
+    this.toHost.update();
+    this.hostReplies.update();
   }
 
   // ------------------------------------------------------------------ frames and lifecycle
 
   private sendFrame(frame: Parameters<typeof encodeServerFrame>[0]): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(encodeServerFrame(frame));
+    this.ws.send(encodeServerFrame(frame), this.onSent);
+    this.browserQueue.update();
   }
 
   private sendState(state: SessionState): void {
@@ -456,6 +545,11 @@ export class TelnetSession {
     this.logout.dispose();
     this.discard.dispose();
     this.toBrowser.dispose();
+    this.browserQueue.dispose();
+    this.toHost.dispose();
+    this.hostReplies.dispose();
+    // The browser's close reply must be read, whatever held its socket.
+    if (this.browserReads.paused) this.ws.resume();
     this.output.clear();
     this.host?.destroy();
     if (this.ws.readyState === this.ws.OPEN) {
