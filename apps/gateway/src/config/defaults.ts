@@ -36,6 +36,8 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   highWaterBytes: 1024 * 1024,
   lowWaterBytes: 256 * 1024,
   slowClientTimeoutMs: 30_000,
+  pingIntervalMs: 30_000,
+  pingTimeoutMs: 30_000,
 };
 
 export const DEMO_TARGET_ID = 'demo';

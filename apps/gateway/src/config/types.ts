@@ -127,6 +127,10 @@ export interface LimitsConfig {
   readonly lowWaterBytes: number;
   /** A browser whose queue stays over `highWaterBytes` this long is closed with GW_ERR_SLOW_CLIENT. */
   readonly slowClientTimeoutMs: number;
+  /** Ping each browser this often (0 = never)… */
+  readonly pingIntervalMs: number;
+  /** …and close its session with GW_ERR_CLIENT_GONE when a ping is not answered within this long. */
+  readonly pingTimeoutMs: number;
 }
 
 export interface DemoConfig {

@@ -19,6 +19,7 @@ import type { SessionContext } from '../sessions/session.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
 import { FlowController, SharedPause } from './flow-controller.js';
 import { HostLink } from './host-link.js';
+import { BrowserLiveness } from './liveness.js';
 import { LogoutFlow } from './logout-flow.js';
 import { OutputDiscard } from './output-discard.js';
 import { OutputFramer } from './output-framer.js';
@@ -114,6 +115,7 @@ export class TelnetSession {
   private readonly idle: IdleTimer;
   private readonly resize: ResizeCoalescer;
   private readonly commands: RateWindow;
+  private readonly liveness: BrowserLiveness;
   private readonly notices: RateWindow;
 
   private bytesFromHost = 0;
@@ -194,6 +196,13 @@ export class TelnetSession {
     this.resize = new ResizeCoalescer(timings.resizeCoalesceMs, ({ cols, rows }) =>
       this.engine?.setWindowSize(cols, rows),
     );
+    this.liveness = new BrowserLiveness(ws, {
+      intervalMs: limits.pingIntervalMs,
+      timeoutMs: limits.pingTimeoutMs,
+      readsPaused: () => this.browserReads.paused,
+      onGone: () =>
+        this.finish('GW_ERR_CLIENT_GONE', `the browser did not answer a ping in ${limits.pingTimeoutMs} ms`),
+    });
     this.commands = new RateWindow(timings.maxCommandsPerSecond);
     this.notices = new RateWindow(timings.maxNoticesPerSecond);
   }
@@ -208,6 +217,7 @@ export class TelnetSession {
       return;
     }
     this.sendState({ state: 'connecting', target: this.targetInfo(), sessionId: this.ctx.sessionId });
+    this.liveness.start();
     void this.connect();
   }
 
@@ -541,6 +551,7 @@ export class TelnetSession {
     this.closed = true;
     this.abort.abort();
     this.resize.dispose();
+    this.liveness.stop();
     this.idle.dispose();
     this.logout.dispose();
     this.discard.dispose();
