@@ -36,6 +36,9 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   highWaterBytes: 1024 * 1024,
   lowWaterBytes: 256 * 1024,
   shutdownGraceMs: 10_000,
+  slowClientTimeoutMs: 30_000,
+  pingIntervalMs: 30_000,
+  pingTimeoutMs: 30_000,
 };
 
 export const DEMO_TARGET_ID = 'demo';

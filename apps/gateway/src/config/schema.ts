@@ -120,6 +120,9 @@ export const configSchema = {
         highWaterBytes: integer(1024, 256 * 1024 * 1024),
         lowWaterBytes: integer(0, 256 * 1024 * 1024),
         shutdownGraceMs: integer(0, 600_000),
+        slowClientTimeoutMs: integer(100, 3_600_000),
+        pingIntervalMs: integer(0, 3_600_000),
+        pingTimeoutMs: integer(100, 3_600_000),
       },
     },
     demo: {

@@ -1,7 +1,7 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server, Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../errors.js';
-import { HostLink, type HostLinkEvents, hostCloseCode } from './host-link.js';
+import { HOST_KEEPALIVE_MS, HostLink, type HostLinkEvents, hostCloseCode } from './host-link.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -58,6 +58,17 @@ describe('HostLink', () => {
     cleanups.push(() => link.destroy());
     await closed;
     expect(got.closed[0]![0]).toBe('GW_ERR_LOGGED_OUT');
+  });
+
+  it('turns TCP keepalive on, so a host that vanished is noticed', async () => {
+    const { port } = await server(() => {});
+    const spy = vi.spyOn(Socket.prototype, 'setKeepAlive');
+    cleanups.push(() => spy.mockRestore());
+    const { events } = recorder();
+    const link = await HostLink.open(address(port), 3000, new AbortController().signal, events);
+    cleanups.push(() => link.destroy());
+    expect(spy).toHaveBeenCalledWith(true, HOST_KEEPALIVE_MS);
+    expect(HOST_KEEPALIVE_MS).toBe(30_000);
   });
 
   it('reports nothing once destroyed by the session', async () => {

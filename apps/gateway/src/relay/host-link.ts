@@ -20,6 +20,9 @@ export function hostCloseCode(err: NodeJS.ErrnoException | undefined, loggedOut:
   return err ? hostErrorCode(err) : 'GW_ERR_HOST_CLOSED';
 }
 
+/** TCP keepalive probes start after this long without traffic: a host that vanished is noticed. */
+export const HOST_KEEPALIVE_MS = 30_000;
+
 /** The TCP connection to one host: dialled to the checked address, its end mapped to a close code. */
 export class HostLink {
   private ended = false;
@@ -28,6 +31,7 @@ export class HostLink {
     private readonly socket: Socket,
     private readonly events: HostLinkEvents,
   ) {
+    socket.setKeepAlive(true, HOST_KEEPALIVE_MS);
     socket.on('data', (chunk: Buffer) => events.data(chunk));
     socket.on('drain', () => events.drain?.());
     socket.on('end', () => this.report(undefined));

@@ -39,6 +39,14 @@ class SlowSocket extends EventEmitter {
   close(): void {
     this.readyState = 3;
   }
+  /** Reading the client is paused and resumed like ws does; this double delivers only what the test says. */
+  paused = false;
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
   /** A client message, as ws delivers it. */
   receive(frame: Uint8Array): void {
     this.emit('message', Buffer.from(frame), true);

@@ -17,8 +17,9 @@ import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
 import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
-import { FlowController } from './flow-controller.js';
+import { FlowController, SharedPause } from './flow-controller.js';
 import { HostLink } from './host-link.js';
+import { BrowserLiveness } from './liveness.js';
 import { LogoutFlow } from './logout-flow.js';
 import { OutputDiscard } from './output-discard.js';
 import { OutputFramer } from './output-framer.js';
@@ -61,6 +62,20 @@ const ACTION_COMMANDS: Partial<Record<Action, number>> = {
   'go-ahead': Cmd.GA,
 };
 
+/** What a session holds in its queues right now (for tests and diagnostics). */
+export interface SessionFlowStats {
+  /** Bytes queued toward the browser: OUTPUT and control frames alike. */
+  readonly browserBuffered: number;
+  /** Bytes written toward the host and not yet taken by its socket. */
+  readonly hostBuffered: number;
+  /** OUTPUT payload bytes sent and not yet acknowledged. */
+  readonly unacked: number;
+  /** Reading from the browser is paused. */
+  readonly browserPaused: boolean;
+  /** Reading from the host is paused. */
+  readonly hostPaused: boolean;
+}
+
 const DEL = 0x7f;
 const BS = 0x08;
 
@@ -83,13 +98,24 @@ export class TelnetSession {
   /** OUTPUT payload bytes sent and not yet acknowledged. */
   private unacked = 0;
   private readonly output: OutputFramer;
+  /** Reading from the browser, paused while its frames' replies or input cannot be queued. */
+  private readonly browserReads: SharedPause;
+  /** Reading from the host, paused while its output or replies cannot be queued. */
+  private readonly hostReads: SharedPause;
   /** Host → browser: the host is read only while the browser keeps up. */
   private readonly toBrowser: FlowController;
+  /** Every frame toward the browser: the browser's own frames are not read while it does not read ours. */
+  private readonly browserQueue: FlowController;
+  /** Browser → host: the browser is not read while the host does not read. */
+  private readonly toHost: FlowController;
+  /** The engine's replies toward a host that does not read: the host is not read either. */
+  private readonly hostReplies: FlowController;
   private readonly discard: OutputDiscard;
   private readonly logout: LogoutFlow;
   private readonly idle: IdleTimer;
   private readonly resize: ResizeCoalescer;
   private readonly commands: RateWindow;
+  private readonly liveness: BrowserLiveness;
   private readonly notices: RateWindow;
 
   private bytesFromHost = 0;
@@ -105,6 +131,14 @@ export class TelnetSession {
     this.output = new OutputFramer(createHostDecoder(target.charset));
     this.encode = createHostEncoder(target.charset);
     this.backspace = target.backspace;
+    this.browserReads = new SharedPause(
+      () => this.ws.pause(),
+      () => this.ws.resume(),
+    );
+    this.hostReads = new SharedPause(
+      () => this.host?.pause(),
+      () => this.host?.resume(),
+    );
     this.discard = new OutputDiscard(timings.flushTimeoutMs, () => this.toBrowser.update());
     // Output not yet acknowledged as rendered, and output still in the WebSocket's send buffer, must
     // both stay under the high-water mark. While stale output is being discarded there is nothing to
@@ -114,8 +148,39 @@ export class TelnetSession {
       lowWaterBytes: limits.lowWaterBytes,
       pending: () => Math.max(this.unacked, this.ws.bufferedAmount),
       hold: () => this.discard.active,
-      pause: () => this.host?.pause(),
-      resume: () => this.host?.resume(),
+      pause: () => this.hostReads.hold('output'),
+      resume: () => this.hostReads.release('output'),
+    });
+    // A browser that does not read cannot make the gateway queue replies to its SETTINGS or TRACE
+    // frames for its ACTIONs without bound: its socket is not read either, and after a while it is cut.
+    this.browserQueue = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.ws.bufferedAmount,
+      pause: () => this.browserReads.hold('browser'),
+      resume: () => this.browserReads.release('browser'),
+      stallMs: limits.slowClientTimeoutMs,
+      onStall: () =>
+        this.finish(
+          'GW_ERR_SLOW_CLIENT',
+          `the browser read nothing for ${limits.slowClientTimeoutMs} ms with its queue full`,
+        ),
+    });
+    this.toHost = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.host?.writableLength ?? 0,
+      pause: () => this.browserReads.hold('host'),
+      resume: () => this.browserReads.release('host'),
+    });
+    // Past the browser's share, only the engine's replies to the host's own commands can fill the
+    // host's queue: stop reading those commands until the host reads again.
+    this.hostReplies = new FlowController({
+      highWaterBytes: 2 * limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.host?.writableLength ?? 0,
+      pause: () => this.hostReads.hold('replies'),
+      resume: () => this.hostReads.release('replies'),
     });
     this.logout = new LogoutFlow({
       answerMs: timings.logoutAnswerMs,
@@ -131,6 +196,13 @@ export class TelnetSession {
     this.resize = new ResizeCoalescer(timings.resizeCoalesceMs, ({ cols, rows }) =>
       this.engine?.setWindowSize(cols, rows),
     );
+    this.liveness = new BrowserLiveness(ws, {
+      intervalMs: limits.pingIntervalMs,
+      timeoutMs: limits.pingTimeoutMs,
+      readsPaused: () => this.browserReads.paused,
+      onGone: () =>
+        this.finish('GW_ERR_CLIENT_GONE', `the browser did not answer a ping in ${limits.pingTimeoutMs} ms`),
+    });
     this.commands = new RateWindow(timings.maxCommandsPerSecond);
     this.notices = new RateWindow(timings.maxNoticesPerSecond);
   }
@@ -146,6 +218,7 @@ export class TelnetSession {
       return;
     }
     this.sendState({ state: 'connecting', target: this.targetInfo(), sessionId: this.ctx.sessionId });
+    this.liveness.start();
     void this.connect();
   }
 
@@ -155,6 +228,7 @@ export class TelnetSession {
     try {
       host = await HostLink.open(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal, {
         data: (chunk) => this.onHostData(chunk),
+        drain: () => this.updateHostQueue(),
         closed: (code, detail) => this.finish(code, detail),
         loggedOut: () => this.logout.accepted,
       });
@@ -265,12 +339,30 @@ export class TelnetSession {
     if (sent === 0) return;
     this.unacked += sent;
     this.toBrowser.update();
+    this.browserQueue.update();
   }
 
   /** Written to the browser's socket: the WebSocket buffer may have drained below the low-water mark. */
   private readonly onSent = (): void => {
     if (this.toBrowser.paused) this.toBrowser.update();
+    if (this.browserQueue.paused) this.browserQueue.update();
   };
+
+  /** The session has ended (its close may still be on its way to the browser). */
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  /** What the session holds in its queues now. */
+  stats(): SessionFlowStats {
+    return {
+      browserBuffered: this.ws.bufferedAmount,
+      hostBuffered: this.host?.writableLength ?? 0,
+      unacked: this.unacked,
+      browserPaused: this.browserReads.paused,
+      hostPaused: this.hostReads.paused,
+    };
+  }
 
   private onAck(count: number): void {
     if (count > this.unacked) {
@@ -407,13 +499,20 @@ export class TelnetSession {
     this.bytesToHost += bytes.length;
     this.ctx.metrics.bytesToHost.inc(bytes.length);
     this.host.write(bytes);
+    this.updateHostQueue();
+  }
+
+  private updateHostQueue(): void {
+    this.toHost.update();
+    this.hostReplies.update();
   }
 
   // ------------------------------------------------------------------ frames and lifecycle
 
   private sendFrame(frame: Parameters<typeof encodeServerFrame>[0]): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(encodeServerFrame(frame));
+    this.ws.send(encodeServerFrame(frame), this.onSent);
+    this.browserQueue.update();
   }
 
   private sendState(state: SessionState): void {
@@ -453,10 +552,16 @@ export class TelnetSession {
     this.closed = true;
     this.abort.abort();
     this.resize.dispose();
+    this.liveness.stop();
     this.idle.dispose();
     this.logout.dispose();
     this.discard.dispose();
     this.toBrowser.dispose();
+    this.browserQueue.dispose();
+    this.toHost.dispose();
+    this.hostReplies.dispose();
+    // The browser's close reply must be read, whatever held its socket.
+    if (this.browserReads.paused) this.ws.resume();
     this.output.clear();
     this.host?.destroy();
     if (this.ws.readyState === this.ws.OPEN) {
