@@ -25,6 +25,7 @@ export const ServerFrameType = {
   LOGOUT_RESULT: 0x85,
   NOTICE: 0x86,
   SETTINGS: 0x87,
+  HEARTBEAT: 0x89,
 } as const;
 
 /** Size of the frame-type byte that precedes every payload. */

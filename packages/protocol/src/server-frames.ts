@@ -5,6 +5,7 @@ import {
   FRAME_HEADER_SIZE,
   LOGOUT_RESULT_CODES,
   type LogoutResult,
+  MAX_U32,
   OPTION_SIDE_CODES,
   type OptionSide,
   OUTPUT_HEADER_SIZE,
@@ -32,7 +33,9 @@ import {
   frameWithByte,
   frameWithPayload,
   hex,
+  readU32,
   requireInteger,
+  writeU32,
   wrongLength,
 } from './wire.js';
 
@@ -46,10 +49,16 @@ export type ServerFrame =
   | { type: 'trace'; direction: TraceDirection; bytes: Uint8Array }
   | { type: 'logout-result'; result: LogoutResult }
   | { type: 'notice'; notice: Notice }
-  | { type: 'settings'; settings: EffectiveSettings };
+  | { type: 'settings'; settings: EffectiveSettings }
+  /**
+   * Sent after `intervalMs` without any other frame, and once when the session starts: a page that
+   * receives nothing for about twice the interval can tell the gateway has stopped answering.
+   */
+  | { type: 'heartbeat'; intervalMs: number };
 
 const OPTION_LENGTH = FRAME_HEADER_SIZE + 3;
 const LOGOUT_RESULT_LENGTH = FRAME_HEADER_SIZE + 1;
+const HEARTBEAT_LENGTH = FRAME_HEADER_SIZE + 4;
 
 const sideByCode = reverseCodes(OPTION_SIDE_CODES);
 const directionByCode = reverseCodes(TRACE_DIRECTION_CODES);
@@ -86,6 +95,12 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array<ArrayBuffer> {
       return encodeJsonFrame(ServerFrameType.NOTICE, 'NOTICE', readNotice, frame.notice);
     case 'settings':
       return encodeJsonFrame(ServerFrameType.SETTINGS, 'SETTINGS', readEffectiveSettings, frame.settings);
+    case 'heartbeat': {
+      const bytes = new Uint8Array(HEARTBEAT_LENGTH);
+      bytes[0] = ServerFrameType.HEARTBEAT;
+      writeU32(bytes, 1, requireInteger(frame.intervalMs, 1, MAX_U32, 'HEARTBEAT interval'));
+      return bytes;
+    }
     default:
       throw new TypeError(
         `Cannot encode server frame of unknown type "${(frame as { type: unknown }).type}"`,
@@ -161,6 +176,14 @@ export function decodeServerFrame(input: FrameBytes): DecodeResult<ServerFrame> 
     case ServerFrameType.SETTINGS: {
       const settings = decodeJsonPayload(bytes, 'SETTINGS', readEffectiveSettings);
       return settings.ok ? { ok: true, frame: { type: 'settings', settings: settings.value } } : settings;
+    }
+    case ServerFrameType.HEARTBEAT: {
+      if (bytes.length !== HEARTBEAT_LENGTH) {
+        return wrongLength('HEARTBEAT', 'type, u32 interval in ms', HEARTBEAT_LENGTH, bytes.length);
+      }
+      const intervalMs = readU32(bytes, 1);
+      if (intervalMs === 0) return badFrame('HEARTBEAT interval must be at least 1 ms');
+      return { ok: true, frame: { type: 'heartbeat', intervalMs } };
     }
     default:
       return badFrame(

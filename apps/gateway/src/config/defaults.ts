@@ -36,6 +36,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   highWaterBytes: 1024 * 1024,
   lowWaterBytes: 256 * 1024,
   shutdownGraceMs: 10_000,
+  heartbeatIntervalMs: 15_000,
 };
 
 export const DEMO_TARGET_ID = 'demo';

@@ -113,6 +113,7 @@ export const configSchema = {
         highWaterBytes: integer(1024, 256 * 1024 * 1024),
         lowWaterBytes: integer(0, 256 * 1024 * 1024),
         shutdownGraceMs: integer(0, 600_000),
+        heartbeatIntervalMs: integer(0, 600_000),
       },
     },
     demo: {

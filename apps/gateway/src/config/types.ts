@@ -130,6 +130,11 @@ export interface LimitsConfig {
    * destroyed and the process exits.
    */
   readonly shutdownGraceMs: number;
+  /**
+   * A HEARTBEAT frame goes to a page the gateway has sent nothing else for this long, so the page can
+   * show when the gateway stops answering; 0 = never.
+   */
+  readonly heartbeatIntervalMs: number;
 }
 
 export interface DemoConfig {
