@@ -169,71 +169,75 @@ describe('the gateway process', () => {
     }
   }, 30_000);
 
-  it('on SIGTERM, ends every session with GW_ERR_SHUTDOWN and exits 0 within the grace period, even with a browser that stopped reading', async () => {
-    const graceMs = 1000;
-    const host = await startScriptedHost(async (connection) => {
-      await connection.write('ready\r\n');
-      await connection.closed;
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'telgate-shutdown-'));
-    const config = join(dir, 'telgate.yaml');
-    await writeFile(
-      config,
-      `listen: { host: 127.0.0.1, port: 0 }\n` +
-        `targets: [{ id: host, host: 127.0.0.1, port: ${host.port}, mode: raw }]\n` +
-        `limits: { shutdownGraceMs: ${graceMs} }\n`,
-    );
-    const child = spawnGateway(['--config', config], 'info');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 8 * TEST_TIMEOUT_MS);
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    let stuck: Socket | undefined;
-    try {
-      const base = await served(child);
-      stuck = await stuckClient(base);
-
-      const frames: ServerFrame[] = [];
-      const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?target=host`, SUBPROTOCOL);
-      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-        ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
-      );
-      const output = new Promise<void>((resolve, reject) => {
-        ws.once('error', reject);
-        ws.on('message', (data: Buffer) => {
-          const decoded = decodeServerFrame(new Uint8Array(data));
-          if (!decoded.ok) return;
-          frames.push(decoded.frame);
-          if (decoded.frame.type === 'output') {
-            ws.send(encodeClientFrame({ type: 'ack', count: decoded.frame.data.length }));
-            resolve();
-          }
-        });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s, ends every session with GW_ERR_SHUTDOWN and exits 0 within the grace period, even with a browser that stopped reading',
+    async (signal) => {
+      const graceMs = 1000;
+      const host = await startScriptedHost(async (connection) => {
+        await connection.write('ready\r\n');
+        await connection.closed;
       });
-      await output;
-      const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
-      expect(await health.json()).toMatchObject({ sessions: 2 });
+      const dir = await mkdtemp(join(tmpdir(), 'telgate-shutdown-'));
+      const config = join(dir, 'telgate.yaml');
+      await writeFile(
+        config,
+        `listen: { host: 127.0.0.1, port: 0 }\n` +
+          `targets: [{ id: host, host: 127.0.0.1, port: ${host.port}, mode: raw }]\n` +
+          `limits: { shutdownGraceMs: ${graceMs} }\n`,
+      );
+      const child = spawnGateway(['--config', config], 'info');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 8 * TEST_TIMEOUT_MS);
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+      });
+      let stuck: Socket | undefined;
+      try {
+        const base = await served(child);
+        stuck = await stuckClient(base);
 
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const signalledAt = Date.now();
-      child.kill('SIGTERM');
-      expect(await closed).toEqual({ code: 4016, reason: 'GW_ERR_SHUTDOWN' });
-      expect(frames.at(-1)).toMatchObject({ type: 'state', state: 'closed', code: 'GW_ERR_SHUTDOWN' });
-      expect(await exited).toBe(0);
-      // Bounded by the grace period, well before the 30 s a WebSocket server waits for a close reply.
-      expect(Date.now() - signalledAt).toBeLessThan(graceMs + 10_000);
-      const closes = stdout
-        .split('\n')
-        .filter((line) => line.includes('"session closed"'))
-        .map((line) => JSON.parse(line) as { reason: string });
-      expect(closes.map((record) => record.reason)).toEqual(['shutdown', 'shutdown']);
-    } finally {
-      clearTimeout(killer);
-      stuck?.destroy();
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await host.stop();
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 40_000);
+        const frames: ServerFrame[] = [];
+        const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?target=host`, SUBPROTOCOL);
+        const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+          ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+        );
+        const output = new Promise<void>((resolve, reject) => {
+          ws.once('error', reject);
+          ws.on('message', (data: Buffer) => {
+            const decoded = decodeServerFrame(new Uint8Array(data));
+            if (!decoded.ok) return;
+            frames.push(decoded.frame);
+            if (decoded.frame.type === 'output') {
+              ws.send(encodeClientFrame({ type: 'ack', count: decoded.frame.data.length }));
+              resolve();
+            }
+          });
+        });
+        await output;
+        const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
+        expect(await health.json()).toMatchObject({ sessions: 2 });
+
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        const signalledAt = Date.now();
+        child.kill(signal);
+        expect(await closed).toEqual({ code: 4016, reason: 'GW_ERR_SHUTDOWN' });
+        expect(frames.at(-1)).toMatchObject({ type: 'state', state: 'closed', code: 'GW_ERR_SHUTDOWN' });
+        expect(await exited).toBe(0);
+        // Bounded by the grace period, well before the 30 s a WebSocket server waits for a close reply.
+        expect(Date.now() - signalledAt).toBeLessThan(graceMs + 10_000);
+        const closes = stdout
+          .split('\n')
+          .filter((line) => line.includes('"session closed"'))
+          .map((line) => JSON.parse(line) as { reason: string });
+        expect(closes.map((record) => record.reason)).toEqual(['shutdown', 'shutdown']);
+      } finally {
+        clearTimeout(killer);
+        stuck?.destroy();
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await host.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    40_000,
+  );
 });

@@ -41,6 +41,7 @@ export const ServerFrameType = {
   SETTINGS: 0x87,
   /** telgate.v2: the terminal's whole state (screen, scrollback, modes) to draw from a reset terminal. */
   SCREEN: 0x88,
+  HEARTBEAT: 0x89,
 } as const;
 
 /** Size of the frame-type byte that precedes every payload. */

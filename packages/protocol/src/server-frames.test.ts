@@ -100,6 +100,7 @@ describe('server frame layouts', () => {
       { type: 'notice', notice: { kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'IAC then 0x41' } },
       bytesOf(0x86, '{"kind":"warning","code":"TELNET_ERR_BAD_IAC","message":"IAC then 0x41"}'),
     ],
+    ['HEARTBEAT', { type: 'heartbeat', intervalMs: 15_000 }, bytesOf(0x89, 0x00, 0x00, 0x3a, 0x98)],
     [
       'NOTICE resumed (v2)',
       { type: 'notice', notice: { kind: 'resumed', awayMs: 5200, inputReceived: 17 } },
@@ -234,6 +235,12 @@ describe('decoding malformed server frames', () => {
       bytesOf(0x84, 0x02, 0xff, 0xf1),
       /^TRACE direction must be 0 \(in\) or 1 \(out\), got 0x02$/,
     ],
+    [
+      'a HEARTBEAT without its interval',
+      bytesOf(0x89, 0x00, 0x00),
+      /^HEARTBEAT frame must be 5 bytes .*got 3$/,
+    ],
+    ['a HEARTBEAT of 0 ms', bytesOf(0x89, 0, 0, 0, 0), /^HEARTBEAT interval must be at least 1 ms$/],
     ['a LOGOUT_RESULT without its byte', bytesOf(0x85), /^LOGOUT_RESULT frame must be 2 bytes .*got 1$/],
     ['LOGOUT_RESULT 0', bytesOf(0x85, 0x00), /^LOGOUT_RESULT has unknown result 0x00$/],
     ['LOGOUT_RESULT 4', bytesOf(0x85, 0x04), /^LOGOUT_RESULT has unknown result 0x04$/],

@@ -6,6 +6,7 @@ import {
   LOGOUT_RESULT_CODES,
   type LogoutResult,
   MAX_U16,
+  MAX_U32,
   OPTION_SIDE_CODES,
   type OptionSide,
   OUTPUT_HEADER_SIZE,
@@ -38,8 +39,10 @@ import {
   frameWithPayload,
   hex,
   readU16,
+  readU32,
   requireInteger,
   writeU16,
+  writeU32,
   wrongLength,
 } from './wire.js';
 
@@ -59,10 +62,16 @@ export type ServerFrame =
    * to a freshly reset terminal of `cols`×`rows`, rebuild its scrollback, screen, cursor and modes.
    * Its data bytes count for flow control exactly like OUTPUT payload bytes.
    */
-  | { type: 'screen'; cols: number; rows: number; data: Uint8Array };
+  | { type: 'screen'; cols: number; rows: number; data: Uint8Array }
+  /**
+   * Sent after `intervalMs` without any other frame, and once when the session starts: a page that
+   * receives nothing for about twice the interval can tell the gateway has stopped answering.
+   */
+  | { type: 'heartbeat'; intervalMs: number };
 
 const OPTION_LENGTH = FRAME_HEADER_SIZE + 3;
 const LOGOUT_RESULT_LENGTH = FRAME_HEADER_SIZE + 1;
+const HEARTBEAT_LENGTH = FRAME_HEADER_SIZE + 4;
 
 const sideByCode = reverseCodes(OPTION_SIDE_CODES);
 const directionByCode = reverseCodes(TRACE_DIRECTION_CODES);
@@ -105,6 +114,12 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array<ArrayBuffer> {
       writeU16(bytes, 1, requireInteger(frame.cols, 1, MAX_U16, 'SCREEN cols'));
       writeU16(bytes, 3, requireInteger(frame.rows, 1, MAX_U16, 'SCREEN rows'));
       bytes.set(frame.data, SCREEN_HEADER_SIZE);
+      return bytes;
+    }
+    case 'heartbeat': {
+      const bytes = new Uint8Array(HEARTBEAT_LENGTH);
+      bytes[0] = ServerFrameType.HEARTBEAT;
+      writeU32(bytes, 1, requireInteger(frame.intervalMs, 1, MAX_U32, 'HEARTBEAT interval'));
       return bytes;
     }
     default:
@@ -221,6 +236,14 @@ function decodeAnyServerFrame(input: FrameBytes): DecodeResult<ServerFrame> {
       if (cols === 0 || rows === 0)
         return badFrame(`SCREEN needs at least 1 column and 1 row, got ${cols}×${rows}`);
       return { ok: true, frame: { type: 'screen', cols, rows, data: bytes.subarray(SCREEN_HEADER_SIZE) } };
+    }
+    case ServerFrameType.HEARTBEAT: {
+      if (bytes.length !== HEARTBEAT_LENGTH) {
+        return wrongLength('HEARTBEAT', 'type, u32 interval in ms', HEARTBEAT_LENGTH, bytes.length);
+      }
+      const intervalMs = readU32(bytes, 1);
+      if (intervalMs === 0) return badFrame('HEARTBEAT interval must be at least 1 ms');
+      return { ok: true, frame: { type: 'heartbeat', intervalMs } };
     }
     default:
       return badFrame(

@@ -39,6 +39,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   slowClientTimeoutMs: 30_000,
   pingIntervalMs: 30_000,
   pingTimeoutMs: 30_000,
+  heartbeatIntervalMs: 15_000,
 };
 
 export const DEMO_TARGET_ID = 'demo';

@@ -123,6 +123,7 @@ export const configSchema = {
         slowClientTimeoutMs: integer(100, 3_600_000),
         pingIntervalMs: integer(0, 3_600_000),
         pingTimeoutMs: integer(100, 3_600_000),
+        heartbeatIntervalMs: integer(0, 600_000),
       },
     },
     demo: {

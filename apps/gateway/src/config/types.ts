@@ -145,6 +145,11 @@ export interface LimitsConfig {
   readonly pingIntervalMs: number;
   /** …and close its session with GW_ERR_CLIENT_GONE when a ping is not answered within this long. */
   readonly pingTimeoutMs: number;
+  /**
+   * A HEARTBEAT frame goes to a page the gateway has sent nothing else for this long, so the page can
+   * show when the gateway stops answering; 0 = never.
+   */
+  readonly heartbeatIntervalMs: number;
 }
 
 export interface DemoConfig {

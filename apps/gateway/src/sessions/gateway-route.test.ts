@@ -198,7 +198,7 @@ describe('/ws session handover', () => {
     const frames: ServerFrame[] = [];
     ws.on('message', (data: Buffer) => {
       const decoded = decodeServerFrame(new Uint8Array(data));
-      if (decoded.ok) frames.push(decoded.frame);
+      if (decoded.ok && decoded.frame.type === 'state') frames.push(decoded.frame);
     });
     await eventually(() => app?.telgate.sessions.openSessions === 1);
     expect(sessions[0]?.ctx.shutdown.aborted).toBe(false);

@@ -8,6 +8,7 @@ import { asGatewayError, GatewayError } from '../errors.js';
 import { isOriginAllowed } from '../http/origin.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { type LookupAll, planTarget, resolveAndCheck, type TargetRequest } from '../targets/policy.js';
+import { startHeartbeat } from './heartbeat.js';
 import { clientKey, type SessionRegistry } from './registry.js';
 import { endingReason, type SessionContext, type SessionHandler, SHUTDOWN_REASON } from './session.js';
 
@@ -229,6 +230,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       } finally {
         socket.resume();
       }
+      startHeartbeat(socket, limits.heartbeatIntervalMs);
       await running;
     } catch (thrown) {
       const error = asGatewayError(thrown);

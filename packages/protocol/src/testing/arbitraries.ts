@@ -110,6 +110,7 @@ const effectiveSettingsArb: fc.Arbitrary<EffectiveSettings> = fc.record({
 });
 
 export const serverFrameArb: fc.Arbitrary<ServerFrame> = fc.oneof(
+  fc.integer({ min: 1, max: 0xffffffff }).map((intervalMs) => ({ type: 'heartbeat' as const, intervalMs })),
   bytes.map((data) => ({ type: 'output' as const, data })),
   sessionStateArb.map((state): ServerFrame => ({ type: 'state', ...state })),
   fc
