@@ -4,7 +4,15 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, OPEN_URL, test } from '../fixtures.js';
-import { countOnScreen, expectConnected, expectScreen, run } from '../terminal.js';
+import {
+  countOnScreen,
+  expectConnected,
+  expectScreen,
+  run,
+  saveScreenshot,
+  screenText,
+  type,
+} from '../terminal.js';
 
 const RECORDER = `${OPEN_URL()}/?target=recorder&renderer=dom`;
 
@@ -54,4 +62,81 @@ test('after Escape out of Settings, and after Reconnect, typing works without a 
   await terminalFocused(page);
   await run(page, 'back again');
   await expectScreen(page, 'ran: back again');
+});
+
+async function openPalette(page: Page): Promise<void> {
+  await page.keyboard.press('Control+]');
+  await expect(page.getByTestId('command-palette')).toBeVisible();
+  await expect(page.getByTestId('palette-input')).toBeFocused();
+}
+
+test('Ctrl-] then Enter, or Esc, returns to a full-screen editor with its text intact', async ({ page }) => {
+  await openRecorder(page);
+  await run(page, 'edit');
+  await expectScreen(page, 'EDITOR (Ctrl-Q leaves)');
+  await type(page, 'unsaved text');
+  await expectScreen(page, 'unsaved text');
+  for (const key of ['Enter', 'Escape']) {
+    await openPalette(page);
+    await page.keyboard.press(key);
+    await expect(page.getByTestId('command-palette')).toHaveCount(0);
+    await terminalFocused(page);
+  }
+  await type(page, ' kept');
+  // On the same line: no Enter reached the editor, and no Telnet command (nor a logout) the host.
+  await expectScreen(page, 'unsaved text kept');
+  expect(await screenText(page)).not.toContain('<');
+  await expect(page.getByTestId('logout-status')).toHaveCount(0);
+  await expectConnected(page);
+});
+
+test('the palette understands telnet’s send ayt and el', async ({ page }) => {
+  await openRecorder(page);
+  await openPalette(page);
+  await type(page, 'send a');
+  await expect(page.getByTestId('palette-item').first()).toHaveAttribute('data-command', /action-a/);
+  await saveScreenshot(page, 'palette');
+  await type(page, 'yt');
+  await page.keyboard.press('Enter');
+  await expectScreen(page, '<AYT>');
+  await terminalFocused(page);
+
+  await openPalette(page);
+  await type(page, 'el');
+  await page.keyboard.press('Enter');
+  await expectScreen(page, '<EL>');
+  await terminalFocused(page);
+  await run(page, 'still here');
+  await expectScreen(page, 'ran: still here');
+  expect(await countOnScreen(page, '<DO LOGOUT>')).toBe(0);
+  expect(await countOnScreen(page, '<AYT>')).toBe(1);
+});
+
+test('close is never chosen for you; a closed session’s palette starts with Reconnect, and Enter reconnects', async ({
+  page,
+}) => {
+  await openRecorder(page);
+  await openPalette(page);
+  await type(page, 'close');
+  const first = page.getByTestId('palette-item').first();
+  await expect(first).toHaveAttribute('data-command', 'disconnect');
+  await expect(first).toHaveAttribute('aria-selected', 'false');
+  await expect(first.getByTestId('palette-ends-session')).toHaveText('ends the session');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('command-palette')).toBeVisible();
+  await expectConnected(page);
+  await page.keyboard.press('ArrowDown');
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('closed-banner')).toBeVisible();
+  await terminalFocused(page);
+
+  await openPalette(page);
+  await expect(page.getByTestId('palette-item').first()).toHaveAttribute('data-command', 'reconnect');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+  await expectConnected(page);
+  await expect.poll(() => countOnScreen(page, 'recorder host')).toBe(2);
+  await run(page, 'reconnected');
+  await expectScreen(page, 'ran: reconnected');
 });

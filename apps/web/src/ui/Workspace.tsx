@@ -20,6 +20,7 @@ import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
 import { AutoLogoutBanner, ClosedBanner, LogoutBanner, Notices } from './Banners';
 import { CommandPalette } from './CommandPalette';
 import { buildCommands } from './commands';
+import { toggleFullScreen } from './FullScreenButton';
 import { targetName } from './format';
 import { useMediaQuery, useSessionSnapshot } from './hooks';
 import { KeyBar } from './KeyBar';
@@ -220,6 +221,14 @@ export function Workspace(props: WorkspaceProps) {
     toggleKeyBar: () => setPreferences({ ...preferences, keyBar: !keyBarVisible }),
     ...(variant === 'kiosk' ? {} : { disconnect: () => session.disconnect() }),
     reconnect: () => props.onReconnect?.(),
+    copy: () => void view?.copySelection(),
+    paste: () => void view?.pasteFromClipboard(),
+    ...(props.showToolbar ? { openSettings: () => setSettingsOpen(true) } : {}),
+    // An embedded terminal is full screen only if its parent page allowed it: not offered there.
+    ...(variant !== 'embed' && document.fullscreenEnabled
+      ? { fullScreen: { active: document.fullscreenElement !== null, toggle: toggleFullScreen } }
+      : {}),
+    ...(props.onBack ? { targets: props.onBack } : {}),
   });
 
   return (
