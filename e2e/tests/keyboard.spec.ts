@@ -140,3 +140,42 @@ test('close is never chosen for you; a closed session’s palette starts with Re
   await run(page, 'reconnected');
   await expectScreen(page, 'ran: reconnected');
 });
+
+test('keyboard only: Ctrl-] Tab reaches the page’s buttons, Full screen and Targets, and Esc or F6 comes back', async ({
+  page,
+}) => {
+  await openRecorder(page);
+  await openPalette(page);
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('command-palette')).toHaveCount(0);
+  await expect(page.getByTestId('fullscreen')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('fullscreen')).not.toBeFocused();
+  await page.keyboard.press('Escape');
+  await terminalFocused(page);
+
+  await openPalette(page);
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('fullscreen')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(true);
+  await terminalFocused(page);
+  await run(page, 'in full screen');
+  await expectScreen(page, 'ran: in full screen');
+  await openPalette(page);
+  await type(page, 'leave full');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(false);
+  await terminalFocused(page);
+
+  // Backwards: the last button that keeps the session.
+  await openPalette(page);
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByTestId('back-to-targets')).toBeFocused();
+  await page.keyboard.press('F6');
+  await terminalFocused(page);
+  await openPalette(page);
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('connect-screen')).toBeVisible();
+});

@@ -54,6 +54,7 @@ export function Toolbar(props: ToolbarProps) {
         <button
           type="button"
           data-testid="action-logout"
+          data-ends-session="true"
           title="Ask the host to log you out (Telnet LOGOUT, RFC 727)"
           disabled={!connected || snapshot.logout === 'pending'}
           onClick={() => session.logout()}
@@ -117,7 +118,12 @@ export function Toolbar(props: ToolbarProps) {
           </button>
         ) : null}
         {connected && !slim && props.canDisconnect !== false ? (
-          <button type="button" data-testid="disconnect" onClick={() => session.disconnect()}>
+          <button
+            type="button"
+            data-testid="disconnect"
+            data-ends-session="true"
+            onClick={() => session.disconnect()}
+          >
             Disconnect
           </button>
         ) : null}

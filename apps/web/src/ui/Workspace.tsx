@@ -84,6 +84,7 @@ export function Workspace(props: WorkspaceProps) {
   const { session, variant, renderer, preferences, onPreferences } = props;
   const snapshot = useSessionSnapshot(session);
   const host = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const pipeline = useRef<InputPipeline | undefined>(undefined);
   const [view, setView] = useState<TerminalView | undefined>();
   const [activeRenderer, setActiveRenderer] = useState<ActiveRenderer>('dom');
@@ -197,12 +198,24 @@ export function Workspace(props: WorkspaceProps) {
   const returnFocus = (event: MouseEvent) => {
     if (pageButton(event.target)) view?.focus();
   };
-  // Esc on a button of the page goes back to the terminal.
+  // Esc or F6 on a button of the page goes back to the terminal.
   const leaveControls = (event: ReactKeyboardEvent) => {
-    if (event.key === 'Escape' && pageButton(event.target)) {
+    if ((event.key === 'Escape' || event.key === 'F6') && pageButton(event.target)) {
       event.preventDefault();
       view?.focus();
     }
+  };
+  // Ctrl-] then Tab (Shift-Tab): from the terminal, which keeps Tab for the host, to the first (last)
+  // button of the page, passing over those that end the session; Tab moves on from there as usual.
+  const toControls = (backwards: boolean) => {
+    const buttons = [
+      ...(root.current?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? []),
+    ].filter(
+      (button) => pageButton(button) && !button.closest('.terminal-host') && !button.dataset.endsSession,
+    );
+    const button = backwards ? buttons.at(-1) : buttons[0];
+    if (button) button.focus();
+    else view?.focus();
   };
 
   const commands = buildCommands({
@@ -234,6 +247,7 @@ export function Workspace(props: WorkspaceProps) {
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: focus management for the buttons inside, not a control
     <div
+      ref={root}
       className={`workspace workspace-${variant}`}
       data-testid="workspace"
       onMouseDown={keepTerminalFocus}
@@ -328,6 +342,10 @@ export function Workspace(props: WorkspaceProps) {
           onClose={() => {
             setPaletteOpen(false);
             view?.focus();
+          }}
+          onLeave={(backwards) => {
+            setPaletteOpen(false);
+            toControls(backwards);
           }}
         />
       ) : null}
