@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SUBPROTOCOL } from '@telgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { buildApp } from './app.js';
 import { mintToken } from './auth/token.js';
 import { ConfigError, parseConfig } from './config/load.js';
@@ -200,6 +202,35 @@ security: { auth: { mode: token, hs256Secret: "${SECRET}" } }
     const all = await mintToken({ hs256Secret: SECRET, target: '*', user: 'portal' });
     const { closed } = await connect(app, `/ws?target=bbs&token=${all}`);
     expect(await closed).toEqual({ code: 4002, reason: 'GW_ERR_AUTH_FAILED' });
+  });
+});
+
+describe('WebSocket subprotocol', () => {
+  async function protocolChosen(offered: string[]): Promise<string> {
+    if (!app) throw new Error('no app');
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?target=demo`, offered);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      return ws.protocol;
+    } finally {
+      ws.terminate();
+    }
+  }
+
+  it('picks telgate.v1 wherever the browser lists it', async () => {
+    app = await buildTestApp('', { onSession: () => {} });
+    expect(await protocolChosen(['x', SUBPROTOCOL])).toBe(SUBPROTOCOL);
+  });
+
+  it('picks none when telgate.v1 is not offered', async () => {
+    app = await buildTestApp('', { onSession: () => {} });
+    // Browsers open such a socket (and the session then refuses them); the ws client gives up at once.
+    await expect(protocolChosen(['x', 'y'])).rejects.toThrow('Server sent no subprotocol');
   });
 });
 

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
+import { SUBPROTOCOL } from '@telgate/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authExposureProblem } from './auth/exposure.js';
@@ -49,6 +50,14 @@ declare module 'fastify' {
   interface FastifyInstance {
     telgate: GatewayServices;
   }
+}
+
+/**
+ * The subprotocol the gateway speaks, wherever the browser lists it; none (and the session then
+ * refuses the client) when it is not offered. ws would otherwise pick the first one listed.
+ */
+export function pickSubprotocol(offered: ReadonlySet<string>): string | false {
+  return offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false;
 }
 
 /**
@@ -104,7 +113,9 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
 
   await app.register(securityHeaders, { security: config.security });
   await app.register(rateLimit, { global: false });
-  await app.register(websocket, { options: { maxPayload: config.limits.maxPayloadBytes } });
+  await app.register(websocket, {
+    options: { maxPayload: config.limits.maxPayloadBytes, handleProtocols: pickSubprotocol },
+  });
   const verifier = createTokenVerifier(config.security.auth);
   await app.register(gatewayRoute, {
     config,
