@@ -102,6 +102,7 @@ export const configSchema = {
             issuer: nonEmptyString(300),
             audience: nonEmptyString(300),
             forceNoneOnPublic: { type: 'boolean' },
+            maxTokenLifetimeSeconds: integer(10, SECONDS_PER_WEEK),
           },
         },
       },
@@ -180,6 +181,7 @@ export interface RawConfig {
       issuer?: string;
       audience?: string;
       forceNoneOnPublic?: boolean;
+      maxTokenLifetimeSeconds?: number;
     };
   };
   limits?: Partial<Record<keyof typeof configSchema.properties.limits.properties, number>>;

@@ -91,6 +91,11 @@ export interface AuthConfig {
   readonly issuer?: string;
   /** When set, tokens must carry this `aud`. */
   readonly audience?: string;
+  /**
+   * The longest a token may live: one issued longer ago is expired, one expiring further ahead (or
+   * issued in the future) is refused.
+   */
+  readonly maxTokenLifetimeSeconds: number;
   /** Allow mode `none` on a non-loopback listen address (anyone who can reach the port gets sessions). */
   readonly forceNoneOnPublic: boolean;
 }
