@@ -1,3 +1,4 @@
+import { decodeServerFrame } from '@telgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -310,6 +311,30 @@ describe('/ws token auth', () => {
     expect(refusal?.sessionId).toEqual(expect.any(String));
     const incoming = logs.records.find((r) => r.msg === 'incoming request');
     expect(incoming?.req).toMatchObject({ url: '/ws?target=bbs&token=[redacted]' });
+  });
+});
+
+describe('/ws refusals', () => {
+  it('send a STATE closed frame with the code before the close', async () => {
+    app = await buildTestApp(BASE);
+    const frames: unknown[] = [];
+    let closedAfter = -1;
+    const { closed, ws } = await connect(app, '/ws?target=nope', {
+      onOpen: (socket) => {
+        socket.on('message', (data: Buffer) => {
+          const decoded = decodeServerFrame(new Uint8Array(data));
+          frames.push(decoded.ok ? decoded.frame : decoded);
+        });
+      },
+    });
+    ws.once('close', () => {
+      closedAfter = frames.length;
+    });
+    expect(await closed).toEqual({ code: 4012, reason: 'GW_ERR_UNKNOWN_TARGET' });
+    expect(frames).toEqual([
+      { type: 'state', state: 'closed', code: 'GW_ERR_UNKNOWN_TARGET', sessionId: expect.any(String) },
+    ]);
+    expect(closedAfter).toBe(1);
   });
 });
 
