@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUBPROTOCOL } from '@telgate/protocol';
@@ -17,6 +18,7 @@ import {
   connectOverLoopback,
   eventually,
   LogCapture,
+  TEST_TIMEOUT_MS,
   terminateAll,
 } from './testing/gateway.js';
 
@@ -202,6 +204,32 @@ security: { auth: { mode: token, hs256Secret: "${SECRET}" } }
     const all = await mintToken({ hs256Secret: SECRET, target: '*', user: 'portal' });
     const { closed } = await connect(app, `/ws?target=bbs&token=${all}`);
     expect(await closed).toEqual({ code: 4002, reason: 'GW_ERR_AUTH_FAILED' });
+  });
+});
+
+describe('slow clients', () => {
+  it('are cut off once handshakeTimeoutMs passes without a complete request', async () => {
+    app = await buildTestApp('limits: { handshakeTimeoutMs: 200 }');
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', () => {});
+    // The headers never end: a slow-loris upgrade.
+    socket.write('GET /ws?target=demo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the gateway kept the connection')), TEST_TIMEOUT_MS);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    } finally {
+      socket.destroy();
+    }
+    expect(Buffer.concat(received).toString('latin1')).toMatch(/^HTTP\/1\.1 408/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
@@ -53,6 +54,22 @@ declare module 'fastify' {
 }
 
 /**
+ * The HTTP server, giving a client `handshakeTimeoutMs` to send its request, the WebSocket upgrade
+ * included (slow-loris defence). Node checks these deadlines only every connectionsCheckingInterval
+ * (30 s by default), so that is shortened to match.
+ */
+function createHttpServer(handshakeTimeoutMs: number, handler: RequestListener): Server {
+  return createServer(
+    {
+      headersTimeout: handshakeTimeoutMs,
+      requestTimeout: handshakeTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(handshakeTimeoutMs / 4))),
+    },
+    handler,
+  );
+}
+
+/**
  * The subprotocol the gateway speaks, wherever the browser lists it; none (and the session then
  * refuses the client) when it is not offered. ws would otherwise pick the first one listed.
  */
@@ -88,9 +105,8 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     trustProxy: trustProxyOption(config.security.trustProxy),
     // Request lines only at debug level, URLs without their tokens.
     logController: new GatewayLogController(),
+    serverFactory: (handler) => createHttpServer(config.limits.handshakeTimeoutMs, handler),
   }) as unknown as FastifyInstance;
-  // A client gets this long to send its upgrade request (slow-loris defence).
-  app.server.headersTimeout = config.limits.handshakeTimeoutMs;
   app.decorate('telgate', { config, sessions, metrics });
   // Set before any plugin, so that missing files of the web app end here too. The query string may hold
   // a token: neither the log line nor the answer repeats it.
