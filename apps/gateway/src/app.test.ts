@@ -326,9 +326,19 @@ describe('the web app', () => {
     await mkdir(join(webRoot, 'assets'));
     await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>telgate web</title>');
     await writeFile(join(webRoot, 'assets', 'app-1234.js'), 'console.log(1)');
+    await writeFile(join(webRoot, 'assets', 'app-1234.js.map'), '{"sourcesContent":["secret"]}');
   });
   afterAll(async () => {
     await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it('keeps source maps to itself unless told to serve them', async () => {
+    app = await buildTestApp('', { webRoot });
+    expect((await app.inject('/assets/app-1234.js.map')).statusCode).toBe(404);
+    expect((await app.inject('/assets/app-1234.js')).statusCode).toBe(200);
+    await app.close();
+    app = await buildTestApp('security: { serveSourceMaps: true }', { webRoot });
+    expect((await app.inject('/assets/app-1234.js.map')).statusCode).toBe(200);
   });
 
   it('serves the built web app, caching hashed assets for good', async () => {

@@ -147,6 +147,7 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
     kioskTarget: config.kiosk?.target,
+    serveSourceMaps: config.security.serveSourceMaps,
   });
   return app;
 }

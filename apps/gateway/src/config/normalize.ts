@@ -358,6 +358,7 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
       allowedOrigins,
       frameAncestors,
       publicHosts,
+      serveSourceMaps: raw.security?.serveSourceMaps ?? false,
       trustProxy: normalizeTrustProxy(raw, report),
       auth: normalizeAuth(raw, listen.host, report),
     },

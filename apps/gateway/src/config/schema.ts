@@ -85,6 +85,7 @@ export const configSchema = {
         allowedOrigins: { type: 'array', items: nonEmptyString(300) },
         frameAncestors: { type: 'array', items: nonEmptyString(300) },
         publicHosts: { type: 'array', items: nonEmptyString(255) },
+        serveSourceMaps: { type: 'boolean' },
         // false, a hop count, or proxy addresses; `true` is refused in code, with what to write instead.
         trustProxy: {
           type: ['boolean', 'integer', 'array'],
@@ -173,6 +174,7 @@ export interface RawConfig {
     allowedOrigins?: string[];
     frameAncestors?: string[];
     publicHosts?: string[];
+    serveSourceMaps?: boolean;
     trustProxy?: boolean | number | string[];
     auth?: {
       mode?: 'none' | 'token';

@@ -113,6 +113,8 @@ export interface SecurityConfig {
    * lower case; `*.example.org` covers its subdomains. Requests for any other name are refused.
    */
   readonly publicHosts: readonly string[];
+  /** Serve the web app's source maps (*.map, with the full sources): for debugging only. */
+  readonly serveSourceMaps: boolean;
   /**
    * Where the client address comes from behind reverse proxies: false (the TCP peer), the number of
    * proxies in front of the gateway (the address that many hops back in X-Forwarded-For), or the
