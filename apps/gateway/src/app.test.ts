@@ -1,8 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SUBPROTOCOL } from '@telgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { buildApp } from './app.js';
 import { mintToken } from './auth/token.js';
 import { ConfigError, parseConfig } from './config/load.js';
@@ -15,6 +18,7 @@ import {
   connectOverLoopback,
   eventually,
   LogCapture,
+  TEST_TIMEOUT_MS,
   terminateAll,
 } from './testing/gateway.js';
 
@@ -203,6 +207,61 @@ security: { auth: { mode: token, hs256Secret: "${SECRET}" } }
   });
 });
 
+describe('slow clients', () => {
+  it('are cut off once handshakeTimeoutMs passes without a complete request', async () => {
+    app = await buildTestApp('limits: { handshakeTimeoutMs: 200 }');
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', () => {});
+    // The headers never end: a slow-loris upgrade.
+    socket.write('GET /ws?target=demo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the gateway kept the connection')), TEST_TIMEOUT_MS);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    } finally {
+      socket.destroy();
+    }
+    expect(Buffer.concat(received).toString('latin1')).toMatch(/^HTTP\/1\.1 408/);
+  });
+});
+
+describe('WebSocket subprotocol', () => {
+  async function protocolChosen(offered: string[]): Promise<string> {
+    if (!app) throw new Error('no app');
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?target=demo`, offered);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      return ws.protocol;
+    } finally {
+      ws.terminate();
+    }
+  }
+
+  it('picks telgate.v1 wherever the browser lists it', async () => {
+    app = await buildTestApp('', { onSession: () => {} });
+    expect(await protocolChosen(['x', SUBPROTOCOL])).toBe(SUBPROTOCOL);
+  });
+
+  it('picks none when telgate.v1 is not offered', async () => {
+    app = await buildTestApp('', { onSession: () => {} });
+    // Browsers open such a socket (and the session then refuses them); the ws client gives up at once.
+    await expect(protocolChosen(['x', 'y'])).rejects.toThrow('Server sent no subprotocol');
+  });
+});
+
 describe('the Host check (DNS rebinding)', () => {
   const rebound = { host: 'attacker.example:8080', origin: 'http://attacker.example:8080' };
 
@@ -267,9 +326,19 @@ describe('the web app', () => {
     await mkdir(join(webRoot, 'assets'));
     await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>telgate web</title>');
     await writeFile(join(webRoot, 'assets', 'app-1234.js'), 'console.log(1)');
+    await writeFile(join(webRoot, 'assets', 'app-1234.js.map'), '{"sourcesContent":["secret"]}');
   });
   afterAll(async () => {
     await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it('keeps source maps to itself unless told to serve them', async () => {
+    app = await buildTestApp('', { webRoot });
+    expect((await app.inject('/assets/app-1234.js.map')).statusCode).toBe(404);
+    expect((await app.inject('/assets/app-1234.js')).statusCode).toBe(200);
+    await app.close();
+    app = await buildTestApp('security: { serveSourceMaps: true }', { webRoot });
+    expect((await app.inject('/assets/app-1234.js.map')).statusCode).toBe(200);
   });
 
   it('serves the built web app, caching hashed assets for good', async () => {

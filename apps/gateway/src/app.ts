@@ -1,6 +1,8 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
+import { SUBPROTOCOL } from '@telgate/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authExposureProblem } from './auth/exposure.js';
@@ -72,6 +74,30 @@ export async function stopGateway(app: FastifyInstance): Promise<void> {
 }
 
 /**
+ * The HTTP server, giving a client `handshakeTimeoutMs` to send its request, the WebSocket upgrade
+ * included (slow-loris defence). Node checks these deadlines only every connectionsCheckingInterval
+ * (30 s by default), so that is shortened to match.
+ */
+function createHttpServer(handshakeTimeoutMs: number, handler: RequestListener): Server {
+  return createServer(
+    {
+      headersTimeout: handshakeTimeoutMs,
+      requestTimeout: handshakeTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(handshakeTimeoutMs / 4))),
+    },
+    handler,
+  );
+}
+
+/**
+ * The subprotocol the gateway speaks, wherever the browser lists it; none (and the session then
+ * refuses the client) when it is not offered. ws would otherwise pick the first one listed.
+ */
+export function pickSubprotocol(offered: ReadonlySet<string>): string | false {
+  return offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false;
+}
+
+/**
  * Fastify's trustProxy for the configured one. A hop count becomes a function: Fastify itself trusts no
  * hop for a number, while the count means "the N nearest hops are our proxies" (hop 0 is the TCP peer).
  */
@@ -99,9 +125,8 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     trustProxy: trustProxyOption(config.security.trustProxy),
     // Request lines only at debug level, URLs without their tokens.
     logController: new GatewayLogController(),
+    serverFactory: (handler) => createHttpServer(config.limits.handshakeTimeoutMs, handler),
   }) as unknown as FastifyInstance;
-  // A client gets this long to send its upgrade request (slow-loris defence).
-  app.server.headersTimeout = config.limits.handshakeTimeoutMs;
   app.decorate('telgate', { config, sessions, metrics });
   // Set before any plugin, so that missing files of the web app end here too. The query string may hold
   // a token: neither the log line nor the answer repeats it.
@@ -124,7 +149,9 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
 
   await app.register(securityHeaders, { security: config.security });
   await app.register(rateLimit, { global: false });
-  await app.register(websocket, { options: { maxPayload: config.limits.maxPayloadBytes } });
+  await app.register(websocket, {
+    options: { maxPayload: config.limits.maxPayloadBytes, handleProtocols: pickSubprotocol },
+  });
   const verifier = createTokenVerifier(config.security.auth);
   await app.register(gatewayRoute, {
     config,
@@ -140,6 +167,7 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
     kioskTarget: config.kiosk?.target,
+    serveSourceMaps: config.security.serveSourceMaps,
   });
   return app;
 }

@@ -6,20 +6,26 @@ import { GatewayError } from '../errors.js';
 import { createTokenVerifier, mintToken } from './token.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
-const hs256: AuthConfig = { mode: 'token', hs256Secret: SECRET, forceNoneOnPublic: false };
+const hs256: AuthConfig = {
+  mode: 'token',
+  hs256Secret: SECRET,
+  forceNoneOnPublic: false,
+  maxTokenLifetimeSeconds: 3600,
+};
 const ed = generateKeyPairSync('ed25519');
 const eddsa: AuthConfig = {
   mode: 'token',
   eddsaPublicKey: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   forceNoneOnPublic: false,
+  maxTokenLifetimeSeconds: 3600,
 };
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
+async function refusal(promise: Promise<unknown>, code = 'GW_ERR_AUTH_FAILED'): Promise<string> {
   try {
     await promise;
   } catch (error) {
     expect(error).toBeInstanceOf(GatewayError);
-    expect((error as GatewayError).code).toBe('GW_ERR_AUTH_FAILED');
+    expect((error as GatewayError).code).toBe(code);
     return (error as GatewayError).message;
   }
   throw new Error('expected the token to be refused');
@@ -27,7 +33,11 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 
 describe('createTokenVerifier', () => {
   it('lets everyone in when auth is off', async () => {
-    const verifier = createTokenVerifier({ mode: 'none', forceNoneOnPublic: false });
+    const verifier = createTokenVerifier({
+      mode: 'none',
+      forceNoneOnPublic: false,
+      maxTokenLifetimeSeconds: 3600,
+    });
     await expect(verifier.verify(undefined, 'demo')).resolves.toEqual({ user: undefined });
   });
 
@@ -40,7 +50,12 @@ describe('createTokenVerifier', () => {
     const token = await mintToken({ eddsaPrivateKey: ed.privateKey, target: 'bbs', user: 'bob' });
     await expect(createTokenVerifier(eddsa).verify(token, 'bbs')).resolves.toEqual({ user: 'bob' });
     const jwk = ed.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    const viaJwk = createTokenVerifier({ mode: 'token', eddsaPublicKey: jwk, forceNoneOnPublic: false });
+    const viaJwk = createTokenVerifier({
+      mode: 'token',
+      eddsaPublicKey: jwk,
+      forceNoneOnPublic: false,
+      maxTokenLifetimeSeconds: 3600,
+    });
     await expect(viaJwk.verify(token, 'bbs')).resolves.toEqual({ user: 'bob' });
     const pem = ed.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const fromPem = await mintToken({ eddsaPrivateKey: pem, target: 'bbs', user: 'carol' });
@@ -70,7 +85,30 @@ describe('createTokenVerifier', () => {
       ttlSeconds: 60,
       now: new Date(Date.now() - 3600_000),
     });
-    expect(await refusal(verifier.verify(expired, 'bbs'))).toBe('token expired');
+    expect(await refusal(verifier.verify(expired, 'bbs'), 'GW_ERR_TOKEN_EXPIRED')).toBe('token expired');
+  });
+
+  it('refuses tokens issued in the future, or living longer than maxTokenLifetimeSeconds', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const verifier = createTokenVerifier({ ...hs256, maxTokenLifetimeSeconds: 600 }, () => now);
+    const mint = (issuedAt: number, ttlSeconds: number) =>
+      mintToken({
+        hs256Secret: SECRET,
+        target: 'bbs',
+        user: 'a',
+        ttlSeconds,
+        now: new Date(issuedAt * 1000),
+      });
+    await expect(verifier.verify(await mint(now - 5, 600), 'bbs')).resolves.toEqual({ user: 'a' });
+    expect(await refusal(verifier.verify(await mint(now + 3600, 60), 'bbs'))).toBe(
+      'token issued 3600 s in the future',
+    );
+    expect(await refusal(verifier.verify(await mint(now, 86_400), 'bbs'))).toBe(
+      'token expires in 86400 s, more than maxTokenLifetimeSeconds (600)',
+    );
+    expect(
+      await refusal(verifier.verify(await mint(now - 7200, 86_400), 'bbs'), 'GW_ERR_TOKEN_EXPIRED'),
+    ).toBe('token issued 7200 s ago, more than maxTokenLifetimeSeconds (600)');
   });
 
   it('refuses a token for another target', async () => {

@@ -32,12 +32,18 @@ export interface TokenVerifier {
   verify(token: string | undefined, targetId: string): Promise<Principal>;
 }
 
+const nowInSeconds = () => Math.floor(Date.now() / 1000);
+
 /** Tolerated clock difference between the token issuer and the gateway. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 const EDDSA_ALGORITHMS = ['EdDSA', 'Ed25519'];
 
 function authFailed(detail: string, cause?: unknown): GatewayError {
   return new GatewayError('GW_ERR_AUTH_FAILED', detail, { cause });
+}
+
+function tokenExpired(detail: string, cause?: unknown): GatewayError {
+  return new GatewayError('GW_ERR_TOKEN_EXPIRED', detail, { cause });
 }
 
 /** Why jose refused a token, in words for the logs (never sent to the browser). */
@@ -54,7 +60,30 @@ function describeJoseError(error: unknown): string {
   return 'token rejected';
 }
 
-export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
+/**
+ * Refuses tokens a leak would keep useful for long: issued in the future, issued longer ago than the
+ * longest lifetime (GW_ERR_TOKEN_EXPIRED), or expiring further ahead than it.
+ */
+function checkLifetime(payload: Record<string, unknown>, maxLifetime: number, nowSeconds: number): void {
+  const { iat, exp } = payload;
+  if (typeof iat === 'number') {
+    if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) {
+      throw authFailed(`token issued ${iat - nowSeconds} s in the future`);
+    }
+    if (iat < nowSeconds - maxLifetime - CLOCK_TOLERANCE_SECONDS) {
+      throw tokenExpired(
+        `token issued ${nowSeconds - iat} s ago, more than maxTokenLifetimeSeconds (${maxLifetime})`,
+      );
+    }
+  }
+  if (typeof exp === 'number' && exp > nowSeconds + maxLifetime + CLOCK_TOLERANCE_SECONDS) {
+    throw authFailed(
+      `token expires in ${exp - nowSeconds} s, more than maxTokenLifetimeSeconds (${maxLifetime})`,
+    );
+  }
+}
+
+export function createTokenVerifier(auth: AuthConfig, now: () => number = nowInSeconds): TokenVerifier {
   if (auth.mode === 'none') {
     return { authenticate: async () => undefined, verify: async () => ({ user: undefined }) };
   }
@@ -87,8 +116,10 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
         ...(auth.audience !== undefined && { audience: auth.audience }),
       }));
     } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw tokenExpired(describeJoseError(error), error);
       throw authFailed(describeJoseError(error), error);
     }
+    checkLifetime(payload, auth.maxTokenLifetimeSeconds, now());
     const user = payload.sub;
     if (typeof user !== 'string' || user === '') throw authFailed('token has no user (sub)');
     const granted = payload.tgt ?? payload.target;

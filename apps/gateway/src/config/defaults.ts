@@ -42,6 +42,9 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   heartbeatIntervalMs: 15_000,
 };
 
+/** The longest a token may live (security.auth.maxTokenLifetimeSeconds). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3600;
+
 export const DEMO_TARGET_ID = 'demo';
 
 /** The demo is on when the configuration names no targets of its own, unless set either way. */

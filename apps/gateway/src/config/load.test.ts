@@ -34,7 +34,11 @@ describe('parseConfig: defaults', () => {
     });
     expect(config.demo).toEqual({ enabled: true, port: 0 });
     expect(config.freeForm.enabled).toBe(false);
-    expect(config.security.auth).toEqual({ mode: 'none', forceNoneOnPublic: false });
+    expect(config.security.auth).toEqual({
+      mode: 'none',
+      forceNoneOnPublic: false,
+      maxTokenLifetimeSeconds: 3600,
+    });
     expect(config.limits.maxPayloadBytes).toBe(65536);
     expect(config.logging.level).toBe('info');
   });

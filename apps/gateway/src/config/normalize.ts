@@ -10,6 +10,7 @@ import {
   DEFAULT_DEMO_PORT,
   DEFAULT_LIMITS,
   DEFAULT_LISTEN,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_TARGET_SETTINGS,
   DEMO_TARGET_ID,
   demoTarget,
@@ -189,6 +190,7 @@ function normalizeAuth(raw: RawConfig, listenHost: string, report: ReportIssue):
   const auth: AuthConfig = {
     mode: input.mode ?? 'none',
     forceNoneOnPublic: input.forceNoneOnPublic ?? false,
+    maxTokenLifetimeSeconds: input.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ...(input.hs256Secret !== undefined && { hs256Secret: input.hs256Secret }),
     ...(input.eddsaPublicKey !== undefined && { eddsaPublicKey: input.eddsaPublicKey }),
     ...(input.issuer !== undefined && { issuer: input.issuer }),
@@ -356,6 +358,7 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
       allowedOrigins,
       frameAncestors,
       publicHosts,
+      serveSourceMaps: raw.security?.serveSourceMaps ?? false,
       trustProxy: normalizeTrustProxy(raw, report),
       auth: normalizeAuth(raw, listen.host, report),
     },

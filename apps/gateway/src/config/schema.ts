@@ -85,6 +85,7 @@ export const configSchema = {
         allowedOrigins: { type: 'array', items: nonEmptyString(300) },
         frameAncestors: { type: 'array', items: nonEmptyString(300) },
         publicHosts: { type: 'array', items: nonEmptyString(255) },
+        serveSourceMaps: { type: 'boolean' },
         // false, a hop count, or proxy addresses; `true` is refused in code, with what to write instead.
         trustProxy: {
           type: ['boolean', 'integer', 'array'],
@@ -102,6 +103,7 @@ export const configSchema = {
             issuer: nonEmptyString(300),
             audience: nonEmptyString(300),
             forceNoneOnPublic: { type: 'boolean' },
+            maxTokenLifetimeSeconds: integer(10, SECONDS_PER_WEEK),
           },
         },
       },
@@ -177,6 +179,7 @@ export interface RawConfig {
     allowedOrigins?: string[];
     frameAncestors?: string[];
     publicHosts?: string[];
+    serveSourceMaps?: boolean;
     trustProxy?: boolean | number | string[];
     auth?: {
       mode?: 'none' | 'token';
@@ -185,6 +188,7 @@ export interface RawConfig {
       issuer?: string;
       audience?: string;
       forceNoneOnPublic?: boolean;
+      maxTokenLifetimeSeconds?: number;
     };
   };
   limits?: Partial<Record<keyof typeof configSchema.properties.limits.properties, number>>;

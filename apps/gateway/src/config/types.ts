@@ -91,6 +91,11 @@ export interface AuthConfig {
   readonly issuer?: string;
   /** When set, tokens must carry this `aud`. */
   readonly audience?: string;
+  /**
+   * The longest a token may live: one issued longer ago is expired, one expiring further ahead (or
+   * issued in the future) is refused.
+   */
+  readonly maxTokenLifetimeSeconds: number;
   /** Allow mode `none` on a non-loopback listen address (anyone who can reach the port gets sessions). */
   readonly forceNoneOnPublic: boolean;
 }
@@ -108,6 +113,8 @@ export interface SecurityConfig {
    * lower case; `*.example.org` covers its subdomains. Requests for any other name are refused.
    */
   readonly publicHosts: readonly string[];
+  /** Serve the web app's source maps (*.map, with the full sources): for debugging only. */
+  readonly serveSourceMaps: boolean;
   /**
    * Where the client address comes from behind reverse proxies: false (the TCP peer), the number of
    * proxies in front of the gateway (the address that many hops back in X-Forwarded-For), or the

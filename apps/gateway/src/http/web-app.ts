@@ -40,15 +40,21 @@ export interface WebAppOptions {
   readonly root: string | undefined;
   /** Every page becomes this target's kiosk. */
   readonly kioskTarget?: string | undefined;
+  /** Serve *.map files (the full sources); otherwise they are 404. */
+  readonly serveSourceMaps?: boolean;
 }
 
-export const webApp: FastifyPluginAsync<WebAppOptions> = async (app, { root, kioskTarget }) => {
+export const webApp: FastifyPluginAsync<WebAppOptions> = async (
+  app,
+  { root, kioskTarget, serveSourceMaps = false },
+) => {
   if (root !== undefined && existsSync(join(root, 'index.html'))) {
     await app.register(fastifyStatic, {
       root,
       cacheControl: false,
       // index.html is served by the page routes below, so a kiosk can pin every page.
       index: false,
+      allowedPath: (path) => serveSourceMaps || !path.endsWith('.map'),
       setHeaders: (reply, path) => {
         const hashed = path.includes(`${sep}assets${sep}`);
         reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -280,11 +280,6 @@ describe('/ws token auth', () => {
       async () => `token=${await mintToken({ hs256Secret: `${SECRET}!`, target: 'bbs', user: 'a' })}`,
     ],
     [
-      'an expired token',
-      async () =>
-        `token=${await mintToken({ hs256Secret: SECRET, target: 'bbs', user: 'a', ttlSeconds: 60, now: new Date(Date.now() - 7200_000) })}`,
-    ],
-    [
       'a token for another target',
       async () => `token=${await mintToken({ hs256Secret: SECRET, target: 'other', user: 'a' })}`,
     ],
@@ -295,6 +290,21 @@ describe('/ws token auth', () => {
       reason: 'GW_ERR_AUTH_FAILED',
     });
     expect(app.telgate.sessions.openSessions).toBe(0);
+  });
+
+  it('closes with GW_ERR_TOKEN_EXPIRED on an expired token', async () => {
+    app = await buildTestApp(TOKEN_AUTH);
+    const token = await mintToken({
+      hs256Secret: SECRET,
+      target: 'bbs',
+      user: 'a',
+      ttlSeconds: 60,
+      now: new Date(Date.now() - 7200_000),
+    });
+    expect(await refusedWith(`/ws?target=bbs&token=${token}`)).toEqual({
+      code: 4020,
+      reason: 'GW_ERR_TOKEN_EXPIRED',
+    });
   });
 
   it('never writes the token to the logs', async () => {
@@ -314,6 +324,30 @@ describe('/ws token auth', () => {
     expect(refusal?.sessionId).toEqual(expect.any(String));
     const incoming = logs.records.find((r) => r.msg === 'incoming request');
     expect(incoming?.req).toMatchObject({ url: '/ws?target=bbs&token=[redacted]' });
+  });
+});
+
+describe('/ws refusals', () => {
+  it('send a STATE closed frame with the code before the close', async () => {
+    app = await buildTestApp(BASE);
+    const frames: unknown[] = [];
+    let closedAfter = -1;
+    const { closed, ws } = await connect(app, '/ws?target=nope', {
+      onOpen: (socket) => {
+        socket.on('message', (data: Buffer) => {
+          const decoded = decodeServerFrame(new Uint8Array(data));
+          frames.push(decoded.ok ? decoded.frame : decoded);
+        });
+      },
+    });
+    ws.once('close', () => {
+      closedAfter = frames.length;
+    });
+    expect(await closed).toEqual({ code: 4012, reason: 'GW_ERR_UNKNOWN_TARGET' });
+    expect(frames).toEqual([
+      { type: 'state', state: 'closed', code: 'GW_ERR_UNKNOWN_TARGET', sessionId: expect.any(String) },
+    ]);
+    expect(closedAfter).toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeCodeFor, encodeServerFrame, errorForCloseCode } from '@telgate/protocol';
+import { closeCodeFor, encodeServerFrame, errorForCloseCode, type GatewayErrorCode } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocket } from 'ws';
 import type { TokenVerifier } from '../auth/token.js';
@@ -41,6 +41,15 @@ function readQuery(query: unknown): SessionQuery {
     port: single('port', 'GW_ERR_UNKNOWN_TARGET'),
     token: single('token', 'GW_ERR_AUTH_FAILED'),
   };
+}
+
+/**
+ * The STATE closed frame the page reads the error from (protocol.md: a refusal is a STATE closed frame,
+ * then the close code). The detail stays in the logs: it may name hosts and addresses.
+ */
+function sendClosedState(socket: WebSocket, sessionId: string, code: GatewayErrorCode): void {
+  if (socket.readyState !== WebSocket.OPEN) return;
+  socket.send(encodeServerFrame({ type: 'state', state: 'closed', code, sessionId }));
 }
 
 /** What one session did, for its closing log line, counted from what it reports to the metrics. */
@@ -238,6 +247,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       if (handedOver) {
         log.error({ err: thrown }, 'session handler failed');
         metrics.sessionCloses.inc({ reason: 'GW_ERR_INTERNAL' });
+        sendClosedState(socket, sessionId, 'GW_ERR_INTERNAL');
         socket.close(closeCodeFor('GW_ERR_INTERNAL'), 'GW_ERR_INTERNAL');
         return;
       }
@@ -246,6 +256,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       else log.info({ code: error.code, detail: error.message }, 'connection refused');
       // A paused socket would never read the browser's close reply.
       socket.resume();
+      sendClosedState(socket, sessionId, error.code);
       socket.close(error.closeCode, error.code);
     }
   }

@@ -34,7 +34,12 @@ describe('mint-token', () => {
   it('signs with the secret from the environment', async () => {
     const { code, out } = await run(['--target', 'bbs', '--user', 'alice'], { TELGATE_HS256_SECRET: SECRET });
     expect(code).toBe(0);
-    const verifier = createTokenVerifier({ mode: 'token', hs256Secret: SECRET, forceNoneOnPublic: false });
+    const verifier = createTokenVerifier({
+      mode: 'token',
+      hs256Secret: SECRET,
+      forceNoneOnPublic: false,
+      maxTokenLifetimeSeconds: 3600,
+    });
     await expect(verifier.verify(out.trim(), 'bbs')).resolves.toEqual({ user: 'alice' });
   });
 
@@ -52,6 +57,7 @@ describe('mint-token', () => {
       issuer: 'portal',
       audience: 'telgate',
       forceNoneOnPublic: false,
+      maxTokenLifetimeSeconds: 3600,
     });
     await expect(verifier.verify(out.trim(), 'bbs')).resolves.toEqual({ user: 'bob' });
   });
@@ -73,6 +79,7 @@ describe('mint-token', () => {
       mode: 'token',
       eddsaPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       forceNoneOnPublic: false,
+      maxTokenLifetimeSeconds: 3600,
     });
     await expect(verifier.verify(out.trim(), 'h.example:23')).resolves.toEqual({ user: 'carol' });
   });
