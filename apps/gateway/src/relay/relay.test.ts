@@ -547,8 +547,11 @@ targets:
   });
 
   it('an exception inside one session ends that session with GW_ERR_INTERNAL, not the process', async () => {
+    let reply: Buffer | undefined;
     const hostile = await scripted(async (conn) => {
-      conn.write(bytes('trigger'));
+      // The engine's answer to DO TTYPE, in the same chunk as the data that fails, still goes out.
+      conn.write(bytes(IAC, Cmd.DO, Opt.TTYPE, 'trigger'));
+      reply = await conn.expect(bytes(IAC, Cmd.WILL, Opt.TTYPE), 3000);
       await conn.read(1, 3000).catch(() => undefined);
     });
     const echo = await scripted(async (conn) => {
@@ -582,6 +585,8 @@ targets:
     const bad = await TerminalClient.open(app, '/ws?target=hostile');
     cleanups.push(() => bad.close());
     expect((await bad.closed).code).toBe(closeCodeFor('GW_ERR_INTERNAL'));
+    await hostile.settled();
+    expect(reply).toBeDefined();
     const good = await TerminalClient.open(app, '/ws?target=echo');
     cleanups.push(() => good.close());
     await good.waitForFrame('state', (f) => f.state === 'connected');

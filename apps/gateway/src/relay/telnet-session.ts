@@ -310,13 +310,19 @@ export class TelnetSession {
         lostDm: isUtf8(target.charset) ? 'utf8' : 'expected',
         ...(size ? { windowSize: size } : {}),
       },
-      (event) => this.onTelnetEvent(event),
+      // A failure in one event ends the session but not the engine's pass over the chunk, so the
+      // replies it owes the host are still written.
+      (event) => {
+        if (this.closed && event.type !== 'send') return;
+        this.guard(() => this.onTelnetEvent(event));
+      },
     );
   }
 
   // ------------------------------------------------------------------ host → browser
 
   private onHostData(chunk: Buffer): void {
+    if (this.closed) return;
     this.bytesFromHost += chunk.length;
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
     this.idle.touch();
@@ -608,8 +614,13 @@ export class TelnetSession {
     if (this.browserReads.paused) this.ws.resume();
     this.commands.dispose();
     this.output.clear();
-    // Replies the engine has queued (answers to the host's last commands) still go out.
-    this.host?.close(this.timings.hostCloseGraceMs);
+    // Replies to the host's last commands still go out: the engine writes them when it finishes the
+    // chunk it may be handling now, so the connection is closed on the next turn, after what is queued.
+    const host = this.host;
+    if (host) {
+      host.pause();
+      setImmediate(() => host.close(this.timings.hostCloseGraceMs));
+    }
     if (this.ws.readyState === this.ws.OPEN) {
       this.sendState({ state: 'closed', ...(code ? { code, reason } : {}), sessionId: this.ctx.sessionId });
       if (code) this.ws.close(closeCodeFor(code), code);
