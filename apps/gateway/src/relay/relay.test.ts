@@ -327,6 +327,57 @@ describe('relay: Interrupt and flushing', () => {
     }
     await host.settled();
   });
+
+  it('sends IAC EOR for end-of-record and IAC GA for go-ahead', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.EOR, IAC, Cmd.GA));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'end-of-record' });
+    client.send({ type: 'action', action: 'go-ahead' });
+    await host.settled();
+  });
+
+  it('actions count as activity for the idle timeout', { timeout: 10_000 }, async () => {
+    const host = await scripted(async (conn) => {
+      await conn.closed;
+    });
+    const client = await gateway(host.port, { extra: 'idleTimeoutSeconds: 1' });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    for (let k = 0; k < 6; k++) {
+      client.send({ type: 'action', action: 'nop' });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_IDLE_TIMEOUT'));
+  });
+
+  it('dials the address the policy checked, not the name again', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('reached'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const lookups: string[] = [];
+    // A resolver that answers differently on every later lookup (a DNS rebinding attempt).
+    const lookup = async (name: string) => {
+      lookups.push(name);
+      return lookups.length === 1
+        ? [{ address: '127.0.0.1', family: 4 }]
+        : [{ address: '192.0.2.1', family: 4 }];
+    };
+    app = await buildTestApp(
+      `
+listen: { host: 127.0.0.1 }
+targets: [{ id: named, host: host.example.test, port: ${host.port} }]
+`,
+      { onSession: createTelnetRelay(), lookup },
+    );
+    const client = await TerminalClient.open(app, '/ws?target=named');
+    cleanups.push(() => client.close());
+    await client.waitForText('reached');
+    expect(lookups).toEqual(['host.example.test']);
+  });
 });
 
 describe('relay: flow control', () => {
