@@ -82,6 +82,27 @@ export class HostLink {
     this.socket.uncork();
   }
 
+  /**
+   * Ends the connection after what was written has gone out (FIN after the last byte), destroying it
+   * at once when nothing is queued, and after `graceMs` at the latest for a host that does not read.
+   */
+  close(graceMs: number): void {
+    this.ended = true;
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (socket.writableLength === 0) {
+      socket.destroy();
+      return;
+    }
+    socket.pause();
+    const timer = setTimeout(() => socket.destroy(), graceMs);
+    timer.unref();
+    socket.end(() => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
+  }
+
   destroy(): void {
     this.ended = true;
     this.socket.destroy();

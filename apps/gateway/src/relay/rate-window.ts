@@ -25,6 +25,12 @@ export class RateWindow {
     return this.count;
   }
 
+  /** Time until the current window ends. */
+  msLeft(): number {
+    this.roll();
+    return Math.max(0, this.windowStart + this.windowMs - this.now());
+  }
+
   private roll(): void {
     const now = this.now();
     if (now - this.windowStart >= this.windowMs) {

@@ -17,7 +17,9 @@ import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
 import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
+import { CommandThrottle } from './command-throttle.js';
 import { FlowController, SharedPause } from './flow-controller.js';
+import { HostAbuseGuard } from './host-abuse.js';
 import { HostLink } from './host-link.js';
 import { BrowserLiveness } from './liveness.js';
 import { LogoutFlow } from './logout-flow.js';
@@ -36,10 +38,20 @@ export interface RelayTimings {
   readonly resizeCoalesceMs: number;
   /** Output is discarded after an interrupt until the host's timing mark, but never longer than this. */
   readonly flushTimeoutMs: number;
-  /** A host sending more Telnet commands than this per second is hostile: the session ends. */
+  /** After a host chunk with this many Telnet commands, the host waits a turn of the event loop. */
+  readonly maxCommandsPerTick: number;
+  /** A host sending more Telnet commands than this in a second waits for the next second. */
   readonly maxCommandsPerSecond: number;
   /** At most this many warning notices reach the browser per second; the rest are only counted. */
   readonly maxNoticesPerSecond: number;
+  /** At most this many TRACE frames reach the browser per second; the rest are only counted. */
+  readonly maxTracesPerSecond: number;
+  /** A subnegotiation going on this far past the engine's cap is abuse: GW_ERR_HOST_ABUSE. */
+  readonly maxDiscardedSubnegotiationBytes: number;
+  /** More negotiation violations than this in a second is abuse: GW_ERR_HOST_ABUSE. */
+  readonly maxViolationsPerSecond: number;
+  /** When the session ends, the host's socket gets this long to take the replies still queued. */
+  readonly hostCloseGraceMs: number;
 }
 
 export const DEFAULT_TIMINGS: RelayTimings = {
@@ -47,8 +59,13 @@ export const DEFAULT_TIMINGS: RelayTimings = {
   logoutCloseMs: 2_000,
   resizeCoalesceMs: 40,
   flushTimeoutMs: 2_000,
-  maxCommandsPerSecond: 2_000,
+  maxCommandsPerTick: 1_024,
+  maxCommandsPerSecond: 1_000_000,
   maxNoticesPerSecond: 5,
+  maxTracesPerSecond: 1_000,
+  maxDiscardedSubnegotiationBytes: 16 * 1024 * 1024,
+  maxViolationsPerSecond: 100,
+  hostCloseGraceMs: 1_000,
 };
 
 const ACTION_COMMANDS: Partial<Record<Action, number>> = {
@@ -114,7 +131,10 @@ export class TelnetSession {
   private readonly logout: LogoutFlow;
   private readonly idle: IdleTimer;
   private readonly resize: ResizeCoalescer;
-  private readonly commands: RateWindow;
+  private readonly commands: CommandThrottle;
+  private readonly abuse: HostAbuseGuard;
+  private readonly traces: RateWindow;
+  private tracesDropped = 0;
   private readonly liveness: BrowserLiveness;
   private readonly notices: RateWindow;
 
@@ -203,13 +223,24 @@ export class TelnetSession {
       onGone: () =>
         this.finish('GW_ERR_CLIENT_GONE', `the browser did not answer a ping in ${limits.pingTimeoutMs} ms`),
     });
-    this.commands = new RateWindow(timings.maxCommandsPerSecond);
+    this.commands = new CommandThrottle({
+      perTick: timings.maxCommandsPerTick,
+      perSecond: timings.maxCommandsPerSecond,
+      hold: () => this.hostReads.hold('commands'),
+      release: () => this.hostReads.release('commands'),
+    });
+    this.abuse = new HostAbuseGuard({
+      maxDiscardedSubnegotiationBytes: timings.maxDiscardedSubnegotiationBytes,
+      maxViolationsPerSecond: timings.maxViolationsPerSecond,
+      onAbuse: (detail) => this.finish('GW_ERR_HOST_ABUSE', detail),
+    });
+    this.traces = new RateWindow(timings.maxTracesPerSecond);
     this.notices = new RateWindow(timings.maxNoticesPerSecond);
   }
 
   /** Attaches the browser's listeners at once (messages queue until then), then dials the host. */
   start(): void {
-    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data, isBinary)));
     this.ws.on('close', () => this.finish(undefined, 'the browser closed the session'));
     this.ctx.shutdown.addEventListener('abort', () => this.finish('GW_ERR_SHUTDOWN', SHUTDOWN_REASON));
     this.ws.on('error', (err) => this.ctx.log.warn({ err }, 'WebSocket error'));
@@ -219,7 +250,21 @@ export class TelnetSession {
     }
     this.sendState({ state: 'connecting', target: this.targetInfo(), sessionId: this.ctx.sessionId });
     this.liveness.start();
-    void this.connect();
+    this.connect().catch((err: unknown) => this.fail(err));
+  }
+
+  /** Runs one event's handling; whatever it throws ends this session only, with GW_ERR_INTERNAL. */
+  private guard(handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.ctx.log.error({ err }, 'session failed');
+    this.finish('GW_ERR_INTERNAL', 'an unexpected error in the gateway');
   }
 
   private async connect(): Promise<void> {
@@ -227,8 +272,8 @@ export class TelnetSession {
     let host: HostLink;
     try {
       host = await HostLink.open(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal, {
-        data: (chunk) => this.onHostData(chunk),
-        drain: () => this.updateHostQueue(),
+        data: (chunk) => this.guard(() => this.onHostData(chunk)),
+        drain: () => this.guard(() => this.updateHostQueue()),
         closed: (code, detail) => this.finish(code, detail),
         loggedOut: () => this.logout.accepted,
       });
@@ -266,24 +311,34 @@ export class TelnetSession {
         lostDm: isUtf8(target.charset) ? 'utf8' : 'expected',
         ...(size ? { windowSize: size } : {}),
       },
-      (event) => this.onTelnetEvent(event),
+      // A failure in one event ends the session but not the engine's pass over the chunk, so the
+      // replies it owes the host are still written.
+      (event) => {
+        if (this.closed && event.type !== 'send') return;
+        this.guard(() => this.onTelnetEvent(event));
+      },
     );
   }
 
   // ------------------------------------------------------------------ host → browser
 
   private onHostData(chunk: Buffer): void {
+    if (this.closed) return;
     this.bytesFromHost += chunk.length;
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
     this.idle.touch();
     if (this.engine) this.engine.receive(chunk);
     else this.output.collect(chunk);
     this.flushOutput();
+    if (this.closed || !this.engine) return;
+    this.commands.afterChunk();
+    this.abuse.afterChunk(chunk.length);
   }
 
   private onTelnetEvent(event: TelnetEvent): void {
     switch (event.type) {
       case 'data':
+        this.abuse.spoke();
         if (!this.discard.active) this.output.collect(event.data);
         break;
       case 'send':
@@ -291,14 +346,19 @@ export class TelnetSession {
         break;
       case 'command':
         if (event.command === Cmd.DM) this.discard.dataMark();
-        this.countCommand();
         break;
       case 'timing-mark':
         this.discard.timingMark();
         break;
       case 'trace':
-        if (event.direction === 'in') this.countCommand();
-        this.sendFrame({ type: 'trace', direction: event.direction, bytes: event.bytes });
+        // Every command from the host is traced once: counted here, and only here.
+        if (event.direction === 'in') {
+          this.commands.count();
+          this.abuse.spoke();
+        }
+        if (this.traces.take()) {
+          this.sendFrame({ type: 'trace', direction: event.direction, bytes: event.bytes });
+        } else this.tracesDropped++;
         break;
       case 'option':
         this.ctx.metrics.negotiations.inc({
@@ -327,6 +387,7 @@ export class TelnetSession {
         break;
       case 'warning':
         this.ctx.log.debug({ code: event.code }, event.message);
+        this.abuse.warning(event.code);
         this.sendNotice({ kind: 'warning', code: event.code, message: event.message });
         break;
       default:
@@ -374,16 +435,6 @@ export class TelnetSession {
     }
     this.unacked -= count;
     this.toBrowser.update();
-  }
-
-  /** A host flooding Telnet commands (negotiation storm, endless TTYPE SEND, IAC NOP flood) is cut off. */
-  private countCommand(): void {
-    if (!this.commands.take()) {
-      this.finish(
-        'GW_ERR_PROTOCOL',
-        `the host sent more than ${this.timings.maxCommandsPerSecond} Telnet commands in a second`,
-      );
-    }
   }
 
   // ------------------------------------------------------------------ browser → host
@@ -562,8 +613,15 @@ export class TelnetSession {
     this.hostReplies.dispose();
     // The browser's close reply must be read, whatever held its socket.
     if (this.browserReads.paused) this.ws.resume();
+    this.commands.dispose();
     this.output.clear();
-    this.host?.destroy();
+    // Replies to the host's last commands still go out: the engine writes them when it finishes the
+    // chunk it may be handling now, so the connection is closed on the next turn, after what is queued.
+    const host = this.host;
+    if (host) {
+      host.pause();
+      setImmediate(() => host.close(this.timings.hostCloseGraceMs));
+    }
     if (this.ws.readyState === this.ws.OPEN) {
       this.sendState({ state: 'closed', ...(code ? { code, reason } : {}), sessionId: this.ctx.sessionId });
       if (code) this.ws.close(closeCodeFor(code), code);
@@ -576,6 +634,7 @@ export class TelnetSession {
         detail: reason,
         bytesFromHost: this.bytesFromHost,
         bytesToHost: this.bytesToHost,
+        tracesDropped: this.tracesDropped,
         durationMs: Date.now() - this.startedAt,
       },
       'session closed',
