@@ -252,6 +252,7 @@ export function Workspace(props: WorkspaceProps) {
       ? { fullScreen: { active: document.fullscreenElement !== null, toggle: toggleFullScreen } }
       : {}),
     ...(props.onBack ? { targets: props.onBack } : {}),
+    ...(snapshot.autoLogoutWarning ? { stayLoggedIn: () => session.stayLoggedIn() } : {}),
   });
 
   return (
