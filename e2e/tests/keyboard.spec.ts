@@ -179,3 +179,56 @@ test('keyboard only: Ctrl-] Tab reaches the page’s buttons, Full screen and Ta
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('connect-screen')).toBeVisible();
 });
+
+test('the closed mark is drawn on the normal screen, not inside a full-screen program, once', async ({
+  page,
+}) => {
+  await openRecorder(page);
+  await run(page, 'edit');
+  await expectScreen(page, 'EDITOR (Ctrl-Q leaves)');
+  await type(page, 'half-typed');
+  // The host drops the connection with the editor still open.
+  await page.keyboard.press('Control+d');
+  await expect(page.getByTestId('closed-banner')).toBeVisible();
+  await expectScreen(page, '── session closed ──');
+  const screen = await screenText(page);
+  expect(screen, 'the editor’s screen is gone').not.toContain('EDITOR');
+  expect(screen).toMatch(/rec\$ edit\n── session closed ──/);
+  expect(await countOnScreen(page, 'session closed')).toBe(1);
+});
+
+test('failed attempts to reconnect add no closed mark', async ({ page }) => {
+  await page.goto(`${OPEN_URL()}/?target=refused&renderer=dom`);
+  const banner = page.getByTestId('closed-banner');
+  await expect(banner).toHaveAttribute('data-code', 'GW_ERR_HOST_REFUSED');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await terminalFocused(page);
+    // Each attempt is a new connection to the gateway.
+    const attempt = page.waitForEvent('websocket');
+    await page.keyboard.press('Enter');
+    await (await attempt).waitForEvent('close');
+    await expect(banner).toHaveAttribute('data-code', 'GW_ERR_HOST_REFUSED');
+  }
+  expect(await countOnScreen(page, 'session closed')).toBe(0);
+});
+
+test('typed text in dark-theme fields is in the text colour, not the placeholder’s', async ({ page }) => {
+  await page.goto(`${OPEN_URL()}/?renderer=dom`);
+  await expect(page.getByTestId('connect-screen')).toBeVisible();
+  const colours = await page.evaluate(() => {
+    document.documentElement.dataset.theme = 'dark';
+    // The connect screen's free-form host field, as the page draws it when free-form hosts are on.
+    const form = document.createElement('form');
+    form.className = 'free-form';
+    form.innerHTML = '<label>Host <input value="router.example" /></label>';
+    document.querySelector('[data-testid=connect-screen]')!.append(form);
+    const style = getComputedStyle(document.documentElement);
+    return {
+      typed: getComputedStyle(form.querySelector('input')!).color,
+      label: getComputedStyle(form.querySelector('label')!).color,
+      text: style.getPropertyValue('--text'),
+    };
+  });
+  expect(colours.typed).not.toBe(colours.label);
+  expect(colours.typed).toBe('rgb(216, 222, 233)'); // --text of the dark theme, #d8dee9
+});

@@ -72,8 +72,11 @@ function pageButton(target: EventTarget): HTMLButtonElement | undefined {
   return button && !button.closest(OWN_FOCUS) ? button : undefined;
 }
 
-/** Drawn into the terminal when a session ends, so the scrollback shows where one session stopped. */
-const SESSION_CLOSED_MARK = '\r\n\x1b[0;2m── session closed ──\x1b[0m\r\n';
+/**
+ * Drawn into the terminal when a session ends, so the scrollback shows where one session stopped: on the
+ * normal screen, on a line of its own, once per session that started (not for each failed attempt).
+ */
+const SESSION_CLOSED_MARK = '\x1b[2m── session closed ──\x1b[0m';
 
 /**
  * A terminal session on screen: the terminal wired to the session (output with flow control, input
@@ -118,6 +121,7 @@ export function Workspace(props: WorkspaceProps) {
       echo: (text) => terminal.write(text),
     });
     pipeline.current = input;
+    let sessionShown = session.isConnected;
     const syncLocalEditing = () =>
       input.setLocalEditing(session.isConnected && localEditingActive(session.getSnapshot().settings));
     const cleanups = [
@@ -136,7 +140,13 @@ export function Workspace(props: WorkspaceProps) {
       input.onCtrlChange(setCtrlArmed),
       terminal.onRendererChange(setActiveRenderer),
       session.subscribe(syncLocalEditing),
-      session.on('closed', () => terminal.write(SESSION_CLOSED_MARK)),
+      session.on('connected', () => {
+        sessionShown = true;
+      }),
+      session.on('closed', () => {
+        if (sessionShown) terminal.writeOwnLine(SESSION_CLOSED_MARK);
+        sessionShown = false;
+      }),
     );
     session.attachOutput({ write: (data, rendered) => terminal.write(data, rendered) });
     session.resize(terminal.size.cols, terminal.size.rows);
@@ -242,6 +252,7 @@ export function Workspace(props: WorkspaceProps) {
       ? { fullScreen: { active: document.fullscreenElement !== null, toggle: toggleFullScreen } }
       : {}),
     ...(props.onBack ? { targets: props.onBack } : {}),
+    ...(snapshot.autoLogoutWarning ? { stayLoggedIn: () => session.stayLoggedIn() } : {}),
   });
 
   return (

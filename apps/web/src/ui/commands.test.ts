@@ -71,6 +71,15 @@ describe('buildCommands', () => {
     expect(live[0]!.endsSession).toBeUndefined();
   });
 
+  it('puts the answer to an auto-logout warning first', () => {
+    const ctx = context({ stayLoggedIn: vi.fn() });
+    const commands = buildCommands(ctx);
+    expect(commands[0]!.id).toBe('stay-logged-in');
+    commands[0]!.run();
+    expect(ctx.stayLoggedIn).toHaveBeenCalled();
+    expect(byId(context(), 'stay-logged-in')).toBeUndefined();
+  });
+
   it('says which commands end the session', () => {
     const ending = buildCommands(context()).filter((command) => command.endsSession);
     expect(ids(ending)).toEqual(['logout', 'disconnect']);

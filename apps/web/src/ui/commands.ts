@@ -105,6 +105,8 @@ export interface CommandContext {
   readonly fullScreen?: { readonly active: boolean; readonly toggle: () => void };
   /** Back to the connect screen (standalone only). */
   readonly targets?: () => void;
+  /** Present while the host warns of an auto-logout: the banner's answer. */
+  readonly stayLoggedIn?: () => void;
 }
 
 /**
@@ -239,6 +241,15 @@ export function buildCommands(ctx: CommandContext): Command[] {
     },
   ];
   const session: Command[] = [];
+  if (ctx.stayLoggedIn && !offline) {
+    session.push({
+      id: 'stay-logged-in',
+      label: 'Stay logged in',
+      group: 'Session',
+      keywords: 'auto-logout inactivity DONT LOGOUT',
+      run: ctx.stayLoggedIn,
+    });
+  }
   if (offline) {
     session.push({
       id: 'reconnect',
@@ -281,9 +292,11 @@ export function buildCommands(ctx: CommandContext): Command[] {
       });
     }
   }
-  return offline
-    ? [...session, ...view, ...settings, ...telnet]
-    : [...telnet, ...settings, ...view, ...session];
+  if (offline) return [...session, ...view, ...settings, ...telnet];
+  // The host's auto-logout warning wants an answer before anything else.
+  const answer = session.filter((command) => command.id === 'stay-logged-in');
+  const rest = session.filter((command) => command.id !== 'stay-logged-in');
+  return [...answer, ...telnet, ...settings, ...view, ...rest];
 }
 
 function settingCommands<Key extends 'eol' | 'backspace' | 'localEcho'>(
