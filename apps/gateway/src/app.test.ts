@@ -69,14 +69,15 @@ describe('operator logs', () => {
       webRoot,
       logger: createLogger('info', logs.stream),
       onSession: (socket, ctx) => {
-        ctx.metrics.bytesFromHost.inc(120);
-        ctx.metrics.bytesToHost.inc(7);
+        ctx.reportEnding({ outcome: 'client_closed', bytesFromHost: 120, bytesToHost: 7 });
         socket.close(1000);
       },
     });
     for (const url of ['/', '/embed?target=demo', '/assets/app-1234.js', '/api/targets', '/api/config']) {
       expect((await app.inject(url)).statusCode, url).toBe(200);
     }
+    // A directory URL is the browser's mistake: refused, and not a line with a stack at info.
+    expect((await app.inject('/assets/')).statusCode).toBe(403);
     const missing = await app.inject(`/embed/?target=t1&token=${token}`);
     expect(missing.statusCode).toBe(404);
     expect(missing.body).not.toContain(token);
@@ -93,7 +94,7 @@ describe('operator logs', () => {
     expect(records[0]).toMatchObject({ target: 'demo', clientIp: '127.0.0.1', address: '127.0.0.1' });
     expect(records[1]).toMatchObject({
       target: 'demo',
-      outcome: 'closed',
+      outcome: 'client_closed',
       closeCode: 1000,
       bytesFromHost: 120,
       bytesToHost: 7,

@@ -134,6 +134,17 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     request.log.debug({ method: request.method, path: pathOf(request.url) }, 'no such route');
     return reply.code(404).send({ error: 'Not found' });
   });
+  // A browser's mistakes (a directory URL, a bad range) are the browser's business: debug, without a
+  // stack. The gateway's own failures stay errors.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status < 500) {
+      request.log.debug({ status, path: pathOf(request.url), error: error.message }, 'request refused');
+      return reply.code(status).send({ error: error.message });
+    }
+    request.log.error({ err: error, path: pathOf(request.url) }, 'request failed');
+    return reply.code(status).send({ error: 'Internal error' });
+  });
   addHostCheck(app, {
     publicHosts: config.security.publicHosts,
     listenHost: config.listen.host,

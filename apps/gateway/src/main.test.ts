@@ -227,9 +227,9 @@ describe('the gateway process', () => {
         expect(Date.now() - signalledAt).toBeLessThan(graceMs + 10_000);
         const closes = stdout
           .split('\n')
-          .filter((line) => line.includes('"session closed"'))
-          .map((line) => JSON.parse(line) as { reason: string });
-        expect(closes.map((record) => record.reason)).toEqual(['shutdown', 'shutdown']);
+          .filter((line) => line.includes('"session ended"'))
+          .map((line) => JSON.parse(line) as { outcome: string });
+        expect(closes.map((record) => record.outcome)).toEqual(['shutdown', 'shutdown']);
       } finally {
         clearTimeout(killer);
         stuck?.destroy();

@@ -4,9 +4,10 @@ import { closeCodeFor, decodeServerFrame } from '@telgate/protocol';
 import { Cmd, Opt } from '@telgate/telnet-core';
 import { type ScriptedConnection, startReplayHost, startScriptedHost } from '@telgate/test-peers';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { buildTestApp } from '../testing/gateway.js';
+import { createLogger } from '../observability/logging.js';
+import { buildTestApp, LogCapture } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
 import { createTelnetRelay, type RelayTimings } from './index.js';
 
@@ -139,6 +140,35 @@ describe('relay: a session end to end', () => {
     expect(client.outputBuffer.subarray(0, 3)).toEqual(bytes(IAC, Cmd.DO, Opt.NAWS));
     client.send({ type: 'input', data: bytes(IAC, 'x\r') });
     await host.settled();
+  });
+});
+
+describe('relay: what an operator reads in the log', () => {
+  it('writes one line when a session starts and one when it ends, with its outcome and byte counts', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('login: '));
+      await conn.expect(Buffer.from('root\r\n'));
+    });
+    const logs = new LogCapture();
+    app = await buildTestApp(
+      `targets: [{ id: t, label: T, host: 127.0.0.1, port: ${host.port}, negotiation: passive }]`,
+      { onSession: createTelnetRelay(), logger: createLogger('info', logs.stream) },
+    );
+    const client = await TerminalClient.open(app, '/ws?target=t');
+    await client.waitForText('login: ');
+    client.type('root\r');
+    await host.settled();
+    client.close();
+    await client.closed;
+    await vi.waitFor(() => expect(logs.text).toContain('session ended'), { timeout: 5000 });
+    const records = logs.records.filter((r) => !String(r.msg).startsWith('Server listening'));
+    expect(records.map((r) => r.msg)).toEqual(['session started', 'session ended']);
+    expect(records[1]).toMatchObject({
+      outcome: 'client_closed',
+      detail: 'the browser closed the session',
+      bytesFromHost: 7,
+      bytesToHost: 6,
+    });
   });
 });
 

@@ -87,6 +87,7 @@ limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }
     metrics: createMetrics({ processMetrics: false }),
     signal: new AbortController().signal,
     shutdown: new AbortController().signal,
+    reportEnding: () => {},
   };
   const session = new TelnetSession(ws as unknown as WebSocket, ctx);
   stops.push(async () => session.finish(undefined, 'test over'));

@@ -140,7 +140,6 @@ export class TelnetSession {
 
   private bytesFromHost = 0;
   private bytesToHost = 0;
-  private readonly startedAt = Date.now();
 
   constructor(
     private readonly ws: WebSocket,
@@ -293,7 +292,7 @@ export class TelnetSession {
     this.sendSettings();
     this.engine?.start();
     this.idle.touch();
-    ctx.log.info({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
+    ctx.log.debug({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
   }
 
   private createEngine(): TelnetEngine {
@@ -628,16 +627,12 @@ export class TelnetSession {
       else this.ws.close(1000);
     }
     this.ctx.metrics.sessionCloses.inc({ reason: endingReason(code) });
-    this.ctx.log.info(
-      {
-        reason: endingReason(code),
-        detail: reason,
-        bytesFromHost: this.bytesFromHost,
-        bytesToHost: this.bytesToHost,
-        tracesDropped: this.tracesDropped,
-        durationMs: Date.now() - this.startedAt,
-      },
-      'session closed',
-    );
+    this.ctx.reportEnding({
+      outcome: endingReason(code),
+      detail: reason,
+      bytesFromHost: this.bytesFromHost,
+      bytesToHost: this.bytesToHost,
+      ...(this.tracesDropped > 0 && { extra: { tracesDropped: this.tracesDropped } }),
+    });
   }
 }

@@ -10,7 +10,13 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { type LookupAll, planTarget, resolveAndCheck, type TargetRequest } from '../targets/policy.js';
 import { startHeartbeat } from './heartbeat.js';
 import { clientKey, type SessionRegistry } from './registry.js';
-import { endingReason, type SessionContext, type SessionHandler, SHUTDOWN_REASON } from './session.js';
+import {
+  endingReason,
+  type SessionContext,
+  type SessionEnding,
+  type SessionHandler,
+  SHUTDOWN_REASON,
+} from './session.js';
 
 export const GATEWAY_PATH = '/ws';
 
@@ -50,53 +56,6 @@ function readQuery(query: unknown): SessionQuery {
 function sendClosedState(socket: WebSocket, sessionId: string, code: GatewayErrorCode): void {
   if (socket.readyState !== WebSocket.OPEN) return;
   socket.send(encodeServerFrame({ type: 'state', state: 'closed', code, sessionId }));
-}
-
-/** What one session did, for its closing log line, counted from what it reports to the metrics. */
-interface SessionTally {
-  /** The metrics the session handler reports to: the gateway's, also counted here. */
-  readonly metrics: GatewayMetrics;
-  startedAt: number;
-  bytesFromHost: number;
-  bytesToHost: number;
-  /** The reason the handler gave the session's end (`GW_ERR_…`, `client_closed`). */
-  outcome: string | undefined;
-}
-
-/** Counts a session's bytes and end reason as its handler adds them to the gateway's metrics. */
-function sessionTally(metrics: GatewayMetrics): SessionTally {
-  const tally = { startedAt: Date.now(), bytesFromHost: 0, bytesToHost: 0, outcome: undefined } as Omit<
-    SessionTally,
-    'metrics'
-  >;
-  const counting = <T extends { inc: (...args: never[]) => void }>(
-    counter: T,
-    count: (args: unknown[]) => void,
-  ): T => {
-    const view = Object.create(counter) as T;
-    view.inc = ((...args: never[]) => {
-      count(args);
-      counter.inc(...args);
-    }) as T['inc'];
-    return view;
-  };
-  const amount = (args: unknown[]) =>
-    typeof args[0] === 'number' ? args[0] : typeof args[1] === 'number' ? args[1] : 1;
-  return Object.assign(tally, {
-    metrics: {
-      ...metrics,
-      bytesFromHost: counting(metrics.bytesFromHost, (args) => {
-        tally.bytesFromHost += amount(args);
-      }),
-      bytesToHost: counting(metrics.bytesToHost, (args) => {
-        tally.bytesToHost += amount(args);
-      }),
-      sessionCloses: counting(metrics.sessionCloses, (args) => {
-        const labels = args[0] as { reason?: unknown } | undefined;
-        if (typeof labels?.reason === 'string') tally.outcome ??= labels.reason;
-      }),
-    },
-  });
 }
 
 /**
@@ -166,9 +125,9 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
           // not watch the signal) is ended here the same way.
           shutdown.abort();
           if (socket.readyState !== WebSocket.OPEN) return;
-          if (handedOver) {
+          if (handedOver && ending === undefined) {
             metrics.sessionCloses.inc({ reason: endingReason('GW_ERR_SHUTDOWN') });
-            log.info({ reason: endingReason('GW_ERR_SHUTDOWN') }, 'session closed');
+            ending = { outcome: endingReason('GW_ERR_SHUTDOWN'), bytesFromHost: 0, bytesToHost: 0 };
           }
           socket.resume();
           socket.send(
@@ -185,21 +144,32 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         terminate: () => socket.terminate(),
       });
       const ended = new AbortController();
-      const tally = sessionTally(metrics);
+      let ending: SessionEnding | undefined;
+      let startedAt = Date.now();
       socket.once('close', (code: number) => {
         sessions.unregister(sessionId);
         ended.abort();
         if (!handedOver) return;
-        log.info(
-          {
-            outcome: tally.outcome ?? errorForCloseCode(code)?.code ?? 'closed',
-            closeCode: code,
-            durationMs: Date.now() - tally.startedAt,
-            bytesFromHost: tally.bytesFromHost,
-            bytesToHost: tally.bytesToHost,
-          },
-          'session ended',
-        );
+        // After every other close listener: the handler reports its ending from its own.
+        queueMicrotask(() => {
+          const { outcome, detail, bytesFromHost, bytesToHost, extra } = ending ?? {
+            outcome: errorForCloseCode(code)?.code ?? 'closed',
+            bytesFromHost: 0,
+            bytesToHost: 0,
+          };
+          log.info(
+            {
+              outcome,
+              ...(detail !== undefined && { detail }),
+              closeCode: code,
+              durationMs: Date.now() - startedAt,
+              bytesFromHost,
+              bytesToHost,
+              ...extra,
+            },
+            'session ended',
+          );
+        });
       });
 
       const address = await resolveAndCheck(plan, { lookup, timeoutMs: limits.dialTimeoutMs }).catch(
@@ -225,12 +195,15 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         clientIp,
         log,
         limits,
-        metrics: tally.metrics,
+        metrics,
         signal: ended.signal,
         shutdown: shutdown.signal,
+        reportEnding: (report) => {
+          ending ??= report;
+        },
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
-      tally.startedAt = Date.now();
+      startedAt = Date.now();
       log.info({ address: address.address, port: address.port }, 'session started');
       handedOver = true;
       let running: void | Promise<void>;

@@ -32,6 +32,23 @@ export interface SessionContext {
    * terminated when the shutdown grace period is over.
    */
   readonly shutdown: AbortSignal;
+  /**
+   * Tells the gateway how the session ended, for its one `session ended` log line (written once the
+   * socket has closed). A handler that never reports gets an outcome read from the close code.
+   */
+  readonly reportEnding: (ending: SessionEnding) => void;
+}
+
+/** How a session ended, as its handler saw it. */
+export interface SessionEnding {
+  /** `client_closed`, `shutdown` or a `GW_ERR_…` code (see `endingReason`). */
+  readonly outcome: string;
+  /** Details beyond the outcome, e.g. the system error; never terminal data. */
+  readonly detail?: string;
+  readonly bytesFromHost: number;
+  readonly bytesToHost: number;
+  /** Anything else worth one field on the line, e.g. how many TRACE frames were dropped. */
+  readonly extra?: Readonly<Record<string, number>>;
 }
 
 /** The STATE closed `reason` of sessions ended by a shutdown. */
