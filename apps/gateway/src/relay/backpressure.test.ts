@@ -259,3 +259,59 @@ it(`a ${PASTE_MIB} MiB paste into a host that stopped reading pauses the browser
   expect(peakHostBuffered).toBeLessThan(HIGH_WATER + 2 * MiB);
   expect(heap.growthMiB(), 'heap growth in MiB').toBeLessThan(HEAP_GROWTH_BOUND_MIB);
 });
+
+it('a host that sends commands but does not read their answers is itself not read past the cap', {
+  timeout: 60_000,
+}, async () => {
+  const sends = 400_000;
+  const received: Buffer[] = [];
+  let conn: Socket | undefined;
+  const server = createServer((socket) => {
+    conn = socket;
+    socket.pause();
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.on('error', () => {});
+    // DO TTYPE, then TTYPE SEND over and over: each is answered with a TTYPE IS.
+    const storm = Buffer.alloc(3 + 6 * sends);
+    storm.set([0xff, 0xfd, 0x18]);
+    for (let k = 0; k < sends; k++) storm.set([0xff, 0xfa, 0x18, 0x01, 0xff, 0xf0], 3 + 6 * k);
+    socket.write(storm);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    conn?.destroy();
+    server.close();
+  });
+  const hostPort = (server.address() as { port: number }).port;
+  const { sessions, port } = await start(`  - { id: storm, host: 127.0.0.1, port: ${hostPort} }`, 30_000);
+  await rawClient(port, 'storm');
+  const session = sessions[0]!;
+  let peakHostBuffered = 0;
+  const watch = setInterval(() => {
+    peakHostBuffered = Math.max(peakHostBuffered, session.stats().hostBuffered);
+  }, 5);
+  cleanups.push(() => clearInterval(watch));
+
+  await until(
+    () => session.stats().hostPaused && session.stats().hostBuffered >= 2 * HIGH_WATER,
+    'the host to be paused',
+  );
+  const held = session.stats().hostBuffered;
+  await sleep(200);
+  expect(session.stats().hostBuffered).toBe(held);
+
+  conn!.resume();
+  const answers = () => {
+    const all = Buffer.concat(received);
+    let n = 0;
+    for (let i = 0; i + 3 < all.length; i++) {
+      if (all[i] === 0xff && all[i + 1] === 0xfa && all[i + 2] === 0x18 && all[i + 3] === 0x00) n++;
+    }
+    return n;
+  };
+  await until(() => answers() >= sends, 'every answer', 40_000);
+  clearInterval(watch);
+  expect(answers()).toBe(sends);
+  expect(peakHostBuffered).toBeLessThan(2 * HIGH_WATER + 2 * MiB);
+  expect(session.ended).toBe(false);
+});

@@ -7,7 +7,7 @@ import { IdleTimer, ResizeCoalescer } from './session-timers.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('OutputDiscard', () => {
-  it('a timing mark ends any discard; a DM only one waiting for a DM', () => {
+  it('a timing mark ends a discard waiting for one; a DM one waiting for a DM', () => {
     let changes = 0;
     const discard = new OutputDiscard(10_000, () => changes++);
     discard.start('timing-mark');
@@ -16,17 +16,25 @@ describe('OutputDiscard', () => {
     discard.timingMark();
     expect(discard.active).toBe(false);
     discard.start('dm');
+    discard.timingMark();
+    expect(discard.active).toBe(true);
     discard.dataMark();
     expect(discard.active).toBe(false);
     expect(changes).toBe(4);
     discard.dispose();
   });
 
-  it('ends by itself when the host never answers', async () => {
-    const discard = new OutputDiscard(20, () => {});
+  it('ends by itself when the host never answers, and says so', async () => {
+    const timeouts: string[] = [];
+    const discard = new OutputDiscard(
+      20,
+      () => {},
+      (until) => timeouts.push(until),
+    );
     discard.start('timing-mark');
     await sleep(50);
     expect(discard.active).toBe(false);
+    expect(timeouts).toEqual(['timing-mark']);
   });
 });
 

@@ -2,9 +2,10 @@ import { closeCodeFor, decodeServerFrame, SUBPROTOCOL } from '@telgate/protocol'
 import { startScriptedHost } from '@telgate/test-peers';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { buildTestApp } from '../testing/gateway.js';
 import { createTelnetRelay } from './index.js';
+import { BrowserLiveness } from './liveness.js';
 
 let app: FastifyInstance | undefined;
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -65,5 +66,33 @@ describe('browser liveness', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(pings()).toBeGreaterThan(2);
     expect(ws.readyState).toBe(ws.OPEN);
+  });
+});
+
+describe('BrowserLiveness', () => {
+  it('waits on while the gateway itself is not reading the browser, then gives up', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    cleanups.push(() => wss.close());
+    const serverSide = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+    const { port } = wss.address() as { port: number };
+    const client = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: false });
+    cleanups.push(() => client.terminate());
+    const server = await serverSide;
+    let paused = true;
+    let gone = 0;
+    const liveness = new BrowserLiveness(server, {
+      intervalMs: 20,
+      timeoutMs: 30,
+      readsPaused: () => paused,
+      onGone: () => gone++,
+    });
+    cleanups.push(() => liveness.stop());
+    liveness.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gone).toBe(0);
+    paused = false;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gone).toBe(1);
   });
 });

@@ -14,6 +14,8 @@ export class OutputDiscard {
     private readonly timeoutMs: number,
     /** Called whenever discarding starts or stops. */
     private readonly onChange: () => void,
+    /** Called when a discard ended because the host never sent what would have ended it. */
+    private readonly onTimeout: (until: DiscardUntil) => void = () => {},
   ) {}
 
   get active(): boolean {
@@ -23,13 +25,16 @@ export class OutputDiscard {
   start(until: DiscardUntil): void {
     this.until = until;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.stop(), this.timeoutMs);
+    this.timer = setTimeout(() => {
+      this.stop();
+      this.onTimeout(until);
+    }, this.timeoutMs);
     this.onChange();
   }
 
-  /** The host's timing mark arrived: it ends any discard. */
+  /** The host's timing mark arrived: it ends a discard waiting for one (Abort Output waits for its DM). */
   timingMark(): void {
-    if (this.until !== undefined) this.stop();
+    if (this.until === 'timing-mark') this.stop();
   }
 
   /** A DM arrived: it ends a discard waiting for one. */

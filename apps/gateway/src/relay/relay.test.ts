@@ -329,6 +329,43 @@ describe('relay: Interrupt and flushing', () => {
     expect(client.text).not.toContain('stale');
   });
 
+  it('after an unanswered timing mark, tells the user and stops discarding after interrupts', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.IP, IAC, Cmd.DO, Opt.TIMING_MARK));
+      conn.write(bytes('dropped'));
+      await conn.expect(bytes(IAC, Cmd.IP, IAC, Cmd.DO, Opt.TIMING_MARK), 3000);
+      conn.write(bytes('kept at once'));
+      await new Promise((r) => setTimeout(r, 400));
+      conn.write(bytes('later'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, {}, { flushTimeoutMs: 200 });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'interrupt' });
+    await client.waitForFrame(
+      'notice',
+      (f) => f.notice.kind === 'warning' && f.notice.code === 'GW_WARN_NO_TIMING_MARK',
+    );
+    client.send({ type: 'action', action: 'interrupt' });
+    // Had a discard started, output right after the interrupt would have been dropped.
+    await client.waitForText('later');
+    expect(client.text).toContain('kept at once');
+    expect(client.text).not.toContain('dropped');
+  });
+
+  it("Abort Output discards until the DM of the host's Synch, not a timing mark", async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.AO));
+      conn.write(bytes('stale', IAC, Cmd.WILL, Opt.TIMING_MARK, 'still stale', IAC, Cmd.DM, 'fresh'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'abort-output' });
+    await client.waitForText('fresh');
+    expect(client.text).not.toContain('stale');
+  });
+
   it('shows output again if the host never answers the timing mark', async () => {
     const host = await scripted(async (conn) => {
       await conn.expect(bytes(IAC, Cmd.IP, IAC, Cmd.DO, Opt.TIMING_MARK));

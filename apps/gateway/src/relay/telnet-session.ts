@@ -134,6 +134,8 @@ export class TelnetSession {
   private readonly commands: CommandThrottle;
   private readonly abuse: HostAbuseGuard;
   private readonly traces: RateWindow;
+  /** The host left a DO TIMING-MARK unanswered: output after an interrupt is no longer discarded. */
+  private ignoresTimingMark = false;
   private tracesDropped = 0;
   private readonly liveness: BrowserLiveness;
   private readonly notices: RateWindow;
@@ -158,7 +160,11 @@ export class TelnetSession {
       () => this.host?.pause(),
       () => this.host?.resume(),
     );
-    this.discard = new OutputDiscard(timings.flushTimeoutMs, () => this.toBrowser.update());
+    this.discard = new OutputDiscard(
+      timings.flushTimeoutMs,
+      () => this.toBrowser.update(),
+      (until) => this.onDiscardTimeout(until),
+    );
     // Output not yet acknowledged as rendered, and output still in the WebSocket's send buffer, must
     // both stay under the high-water mark. While stale output is being discarded there is nothing to
     // hold back, so the host is read on until its mark arrives.
@@ -347,6 +353,8 @@ export class TelnetSession {
         if (event.command === Cmd.DM) this.discard.dataMark();
         break;
       case 'timing-mark':
+        // A host that answers (if late) does support the mark after all.
+        this.ignoresTimingMark = false;
         this.discard.timingMark();
         break;
       case 'trace':
@@ -518,10 +526,9 @@ export class TelnetSession {
         this.flushAfterInterrupt(engine);
         return;
       case 'abort-output':
-        // RFC 854: the host answers AO with a Synch; discard until its DM. A timing mark bounds the wait
-        // for hosts that send none.
+        // RFC 854: the host answers AO with a Synch; discard until its DM (the flush timeout bounds the
+        // wait for hosts that send none).
         engine.sendCommand(Cmd.AO);
-        engine.requestTimingMark();
         this.discard.start('dm');
         return;
       case 'stay-logged-in':
@@ -540,7 +547,26 @@ export class TelnetSession {
     if (flush === 'ao' || flush === 'both') engine.sendCommand(Cmd.AO);
     if (flush === 'timing-mark' || flush === 'both') {
       engine.requestTimingMark();
-      this.discard.start('timing-mark');
+      if (!this.ignoresTimingMark) this.discard.start('timing-mark');
+    }
+  }
+
+  /** The host did not react to an interrupt or Abort Output in time: tell the user, and learn. */
+  private onDiscardTimeout(until: 'timing-mark' | 'dm'): void {
+    if (until === 'timing-mark') {
+      this.ignoresTimingMark = true;
+      this.sendNotice({
+        kind: 'warning',
+        code: 'GW_WARN_NO_TIMING_MARK',
+        message:
+          'The host did not answer the timing mark after the interrupt; output after an interrupt is no longer discarded.',
+      });
+    } else {
+      this.sendNotice({
+        kind: 'warning',
+        code: 'GW_WARN_NO_SYNCH',
+        message: 'The host did not answer Abort Output with a Synch; output is shown again.',
+      });
     }
   }
 
