@@ -143,6 +143,36 @@ describe('relay: a session end to end', () => {
   });
 });
 
+describe('relay: a host that stays silent', () => {
+  it('tells the user when the host has sent nothing since the connection opened', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(Buffer.from('\r\n'));
+      conn.write(bytes('login: '));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, {}, { silentHostNoticeMs: 200 });
+    const notice = await client.waitForFrame(
+      'notice',
+      (f) => f.notice.kind === 'warning' && f.notice.code === 'GW_WARN_HOST_SILENT',
+    );
+    expect(notice.notice).toMatchObject({ message: expect.stringContaining('press Enter') });
+    client.type('\r');
+    await client.waitForText('login: ');
+  });
+
+  it('says nothing when the host speaks first', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('login: '));
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      conn.write(bytes('still here'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, {}, { silentHostNoticeMs: 200 });
+    await client.waitForText('still here');
+    expect(client.frames.filter((f) => f.type === 'notice')).toEqual([]);
+  });
+});
+
 describe('relay: what an operator reads in the log', () => {
   it('writes one line when a session starts and one when it ends, with its outcome and byte counts', async () => {
     const host = await scripted(async (conn) => {

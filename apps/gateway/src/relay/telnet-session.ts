@@ -52,6 +52,8 @@ export interface RelayTimings {
   readonly maxViolationsPerSecond: number;
   /** When the session ends, the host's socket gets this long to take the replies still queued. */
   readonly hostCloseGraceMs: number;
+  /** A host that has sent nothing this long after the connection opened gets the user a hint. */
+  readonly silentHostNoticeMs: number;
 }
 
 export const DEFAULT_TIMINGS: RelayTimings = {
@@ -66,6 +68,7 @@ export const DEFAULT_TIMINGS: RelayTimings = {
   maxDiscardedSubnegotiationBytes: 16 * 1024 * 1024,
   maxViolationsPerSecond: 100,
   hostCloseGraceMs: 1_000,
+  silentHostNoticeMs: 10_000,
 };
 
 const ACTION_COMMANDS: Partial<Record<Action, number>> = {
@@ -136,6 +139,8 @@ export class TelnetSession {
   private readonly traces: RateWindow;
   /** The host left a DO TIMING-MARK unanswered: output after an interrupt is no longer discarded. */
   private ignoresTimingMark = false;
+  /** Until the host's first byte: some hosts wait for the user to speak first, and the page looks frozen. */
+  private silentHostTimer: NodeJS.Timeout | undefined;
   private tracesDropped = 0;
   private readonly liveness: BrowserLiveness;
   private readonly notices: RateWindow;
@@ -298,6 +303,15 @@ export class TelnetSession {
     this.sendSettings();
     this.engine?.start();
     this.idle.touch();
+    this.silentHostTimer = setTimeout(() => {
+      this.silentHostTimer = undefined;
+      if (this.closed || this.bytesFromHost > 0) return;
+      this.sendNotice({
+        kind: 'warning',
+        code: 'GW_WARN_HOST_SILENT',
+        message: `Connected, but the host has sent nothing for ${Math.round(this.timings.silentHostNoticeMs / 1000)} s. Some hosts wait for you to press Enter first.`,
+      });
+    }, this.timings.silentHostNoticeMs);
     ctx.log.debug({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
   }
 
@@ -329,6 +343,10 @@ export class TelnetSession {
 
   private onHostData(chunk: Buffer): void {
     if (this.closed) return;
+    if (this.silentHostTimer !== undefined) {
+      clearTimeout(this.silentHostTimer);
+      this.silentHostTimer = undefined;
+    }
     this.bytesFromHost += chunk.length;
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
     this.idle.touch();
@@ -628,6 +646,7 @@ export class TelnetSession {
     this.closed = true;
     this.abort.abort();
     this.resize.dispose();
+    clearTimeout(this.silentHostTimer);
     this.liveness.stop();
     this.idle.dispose();
     this.logout.dispose();
