@@ -108,3 +108,93 @@ export async function flakyHost(conn: ScriptedConnection): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500));
   conn.destroy();
 }
+
+/** The names of the two-byte Telnet commands (RFC 854, EOR from RFC 885). */
+const COMMAND_NAMES: Readonly<Record<number, string>> = {
+  239: 'EOR',
+  241: 'NOP',
+  242: 'DM',
+  243: 'BRK',
+  244: 'IP',
+  245: 'AO',
+  246: 'AYT',
+  247: 'EC',
+  248: 'EL',
+  249: 'GA',
+};
+const SB = 250;
+const SE = 240;
+
+/**
+ * Shows what it receives: each Telnet command as `<NAME>` (DO LOGOUT as `<DO LOGOUT>`, refused), each
+ * line as `ran: LINE`. The line `edit` opens a full-screen editor on the alternate screen that shows what
+ * is typed, as vi would: Ctrl-Q leaves it, Ctrl-D in it drops the connection with the editor open.
+ */
+export async function recorderHost(conn: ScriptedConnection): Promise<void> {
+  say(conn, Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
+  say(conn, 'recorder host\r\nrec$ ');
+  let state: 'data' | 'cr' | 'iac' | 'option' | 'sb' | 'sb-iac' = 'data';
+  let verb = 0;
+  let line = '';
+  let editing = false;
+  for (;;) {
+    const chunk = await conn.readUntil((unread) => unread.length > 0, 120_000).catch(() => undefined);
+    if (!chunk) return;
+    for (const byte of chunk) {
+      if (state === 'cr') {
+        state = 'data';
+        if (byte === 0x00 || byte === 0x0a) continue;
+      }
+      if (state === 'iac') {
+        state = 'data';
+        if (byte >= WILL && byte <= DONT) {
+          verb = byte;
+          state = 'option';
+        } else if (byte === SB) state = 'sb';
+        else if (byte !== IAC) {
+          say(conn, `<${COMMAND_NAMES[byte] ?? byte}>`);
+          continue;
+        }
+        if (byte !== IAC) continue;
+      } else if (state === 'option') {
+        state = 'data';
+        if (verb === DO && byte === LOGOUT) {
+          say(conn, '<DO LOGOUT>');
+          say(conn, Buffer.from([IAC, WONT, LOGOUT]));
+        }
+        continue;
+      } else if (state === 'sb' || state === 'sb-iac') {
+        state = state === 'sb' ? (byte === IAC ? 'sb-iac' : 'sb') : byte === SE ? 'data' : 'sb';
+        continue;
+      } else if (byte === IAC) {
+        state = 'iac';
+        continue;
+      }
+      if (byte === 0x0d) state = 'cr';
+      if (editing) {
+        if (byte === 0x11) {
+          editing = false;
+          say(conn, '\x1b[?1049lleft the editor\r\nrec$ ');
+        } else if (byte === 0x04) {
+          conn.destroy();
+          return;
+        } else if (byte === 0x0d) say(conn, '\r\n');
+        else if (byte >= 0x20) say(conn, Buffer.from([byte]));
+        continue;
+      }
+      if (byte === 0x0d) {
+        if (line === 'edit') {
+          editing = true;
+          say(conn, '\x1b[?1049h\x1b[H\x1b[2JEDITOR (Ctrl-Q leaves)\r\n');
+        } else say(conn, `\r\nran: ${line}\r\nrec$ `);
+        line = '';
+      } else if (byte === 0x7f || byte === 0x08) {
+        if (line.length > 0) say(conn, '\b \b');
+        line = line.slice(0, -1);
+      } else if (byte >= 0x20 && byte < 0x7f) {
+        line += String.fromCharCode(byte);
+        say(conn, Buffer.from([byte]));
+      }
+    }
+  }
+}

@@ -24,9 +24,6 @@ import { type LookupAll, systemLookup } from './targets/policy.js';
 /** apps/web/dist, seen from src/ (tests, tsx) and from dist/ (the build) alike. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-/** WebSocket close code for sessions ended because the gateway is shutting down (RFC 6455 "going away"). */
-export const SHUTDOWN_CLOSE_CODE = 1001;
-
 export interface AppDeps {
   /** Runs each session that passed every check; until one is given, sessions end with GW_ERR_INTERNAL. */
   readonly onSession?: SessionHandler;
@@ -50,6 +47,29 @@ export interface GatewayServices {
 declare module 'fastify' {
   interface FastifyInstance {
     telgate: GatewayServices;
+  }
+}
+
+/**
+ * Stops the gateway: every session ends with STATE closed and GW_ERR_SHUTDOWN (close 4016), listening
+ * stops, and browsers get `limits.shutdownGraceMs` to finish their close handshakes. Sockets still open
+ * then (a browser that stopped reading) are destroyed, so this ends in bounded time whatever browsers do.
+ */
+export async function stopGateway(app: FastifyInstance): Promise<void> {
+  const { sessions, config } = app.telgate;
+  const grace = setTimeout(() => {
+    app.log.warn(
+      { sessions: sessions.openSessions, graceMs: config.limits.shutdownGraceMs },
+      'connections did not close in the shutdown grace period; destroying them',
+    );
+    sessions.terminateAll();
+    for (const client of app.websocketServer.clients) client.terminate();
+    app.server.closeAllConnections();
+  }, config.limits.shutdownGraceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(grace);
   }
 }
 
@@ -120,10 +140,10 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     onRefused: () => metrics.refusals.inc({ reason: 'host' }),
   });
 
-  // Registered before the WebSocket plugin so that it runs first: sessions get "going away" rather than
-  // a close without a code.
+  // Registered before the WebSocket plugin so that it runs first: sessions get STATE closed and
+  // GW_ERR_SHUTDOWN rather than a close without a code.
   app.addHook('preClose', (done) => {
-    sessions.closeAll(SHUTDOWN_CLOSE_CODE, '');
+    sessions.shutDownAll();
     done();
   });
 

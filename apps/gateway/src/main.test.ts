@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeServerFrame, encodeClientFrame, type ServerFrame, SUBPROTOCOL } from '@telgate/protocol';
+import { startScriptedHost } from '@telgate/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { displayUrl, type StartResult, startGateway } from './main.js';
 import { createMetrics } from './observability/metrics.js';
 import { TEST_TIMEOUT_MS } from './testing/gateway.js';
@@ -99,30 +102,64 @@ describe('displayUrl', () => {
   });
 });
 
+/** Runs the gateway's main module from source, with workspace packages mapped to their sources too. */
+function spawnGateway(args: string[], logLevel: string): ChildProcessWithoutNullStreams {
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const packageDir = fileURLToPath(new URL('..', import.meta.url));
+  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    cwd: packageDir,
+    env: {
+      ...process.env,
+      TELGATE_LOG_LEVEL: logLevel,
+      TSX_TSCONFIG_PATH: join(packageDir, 'tsconfig.test.json'),
+    },
+    stdio: 'pipe',
+  });
+}
+
+/** Resolves with the address the gateway serves, once it says so. */
+function served(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const match = /serving (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(`exited before serving: ${stderr}`)));
+  });
+}
+
+/**
+ * A browser that completes the WebSocket handshake and then stops reading for good: it never answers
+ * the gateway's close, so only destroying its socket ends the connection.
+ */
+function stuckClient(base: string): Promise<Socket> {
+  const url = new URL(base);
+  return new Promise<Socket>((resolve, reject) => {
+    const socket = connectTcp(Number(url.port), url.hostname);
+    socket.once('error', reject);
+    socket.write(
+      'GET /ws?target=host HTTP/1.1\r\n' +
+        `Host: ${url.host}\r\n` +
+        'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+        `Sec-WebSocket-Protocol: ${SUBPROTOCOL}\r\n\r\n`,
+    );
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      if (chunk.toString('latin1').startsWith('HTTP/1.1 101')) resolve(socket);
+      else reject(new Error(`handshake refused: ${chunk.toString('latin1')}`));
+    });
+  });
+}
+
 describe('the gateway process', () => {
   it('exits cleanly on SIGTERM', async () => {
-    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-    const packageDir = fileURLToPath(new URL('..', import.meta.url));
-    // From source, with workspace packages mapped to their sources too (tsconfig.test.json paths).
-    const child = spawn(process.execPath, ['--import', 'tsx', main, '--host', '127.0.0.1', '--port', '0'], {
-      cwd: packageDir,
-      env: {
-        ...process.env,
-        TELGATE_LOG_LEVEL: 'warn',
-        TSX_TSCONFIG_PATH: join(packageDir, 'tsconfig.test.json'),
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawnGateway(['--host', '127.0.0.1', '--port', '0'], 'warn');
     const killer = setTimeout(() => child.kill('SIGKILL'), 4 * TEST_TIMEOUT_MS);
     try {
-      let stderr = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString('utf8');
-          if (stderr.includes('serving http://')) resolve();
-        });
-        child.once('exit', () => reject(new Error(`exited before serving: ${stderr}`)));
-      });
+      await served(child);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -131,4 +168,76 @@ describe('the gateway process', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 30_000);
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s, ends every session with GW_ERR_SHUTDOWN and exits 0 within the grace period, even with a browser that stopped reading',
+    async (signal) => {
+      const graceMs = 1000;
+      const host = await startScriptedHost(async (connection) => {
+        await connection.write('ready\r\n');
+        await connection.closed;
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'telgate-shutdown-'));
+      const config = join(dir, 'telgate.yaml');
+      await writeFile(
+        config,
+        `listen: { host: 127.0.0.1, port: 0 }\n` +
+          `targets: [{ id: host, host: 127.0.0.1, port: ${host.port}, mode: raw }]\n` +
+          `limits: { shutdownGraceMs: ${graceMs} }\n`,
+      );
+      const child = spawnGateway(['--config', config], 'info');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 8 * TEST_TIMEOUT_MS);
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+      });
+      let stuck: Socket | undefined;
+      try {
+        const base = await served(child);
+        stuck = await stuckClient(base);
+
+        const frames: ServerFrame[] = [];
+        const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?target=host`, SUBPROTOCOL);
+        const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+          ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+        );
+        const output = new Promise<void>((resolve, reject) => {
+          ws.once('error', reject);
+          ws.on('message', (data: Buffer) => {
+            const decoded = decodeServerFrame(new Uint8Array(data));
+            if (!decoded.ok) return;
+            frames.push(decoded.frame);
+            if (decoded.frame.type === 'output') {
+              ws.send(encodeClientFrame({ type: 'ack', count: decoded.frame.data.length }));
+              resolve();
+            }
+          });
+        });
+        await output;
+        const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
+        expect(await health.json()).toMatchObject({ sessions: 2 });
+
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        const signalledAt = Date.now();
+        child.kill(signal);
+        expect(await closed).toEqual({ code: 4016, reason: 'GW_ERR_SHUTDOWN' });
+        expect(frames.at(-1)).toMatchObject({ type: 'state', state: 'closed', code: 'GW_ERR_SHUTDOWN' });
+        expect(await exited).toBe(0);
+        // Bounded by the grace period, well before the 30 s a WebSocket server waits for a close reply.
+        expect(Date.now() - signalledAt).toBeLessThan(graceMs + 10_000);
+        const closes = stdout
+          .split('\n')
+          .filter((line) => line.includes('"session closed"'))
+          .map((line) => JSON.parse(line) as { reason: string });
+        expect(closes.map((record) => record.reason)).toEqual(['shutdown', 'shutdown']);
+      } finally {
+        clearTimeout(killer);
+        stuck?.destroy();
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await host.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    40_000,
+  );
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type AppDeps, buildApp } from './app.js';
+import { type AppDeps, buildApp, stopGateway } from './app.js';
 import { loadConfig, readCommandLine, USAGE, UsageError } from './config/cli.js';
 import { bindDemoTarget } from './config/defaults.js';
 import { ConfigError } from './config/load.js';
@@ -9,14 +9,20 @@ import { isEntryPoint } from './entry-point.js';
 import { createLogger } from './observability/logging.js';
 import { createTelnetRelay } from './relay/index.js';
 
-/** How long sessions get to close on SIGINT/SIGTERM before the process exits anyway. */
-export const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * How long after the shutdown grace period the process exits anyway (status 1): stopping destroys every
+ * socket once the grace period is over, so only a fault in stopping itself can take this long.
+ */
+const SHUTDOWN_BACKSTOP_MS = 5_000;
 
 export interface RunningGateway {
   readonly app: FastifyInstance;
   /** Where people can open the gateway, e.g. http://localhost:8080. */
   readonly url: string;
-  /** Closes sessions (1001 "going away"), stops listening, and waits for connections to end. */
+  /**
+   * Ends sessions (STATE closed, GW_ERR_SHUTDOWN), stops listening, and waits for connections to end,
+   * destroying those still open after `limits.shutdownGraceMs`.
+   */
   stop(): Promise<void>;
 }
 
@@ -102,23 +108,30 @@ export async function startGateway({ argv, env, tell, deps }: StartOptions): Pro
   const port = address !== null && typeof address === 'object' ? address.port : config.listen.port;
   const url = displayUrl(config.listen.host, port);
   tell(`telgate: serving ${url} (Ctrl-C stops)\n`);
-  return { ok: true, gateway: { app, url, stop: () => app.close() } };
+  return { ok: true, gateway: { app, url, stop: () => stopGateway(app) } };
 }
 
-/** Runs the gateway until SIGINT or SIGTERM; a second signal exits at once. */
+/**
+ * Runs the gateway until SIGINT or SIGTERM, then stops it and exits with status 0 within the shutdown
+ * grace period; a second signal exits at once (status 1).
+ */
 async function main(): Promise<void> {
   let gateway: RunningGateway | undefined;
   let stopSignal: NodeJS.Signals | undefined;
 
   const shutDown = (running: RunningGateway, signal: NodeJS.Signals) => {
-    running.app.log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      running.app.log.warn('connections did not close in time; exiting');
+    const graceMs = running.app.telgate.config.limits.shutdownGraceMs;
+    running.app.log.info({ signal, graceMs }, 'shutting down');
+    const backstop = setTimeout(() => {
+      running.app.log.error('the gateway did not stop; exiting');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    deadline.unref();
+    }, graceMs + SHUTDOWN_BACKSTOP_MS);
+    backstop.unref();
     running.stop().then(
-      () => clearTimeout(deadline),
+      () => {
+        clearTimeout(backstop);
+        process.exitCode = 0;
+      },
       (error: unknown) => {
         running.app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

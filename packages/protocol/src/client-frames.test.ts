@@ -9,7 +9,14 @@ import {
   encodeInputText,
   writeInputHeader,
 } from './client-frames.js';
-import { ACTION_CODES, type Action, ClientFrameType, INPUT_HEADER_SIZE } from './frame-types.js';
+import {
+  ACTION_CODES,
+  type Action,
+  ClientFrameType,
+  INPUT_HEADER_SIZE,
+  SUBPROTOCOL,
+  SUBPROTOCOL_V2,
+} from './frame-types.js';
 import { clientFrameArb, nearFrameBytesArb } from './testing/arbitraries.js';
 
 function bytesOf(...values: (number | string)[]): Uint8Array {
@@ -17,7 +24,7 @@ function bytesOf(...values: (number | string)[]): Uint8Array {
 }
 
 function decodeOk(bytes: Uint8Array | ArrayBuffer): ClientFrame {
-  const result = decodeClientFrame(bytes);
+  const result = decodeClientFrame(bytes, SUBPROTOCOL_V2);
   if (!result.ok) throw new Error(`expected a frame, got: ${result.message}`);
   return result.frame;
 }
@@ -38,6 +45,11 @@ describe('client frame layouts', () => {
       bytesOf(0x05, '{"eol":"lf","backspace":"bs","localEcho":"off"}'),
     ],
     ['empty SETTINGS', { type: 'settings', settings: {} }, bytesOf(0x05, '{}')],
+    [
+      'RESUME (v2)',
+      { type: 'resume', credential: 'AbCdEfGhIjKlMnOp_-12' },
+      bytesOf(0x06, '{"credential":"AbCdEfGhIjKlMnOp_-12"}'),
+    ],
   ])('encodes and decodes %s', (_name, frame, wire) => {
     expect(encodeClientFrame(frame)).toEqual(wire);
     expect(decodeOk(wire)).toEqual(frame);
@@ -106,7 +118,13 @@ describe('the INPUT and ACK fast paths', () => {
 describe('decoding malformed client frames', () => {
   it.each<[string, Uint8Array, RegExp]>([
     ['an empty frame', bytesOf(), /^empty frame/],
-    ['an unknown type', bytesOf(0x06), /^unknown frame type 0x06$/],
+    ['an unknown type', bytesOf(0x7e), /^unknown frame type 0x7e$/],
+    ['RESUME without a credential', bytesOf(0x06, '{}'), /^RESUME.credential is required$/],
+    [
+      'RESUME with a credential outside base64url',
+      bytesOf(0x06, '{"credential":"AAAAAAAAAAAAAAAA/"}'),
+      /^RESUME.credential must be 16 to 256 URL-safe base64 characters$/,
+    ],
     ['type 0x00', bytesOf(0x00, 0x41), /^unknown frame type 0x00$/],
     ['a gateway frame type', bytesOf(0x81, 0x41), /^frame type 0x81 is sent by the gateway, not to it$/],
     ['a short RESIZE', bytesOf(0x02, 0x00, 0x50, 0x00), /^RESIZE frame must be 5 bytes .*got 4$/],
@@ -154,7 +172,7 @@ describe('decoding malformed client frames', () => {
       /^SETTINGS.localEcho must be one of "auto", "on", "off"$/,
     ],
   ])('rejects %s', (_name, bytes, message) => {
-    const result = decodeClientFrame(bytes);
+    const result = decodeClientFrame(bytes, SUBPROTOCOL_V2);
     expect(result).toEqual({ ok: false, code: 'GW_ERR_BAD_FRAME', message: expect.stringMatching(message) });
   });
 
@@ -169,10 +187,13 @@ describe('decoding malformed client frames', () => {
   });
 
   it('never throws, and re-encodes whatever it accepts to an equal frame', () => {
-    const nearFrames = nearFrameBytesArb(clientFrameArb.map(encodeClientFrame), [ClientFrameType.SETTINGS]);
+    const nearFrames = nearFrameBytesArb(clientFrameArb.map(encodeClientFrame), [
+      ClientFrameType.SETTINGS,
+      ClientFrameType.RESUME,
+    ]);
     fc.assert(
       fc.property(nearFrames, (bytes) => {
-        const result = decodeClientFrame(bytes);
+        const result = decodeClientFrame(bytes, SUBPROTOCOL_V2);
         if (result.ok) expect(decodeOk(encodeClientFrame(result.frame))).toEqual(result.frame);
         else {
           expect(result.code).toBe('GW_ERR_BAD_FRAME');
@@ -181,6 +202,29 @@ describe('decoding malformed client frames', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('telgate.v1 against telgate.v2 frames', () => {
+  const resume = encodeClientFrame({ type: 'resume', credential: 'AbCdEfGhIjKlMnOp_-12' });
+
+  it('refuses RESUME on telgate.v1, the default', () => {
+    const expected = {
+      ok: false,
+      code: 'GW_ERR_BAD_FRAME',
+      message: 'frame type 0x06 (RESUME) needs telgate.v2',
+    };
+    expect(decodeClientFrame(resume)).toEqual(expected);
+    expect(decodeClientFrame(resume, SUBPROTOCOL)).toEqual(expected);
+  });
+
+  it('accepts it on telgate.v2, and decodes v1 frames the same on both', () => {
+    expect(decodeClientFrame(resume, SUBPROTOCOL_V2)).toEqual({
+      ok: true,
+      frame: { type: 'resume', credential: 'AbCdEfGhIjKlMnOp_-12' },
+    });
+    const resize = bytesOf(0x02, 0, 80, 0, 24);
+    expect(decodeClientFrame(resize, SUBPROTOCOL_V2)).toEqual(decodeClientFrame(resize, SUBPROTOCOL));
   });
 });
 

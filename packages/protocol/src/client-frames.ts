@@ -10,8 +10,16 @@ import {
   MAX_U32,
   reverseCodes,
   ServerFrameType,
+  SUBPROTOCOL,
+  SUBPROTOCOL_V2,
+  type Subprotocol,
 } from './frame-types.js';
-import { readSettingsUpdate, type SettingsUpdate } from './payloads.js';
+import {
+  type ResumeRequest,
+  readResumeRequest,
+  readSettingsUpdate,
+  type SettingsUpdate,
+} from './payloads.js';
 import {
   asBytes,
   badFrame,
@@ -40,7 +48,9 @@ export type ClientFrame =
   | { type: 'action'; action: Action }
   /** How many more OUTPUT payload bytes the terminal has finished rendering (flow control). */
   | { type: 'ack'; count: number }
-  | { type: 'settings'; settings: SettingsUpdate };
+  | { type: 'settings'; settings: SettingsUpdate }
+  /** telgate.v2, and only as a socket's first frame: take over the detached session this credential names. */
+  | ({ type: 'resume' } & ResumeRequest);
 
 const RESIZE_LENGTH = FRAME_HEADER_SIZE + 4;
 const ACTION_LENGTH = FRAME_HEADER_SIZE + 1;
@@ -66,6 +76,10 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array<ArrayBuffer> {
       return encodeAck(frame.count);
     case 'settings':
       return encodeJsonFrame(ClientFrameType.SETTINGS, 'SETTINGS', readSettingsUpdate, frame.settings);
+    case 'resume':
+      return encodeJsonFrame(ClientFrameType.RESUME, 'RESUME', readResumeRequest, {
+        credential: frame.credential,
+      });
     default:
       throw new TypeError(
         `Cannot encode client frame of unknown type "${(frame as { type: unknown }).type}"`,
@@ -106,7 +120,22 @@ export function encodeAck(count: number): Uint8Array<ArrayBuffer> {
  * Decodes a frame from the browser. Never throws: anything malformed gives `{ ok: false, code:
  * 'GW_ERR_BAD_FRAME', message }`. INPUT data is a view into `input`, not a copy.
  */
-export function decodeClientFrame(input: FrameBytes): DecodeResult<ClientFrame> {
+/**
+ * Decode one client frame as `subprotocol` defines it: on `telgate.v1` (the default) a RESUME frame
+ * is an error, since only `telgate.v2` has it.
+ */
+export function decodeClientFrame(
+  input: FrameBytes,
+  subprotocol: Subprotocol = SUBPROTOCOL,
+): DecodeResult<ClientFrame> {
+  const result = decodeAnyClientFrame(input);
+  if (result.ok && result.frame.type === 'resume' && subprotocol !== SUBPROTOCOL_V2) {
+    return badFrame(`frame type ${hex(ClientFrameType.RESUME)} (RESUME) needs ${SUBPROTOCOL_V2}`);
+  }
+  return result;
+}
+
+function decodeAnyClientFrame(input: FrameBytes): DecodeResult<ClientFrame> {
   const bytes = asBytes(input);
   if (bytes.length === 0) return badFrame('empty frame: a frame starts with its type byte');
   const type = bytes[0]!;
@@ -139,6 +168,10 @@ export function decodeClientFrame(input: FrameBytes): DecodeResult<ClientFrame> 
     case ClientFrameType.SETTINGS: {
       const settings = decodeJsonPayload(bytes, 'SETTINGS', readSettingsUpdate);
       return settings.ok ? { ok: true, frame: { type: 'settings', settings: settings.value } } : settings;
+    }
+    case ClientFrameType.RESUME: {
+      const resume = decodeJsonPayload(bytes, 'RESUME', readResumeRequest);
+      return resume.ok ? { ok: true, frame: { type: 'resume', ...resume.value } } : resume;
     }
     default:
       return badFrame(

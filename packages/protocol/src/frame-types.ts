@@ -4,8 +4,20 @@
  * 1 = gateway → browser).
  */
 
-/** The WebSocket subprotocol both ends must agree on (Sec-WebSocket-Protocol). */
+/** The WebSocket subprotocol both ends must agree on (Sec-WebSocket-Protocol): the first revision. */
 export const SUBPROTOCOL = 'telgate.v1';
+
+/**
+ * The second revision: `telgate.v1` plus sessions that survive their socket (RESUME, SCREEN, the
+ * `resume` field of STATE and the `resumed`/`output-skipped` notices). A gateway speaks both; a
+ * client offers both, newest first, and reads `WebSocket.protocol` to learn which one it got.
+ */
+export const SUBPROTOCOL_V2 = 'telgate.v2';
+
+/** Every subprotocol this code speaks, newest first (what a client offers). */
+export const SUBPROTOCOLS = [SUBPROTOCOL_V2, SUBPROTOCOL] as const;
+
+export type Subprotocol = (typeof SUBPROTOCOLS)[number];
 
 /** Frame types the browser sends to the gateway. */
 export const ClientFrameType = {
@@ -14,6 +26,8 @@ export const ClientFrameType = {
   ACTION: 0x03,
   ACK: 0x04,
   SETTINGS: 0x05,
+  /** telgate.v2: attach this socket to a detached session instead of opening a new one. */
+  RESUME: 0x06,
 } as const;
 
 /** Frame types the gateway sends to the browser. */
@@ -25,6 +39,9 @@ export const ServerFrameType = {
   LOGOUT_RESULT: 0x85,
   NOTICE: 0x86,
   SETTINGS: 0x87,
+  /** telgate.v2: the terminal's whole state (screen, scrollback, modes) to draw from a reset terminal. */
+  SCREEN: 0x88,
+  HEARTBEAT: 0x89,
 } as const;
 
 /** Size of the frame-type byte that precedes every payload. */
@@ -35,6 +52,9 @@ export const INPUT_HEADER_SIZE = FRAME_HEADER_SIZE;
 
 /** Where an OUTPUT frame's payload starts: fill a buffer from here, then call `writeOutputHeader`. */
 export const OUTPUT_HEADER_SIZE = FRAME_HEADER_SIZE;
+
+/** Where a SCREEN frame's terminal text starts (type, u16 cols, u16 rows). */
+export const SCREEN_HEADER_SIZE = FRAME_HEADER_SIZE + 4;
 
 /** The largest value of a u16 field (RESIZE columns and rows). */
 export const MAX_U16 = 0xffff;

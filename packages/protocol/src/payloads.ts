@@ -50,6 +50,25 @@ export interface TargetInfo {
   charset: string;
 }
 
+/**
+ * How a telgate.v2 client gets its session back after losing the socket: present the credential in
+ * a RESUME frame, as the first frame of a new socket, within `graceSeconds`.
+ */
+export interface ResumeInfo {
+  /** Unguessable, single-session; it changes on every resume, so keep only the latest. */
+  credential: string;
+  /** How long the gateway keeps the session after the socket goes away. */
+  graceSeconds: number;
+}
+
+/** A resume credential: URL-safe base64 characters, 16 to 256 of them. */
+export const RESUME_CREDENTIAL_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
+
+/** The RESUME frame's payload (telgate.v2). */
+export interface ResumeRequest {
+  credential: string;
+}
+
 interface SessionStateCommon {
   target?: TargetInfo;
   /** The gateway's identifier for this session, for matching its logs. */
@@ -58,7 +77,12 @@ interface SessionStateCommon {
 
 /** Where the session stands (STATE frame). Only a closed session carries an error. */
 export type SessionState =
-  | (SessionStateCommon & { state: 'connecting' | 'connected' })
+  | (SessionStateCommon & { state: 'connecting' })
+  | (SessionStateCommon & {
+      state: 'connected';
+      /** telgate.v2 only: how to get this session back if the socket is lost. */
+      resume?: ResumeInfo;
+    })
   | (SessionStateCommon & {
       state: 'closed';
       /** Why the session ended; absent after a normal close. */
@@ -74,10 +98,26 @@ export type Notice =
   /** The connection switched from Telnet to SUPDUP (RFC 736). */
   | { kind: 'supdup' }
   /** A problem that did not end the session, with a stable code such as `TELNET_ERR_BAD_IAC`. */
-  | { kind: 'warning'; code: string; message: string };
+  | { kind: 'warning'; code: string; message: string }
+  /**
+   * telgate.v2: this socket took over a detached session. `inputReceived` counts every INPUT payload
+   * byte the gateway received for the session, so the client resends exactly what it sent after that.
+   */
+  | { kind: 'resumed'; awayMs: number; inputReceived: number }
+  /**
+   * telgate.v2: the browser fell behind, so `bytes` of output were not sent; a SCREEN frame with the
+   * terminal as it now stands follows.
+   */
+  | { kind: 'output-skipped'; bytes: number };
 
 export type NoticeKind = Notice['kind'];
-export const NOTICE_KINDS: readonly NoticeKind[] = ['auto-logout-warning', 'supdup', 'warning'];
+export const NOTICE_KINDS: readonly NoticeKind[] = [
+  'auto-logout-warning',
+  'supdup',
+  'warning',
+  'resumed',
+  'output-skipped',
+];
 
 /** Thrown inside validators only; the codec turns it into an error result before returning. */
 export class PayloadShapeError extends Error {}
@@ -118,6 +158,13 @@ export function readSessionState(value: unknown, where: string): SessionState {
 
   const code = field(object, 'code');
   const reason = optionalString(object, 'reason', where);
+  const resume = field(object, 'resume');
+  if (resume !== undefined) {
+    if (result.state !== 'connected') {
+      throw new PayloadShapeError(`${where}: "resume" is only allowed when "state" is "connected"`);
+    }
+    result.resume = readResumeInfo(resume, `${where}.resume`);
+  }
   if (result.state !== 'closed') {
     if (code !== undefined || reason !== undefined) {
       throw new PayloadShapeError(`${where}: "code" and "reason" are only allowed when "state" is "closed"`);
@@ -132,6 +179,36 @@ export function readSessionState(value: unknown, where: string): SessionState {
   }
   if (reason !== undefined) result.reason = reason;
   return result;
+}
+
+function readResumeInfo(value: unknown, where: string): ResumeInfo {
+  const object = expectObject(value, where);
+  return {
+    credential: requireCredential(object, where),
+    graceSeconds: requireCount(object, 'graceSeconds', where),
+  };
+}
+
+export function readResumeRequest(value: unknown, where: string): ResumeRequest {
+  return { credential: requireCredential(expectObject(value, where), where) };
+}
+
+function requireCredential(object: JsonObject, where: string): string {
+  const credential = requireString(object, 'credential', where);
+  if (!RESUME_CREDENTIAL_PATTERN.test(credential)) {
+    throw new PayloadShapeError(`${where}.credential must be 16 to 256 URL-safe base64 characters`);
+  }
+  return credential;
+}
+
+/** A whole number from 0 to 2⁵³−1 (a count, a duration). */
+function requireCount(object: JsonObject, key: string, where: string): number {
+  const value = field(object, key);
+  if (value === undefined) throw new PayloadShapeError(`${where}.${key} is required`);
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw new PayloadShapeError(`${where}.${key} must be a whole number, 0 or more`);
+  }
+  return value as number;
 }
 
 function readTarget(value: unknown, where: string): TargetInfo {
@@ -159,6 +236,14 @@ export function readNotice(value: unknown, where: string): Notice {
         code: requireString(object, 'code', where, { nonEmpty: true }),
         message: requireString(object, 'message', where),
       };
+    case 'resumed':
+      return {
+        kind,
+        awayMs: requireCount(object, 'awayMs', where),
+        inputReceived: requireCount(object, 'inputReceived', where),
+      };
+    case 'output-skipped':
+      return { kind, bytes: requireCount(object, 'bytes', where) };
     case 'auto-logout-warning':
     case 'supdup':
       return { kind };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ServerFrameType } from './frame-types.js';
+import { ServerFrameType, SUBPROTOCOL, SUBPROTOCOL_V2 } from './frame-types.js';
 import {
   decodeServerFrame,
   encodeOutput,
@@ -15,7 +15,7 @@ function bytesOf(...values: (number | string)[]): Uint8Array {
 }
 
 function decodeOk(bytes: Uint8Array | ArrayBuffer): ServerFrame {
-  const result = decodeServerFrame(bytes);
+  const result = decodeServerFrame(bytes, SUBPROTOCOL_V2);
   if (!result.ok) throw new Error(`expected a frame, got: ${result.message}`);
   return result.frame;
 }
@@ -49,6 +49,18 @@ describe('server frame layouts', () => {
       bytesOf(0x82, '{"state":"closed","code":"GW_ERR_HOST_REFUSED","reason":"ECONNREFUSED"}'),
     ],
     ['STATE closed normally', { type: 'state', state: 'closed' }, bytesOf(0x82, '{"state":"closed"}')],
+    [
+      'STATE connected, resumable (v2)',
+      {
+        type: 'state',
+        state: 'connected',
+        resume: { credential: 'AbCdEfGhIjKlMnOp_-12', graceSeconds: 300 },
+      },
+      bytesOf(
+        0x82,
+        '{"state":"connected","resume":{"credential":"AbCdEfGhIjKlMnOp_-12","graceSeconds":300}}',
+      ),
+    ],
     ['OPTION', { type: 'option', side: 'remote', option: 1, enabled: true }, bytesOf(0x83, 0x01, 0x01, 0x01)],
     [
       'OPTION off',
@@ -88,6 +100,23 @@ describe('server frame layouts', () => {
       { type: 'notice', notice: { kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'IAC then 0x41' } },
       bytesOf(0x86, '{"kind":"warning","code":"TELNET_ERR_BAD_IAC","message":"IAC then 0x41"}'),
     ],
+    ['HEARTBEAT', { type: 'heartbeat', intervalMs: 15_000 }, bytesOf(0x89, 0x00, 0x00, 0x3a, 0x98)],
+    [
+      'NOTICE resumed (v2)',
+      { type: 'notice', notice: { kind: 'resumed', awayMs: 5200, inputReceived: 17 } },
+      bytesOf(0x86, '{"kind":"resumed","awayMs":5200,"inputReceived":17}'),
+    ],
+    [
+      'NOTICE output-skipped (v2)',
+      { type: 'notice', notice: { kind: 'output-skipped', bytes: 1048576 } },
+      bytesOf(0x86, '{"kind":"output-skipped","bytes":1048576}'),
+    ],
+    [
+      'SCREEN (v2)',
+      { type: 'screen', cols: 80, rows: 24, data: bytesOf('\x1b[Hok') },
+      bytesOf(0x88, 0x00, 0x50, 0x00, 0x18, '\x1b[Hok'),
+    ],
+    ['empty SCREEN (v2)', { type: 'screen', cols: 1, rows: 1, data: bytesOf() }, bytesOf(0x88, 0, 1, 0, 1)],
     [
       'SETTINGS',
       { type: 'settings', settings },
@@ -141,7 +170,47 @@ const stateJson = (payload: string) => bytesOf(0x82, payload);
 describe('decoding malformed server frames', () => {
   it.each<[string, Uint8Array, RegExp]>([
     ['an empty frame', bytesOf(), /^empty frame/],
-    ['an unknown type', bytesOf(0x88), /^unknown frame type 0x88$/],
+    ['an unknown type', bytesOf(0xfe), /^unknown frame type 0xfe$/],
+    [
+      'a short SCREEN',
+      bytesOf(0x88, 0, 80, 0),
+      /^SCREEN frame needs u16 cols and u16 rows before its text, got 4 bytes/,
+    ],
+    [
+      'SCREEN with zero columns',
+      bytesOf(0x88, 0, 0, 0, 24, 0x41),
+      /^SCREEN needs at least 1 column and 1 row, got 0×24$/,
+    ],
+    [
+      'SCREEN with zero rows',
+      bytesOf(0x88, 0, 80, 0, 0),
+      /^SCREEN needs at least 1 column and 1 row, got 80×0$/,
+    ],
+    [
+      'resume info on a connecting STATE',
+      bytesOf(0x82, '{"state":"connecting","resume":{"credential":"AbCdEfGhIjKlMnOp_-12","graceSeconds":1}}'),
+      /^STATE: "resume" is only allowed when "state" is "connected"$/,
+    ],
+    [
+      'a short resume credential',
+      bytesOf(0x82, '{"state":"connected","resume":{"credential":"abc","graceSeconds":1}}'),
+      /^STATE.resume.credential must be 16 to 256 URL-safe base64 characters$/,
+    ],
+    [
+      'a negative grace period',
+      bytesOf(0x82, '{"state":"connected","resume":{"credential":"AbCdEfGhIjKlMnOp_-12","graceSeconds":-1}}'),
+      /^STATE.resume.graceSeconds must be a whole number, 0 or more$/,
+    ],
+    [
+      'a resumed notice without its input count',
+      bytesOf(0x86, '{"kind":"resumed","awayMs":3}'),
+      /^NOTICE.inputReceived is required$/,
+    ],
+    [
+      'a fractional skipped-output count',
+      bytesOf(0x86, '{"kind":"output-skipped","bytes":1.5}'),
+      /^NOTICE.bytes must be a whole number, 0 or more$/,
+    ],
     ['a browser frame type', bytesOf(0x01, 0x41), /^frame type 0x01 is sent by the browser, not to it$/],
     ['a short OPTION', bytesOf(0x83, 0x00, 0x01), /^OPTION frame must be 4 bytes .*got 3$/],
     ['a long OPTION', bytesOf(0x83, 0x00, 0x01, 0x01, 0x00), /^OPTION frame must be 4 bytes .*got 5$/],
@@ -166,6 +235,12 @@ describe('decoding malformed server frames', () => {
       bytesOf(0x84, 0x02, 0xff, 0xf1),
       /^TRACE direction must be 0 \(in\) or 1 \(out\), got 0x02$/,
     ],
+    [
+      'a HEARTBEAT without its interval',
+      bytesOf(0x89, 0x00, 0x00),
+      /^HEARTBEAT frame must be 5 bytes .*got 3$/,
+    ],
+    ['a HEARTBEAT of 0 ms', bytesOf(0x89, 0, 0, 0, 0), /^HEARTBEAT interval must be at least 1 ms$/],
     ['a LOGOUT_RESULT without its byte', bytesOf(0x85), /^LOGOUT_RESULT frame must be 2 bytes .*got 1$/],
     ['LOGOUT_RESULT 0', bytesOf(0x85, 0x00), /^LOGOUT_RESULT has unknown result 0x00$/],
     ['LOGOUT_RESULT 4', bytesOf(0x85, 0x04), /^LOGOUT_RESULT has unknown result 0x04$/],
@@ -238,7 +313,7 @@ describe('decoding malformed server frames', () => {
     [
       'an unknown NOTICE',
       bytesOf(0x86, '{"kind":"bell"}'),
-      /^NOTICE.kind must be one of "auto-logout-warning", "supdup", "warning"$/,
+      /^NOTICE.kind must be one of "auto-logout-warning", "supdup", "warning", "resumed", "output-skipped"$/,
     ],
     [
       'a warning without a code',
@@ -263,7 +338,7 @@ describe('decoding malformed server frames', () => {
     ],
     ['SETTINGS with a partial update', bytesOf(0x87, '{"eol":"lf"}'), /^SETTINGS.backspace is required$/],
   ])('rejects %s', (_name, bytes, message) => {
-    const result = decodeServerFrame(bytes);
+    const result = decodeServerFrame(bytes, SUBPROTOCOL_V2);
     expect(result).toEqual({ ok: false, code: 'GW_ERR_BAD_FRAME', message: expect.stringMatching(message) });
   });
 
@@ -288,7 +363,7 @@ describe('decoding malformed server frames', () => {
     ]);
     fc.assert(
       fc.property(nearFrames, (bytes) => {
-        const result = decodeServerFrame(bytes);
+        const result = decodeServerFrame(bytes, SUBPROTOCOL_V2);
         if (result.ok) expect(decodeOk(encodeServerFrame(result.frame))).toEqual(result.frame);
         else {
           expect(result.code).toBe('GW_ERR_BAD_FRAME');
@@ -297,6 +372,37 @@ describe('decoding malformed server frames', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('telgate.v1 against telgate.v2 frames', () => {
+  const bad = (message: string) => ({ ok: false, code: 'GW_ERR_BAD_FRAME', message });
+
+  it('refuses SCREEN and the v2 notices on telgate.v1, the default', () => {
+    const screen = encodeServerFrame({ type: 'screen', cols: 80, rows: 24, data: bytesOf('x') });
+    expect(decodeServerFrame(screen)).toEqual(bad('frame type 0x88 (SCREEN) needs telgate.v2'));
+    const resumed = encodeServerFrame({
+      type: 'notice',
+      notice: { kind: 'resumed', awayMs: 1, inputReceived: 2 },
+    });
+    expect(decodeServerFrame(resumed, SUBPROTOCOL)).toEqual(bad('NOTICE kind "resumed" needs telgate.v2'));
+    const skipped = encodeServerFrame({ type: 'notice', notice: { kind: 'output-skipped', bytes: 3 } });
+    expect(decodeServerFrame(skipped)).toEqual(bad('NOTICE kind "output-skipped" needs telgate.v2'));
+  });
+
+  it("drops STATE's resume field on telgate.v1, as an unknown field, and keeps it on telgate.v2", () => {
+    const state: ServerFrame = {
+      type: 'state',
+      state: 'connected',
+      sessionId: 's1',
+      resume: { credential: 'AbCdEfGhIjKlMnOp_-12', graceSeconds: 60 },
+    };
+    const wire = encodeServerFrame(state);
+    expect(decodeServerFrame(wire)).toEqual({
+      ok: true,
+      frame: { type: 'state', state: 'connected', sessionId: 's1' },
+    });
+    expect(decodeServerFrame(wire, SUBPROTOCOL_V2)).toEqual({ ok: true, frame: state });
   });
 });
 

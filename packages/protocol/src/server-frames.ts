@@ -5,11 +5,17 @@ import {
   FRAME_HEADER_SIZE,
   LOGOUT_RESULT_CODES,
   type LogoutResult,
+  MAX_U16,
+  MAX_U32,
   OPTION_SIDE_CODES,
   type OptionSide,
   OUTPUT_HEADER_SIZE,
   reverseCodes,
+  SCREEN_HEADER_SIZE,
   ServerFrameType,
+  SUBPROTOCOL,
+  SUBPROTOCOL_V2,
+  type Subprotocol,
   TRACE_DIRECTION_CODES,
   type TraceDirection,
 } from './frame-types.js';
@@ -32,7 +38,11 @@ import {
   frameWithByte,
   frameWithPayload,
   hex,
+  readU16,
+  readU32,
   requireInteger,
+  writeU16,
+  writeU32,
   wrongLength,
 } from './wire.js';
 
@@ -46,10 +56,22 @@ export type ServerFrame =
   | { type: 'trace'; direction: TraceDirection; bytes: Uint8Array }
   | { type: 'logout-result'; result: LogoutResult }
   | { type: 'notice'; notice: Notice }
-  | { type: 'settings'; settings: EffectiveSettings };
+  | { type: 'settings'; settings: EffectiveSettings }
+  /**
+   * telgate.v2: the terminal as it stands — `data` is UTF-8 text with escape sequences that, written
+   * to a freshly reset terminal of `cols`×`rows`, rebuild its scrollback, screen, cursor and modes.
+   * Its data bytes count for flow control exactly like OUTPUT payload bytes.
+   */
+  | { type: 'screen'; cols: number; rows: number; data: Uint8Array }
+  /**
+   * Sent after `intervalMs` without any other frame, and once when the session starts: a page that
+   * receives nothing for about twice the interval can tell the gateway has stopped answering.
+   */
+  | { type: 'heartbeat'; intervalMs: number };
 
 const OPTION_LENGTH = FRAME_HEADER_SIZE + 3;
 const LOGOUT_RESULT_LENGTH = FRAME_HEADER_SIZE + 1;
+const HEARTBEAT_LENGTH = FRAME_HEADER_SIZE + 4;
 
 const sideByCode = reverseCodes(OPTION_SIDE_CODES);
 const directionByCode = reverseCodes(TRACE_DIRECTION_CODES);
@@ -86,6 +108,20 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array<ArrayBuffer> {
       return encodeJsonFrame(ServerFrameType.NOTICE, 'NOTICE', readNotice, frame.notice);
     case 'settings':
       return encodeJsonFrame(ServerFrameType.SETTINGS, 'SETTINGS', readEffectiveSettings, frame.settings);
+    case 'screen': {
+      const bytes = new Uint8Array(SCREEN_HEADER_SIZE + frame.data.length);
+      bytes[0] = ServerFrameType.SCREEN;
+      writeU16(bytes, 1, requireInteger(frame.cols, 1, MAX_U16, 'SCREEN cols'));
+      writeU16(bytes, 3, requireInteger(frame.rows, 1, MAX_U16, 'SCREEN rows'));
+      bytes.set(frame.data, SCREEN_HEADER_SIZE);
+      return bytes;
+    }
+    case 'heartbeat': {
+      const bytes = new Uint8Array(HEARTBEAT_LENGTH);
+      bytes[0] = ServerFrameType.HEARTBEAT;
+      writeU32(bytes, 1, requireInteger(frame.intervalMs, 1, MAX_U32, 'HEARTBEAT interval'));
+      return bytes;
+    }
     default:
       throw new TypeError(
         `Cannot encode server frame of unknown type "${(frame as { type: unknown }).type}"`,
@@ -113,7 +149,34 @@ export function writeOutputHeader(buffer: Uint8Array): void {
  * Decodes a frame from the gateway. Never throws: anything malformed gives `{ ok: false, code:
  * 'GW_ERR_BAD_FRAME', message }`. OUTPUT data and TRACE bytes are views into `input`, not copies.
  */
-export function decodeServerFrame(input: FrameBytes): DecodeResult<ServerFrame> {
+/** What only `telgate.v2` adds to the gateway's frames. */
+const V2_NOTICE_KINDS: ReadonlySet<string> = new Set(['resumed', 'output-skipped']);
+
+/**
+ * Decode one gateway frame as `subprotocol` defines it. On `telgate.v1` (the default) a SCREEN frame
+ * and the v2 notice kinds are errors, and STATE's `resume` field is an unknown field, so it is dropped.
+ */
+export function decodeServerFrame(
+  input: FrameBytes,
+  subprotocol: Subprotocol = SUBPROTOCOL,
+): DecodeResult<ServerFrame> {
+  const result = decodeAnyServerFrame(input);
+  if (!result.ok || subprotocol === SUBPROTOCOL_V2) return result;
+  const { frame } = result;
+  if (frame.type === 'screen') {
+    return badFrame(`frame type ${hex(ServerFrameType.SCREEN)} (SCREEN) needs ${SUBPROTOCOL_V2}`);
+  }
+  if (frame.type === 'notice' && V2_NOTICE_KINDS.has(frame.notice.kind)) {
+    return badFrame(`NOTICE kind "${frame.notice.kind}" needs ${SUBPROTOCOL_V2}`);
+  }
+  if (frame.type === 'state' && frame.state === 'connected' && frame.resume !== undefined) {
+    const { resume: _dropped, ...v1State } = frame;
+    return { ok: true, frame: v1State };
+  }
+  return result;
+}
+
+function decodeAnyServerFrame(input: FrameBytes): DecodeResult<ServerFrame> {
   const bytes = asBytes(input);
   if (bytes.length === 0) return badFrame('empty frame: a frame starts with its type byte');
   const type = bytes[0]!;
@@ -161,6 +224,26 @@ export function decodeServerFrame(input: FrameBytes): DecodeResult<ServerFrame> 
     case ServerFrameType.SETTINGS: {
       const settings = decodeJsonPayload(bytes, 'SETTINGS', readEffectiveSettings);
       return settings.ok ? { ok: true, frame: { type: 'settings', settings: settings.value } } : settings;
+    }
+    case ServerFrameType.SCREEN: {
+      if (bytes.length < SCREEN_HEADER_SIZE) {
+        return badFrame(
+          `SCREEN frame needs u16 cols and u16 rows before its text, got ${bytes.length} bytes in all`,
+        );
+      }
+      const cols = readU16(bytes, 1);
+      const rows = readU16(bytes, 3);
+      if (cols === 0 || rows === 0)
+        return badFrame(`SCREEN needs at least 1 column and 1 row, got ${cols}×${rows}`);
+      return { ok: true, frame: { type: 'screen', cols, rows, data: bytes.subarray(SCREEN_HEADER_SIZE) } };
+    }
+    case ServerFrameType.HEARTBEAT: {
+      if (bytes.length !== HEARTBEAT_LENGTH) {
+        return wrongLength('HEARTBEAT', 'type, u32 interval in ms', HEARTBEAT_LENGTH, bytes.length);
+      }
+      const intervalMs = readU32(bytes, 1);
+      if (intervalMs === 0) return badFrame('HEARTBEAT interval must be at least 1 ms');
+      return { ok: true, frame: { type: 'heartbeat', intervalMs } };
     }
     default:
       return badFrame(

@@ -36,6 +36,11 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   idleTimeoutSeconds: 3600,
   highWaterBytes: 1024 * 1024,
   lowWaterBytes: 256 * 1024,
+  shutdownGraceMs: 10_000,
+  slowClientTimeoutMs: 30_000,
+  pingIntervalMs: 30_000,
+  pingTimeoutMs: 30_000,
+  heartbeatIntervalMs: 15_000,
 };
 
 /** The longest a token may live (security.auth.maxTokenLifetimeSeconds). */

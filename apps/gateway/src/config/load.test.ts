@@ -416,6 +416,18 @@ describe('parseConfig: limits and overrides', () => {
     ]);
   });
 
+  it('bounds how long a browser may keep its queue full', () => {
+    expect(parseConfig('').limits.slowClientTimeoutMs).toBe(30_000);
+    expect(parseConfig('limits: { slowClientTimeoutMs: 5000 }').limits.slowClientTimeoutMs).toBe(5000);
+    expect(problems('limits: { slowClientTimeoutMs: 10 }')).toHaveLength(1);
+  });
+
+  it('pings browsers every 30 s by default, or as configured', () => {
+    expect(parseConfig('').limits).toMatchObject({ pingIntervalMs: 30_000, pingTimeoutMs: 30_000 });
+    expect(parseConfig('limits: { pingIntervalMs: 0 }').limits.pingIntervalMs).toBe(0);
+    expect(problems('limits: { pingTimeoutMs: 0 }')).toHaveLength(1);
+  });
+
   it('applies overrides over the file and names them in messages', () => {
     const config = parseConfig('listen: { host: 127.0.0.1, port: 9000 }', {
       overrides: [{ path: ['listen', 'port'], value: 9001, source: '--port' }],

@@ -122,6 +122,11 @@ export const configSchema = {
         idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
         highWaterBytes: integer(1024, 256 * 1024 * 1024),
         lowWaterBytes: integer(0, 256 * 1024 * 1024),
+        shutdownGraceMs: integer(0, 600_000),
+        slowClientTimeoutMs: integer(100, 3_600_000),
+        pingIntervalMs: integer(0, 3_600_000),
+        pingTimeoutMs: integer(100, 3_600_000),
+        heartbeatIntervalMs: integer(0, 600_000),
       },
     },
     demo: {

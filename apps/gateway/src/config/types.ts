@@ -141,8 +141,24 @@ export interface LimitsConfig {
   readonly idleTimeoutSeconds: number;
   /** Stop reading from the host while this much output waits for the browser… */
   readonly highWaterBytes: number;
-  /** …and read again once it drains below this. */
+  /** …and read again once it drains below this. The same marks bound every other queue of a session. */
   readonly lowWaterBytes: number;
+  /**
+   * On SIGTERM/SIGINT, how long browsers get to finish closing their sessions before their sockets are
+   * destroyed and the process exits.
+   */
+  readonly shutdownGraceMs: number;
+  /** A browser whose queue stays over `highWaterBytes` this long is closed with GW_ERR_SLOW_CLIENT. */
+  readonly slowClientTimeoutMs: number;
+  /** Ping each browser this often (0 = never)… */
+  readonly pingIntervalMs: number;
+  /** …and close its session with GW_ERR_CLIENT_GONE when a ping is not answered within this long. */
+  readonly pingTimeoutMs: number;
+  /**
+   * A HEARTBEAT frame goes to a page the gateway has sent nothing else for this long, so the page can
+   * show when the gateway stops answering; 0 = never.
+   */
+  readonly heartbeatIntervalMs: number;
 }
 
 export interface DemoConfig {

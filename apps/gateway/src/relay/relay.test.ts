@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { closeCodeFor } from '@telgate/protocol';
+import { closeCodeFor, decodeServerFrame } from '@telgate/protocol';
 import { Cmd, Opt } from '@telgate/telnet-core';
 import { type ScriptedConnection, startReplayHost, startScriptedHost } from '@telgate/test-peers';
 import type { FastifyInstance } from 'fastify';
@@ -327,6 +327,57 @@ describe('relay: Interrupt and flushing', () => {
     }
     await host.settled();
   });
+
+  it('sends IAC EOR for end-of-record and IAC GA for go-ahead', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.EOR, IAC, Cmd.GA));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'end-of-record' });
+    client.send({ type: 'action', action: 'go-ahead' });
+    await host.settled();
+  });
+
+  it('actions count as activity for the idle timeout', { timeout: 10_000 }, async () => {
+    const host = await scripted(async (conn) => {
+      await conn.closed;
+    });
+    const client = await gateway(host.port, { extra: 'idleTimeoutSeconds: 1' });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    for (let k = 0; k < 6; k++) {
+      client.send({ type: 'action', action: 'nop' });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_IDLE_TIMEOUT'));
+  });
+
+  it('dials the address the policy checked, not the name again', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('reached'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const lookups: string[] = [];
+    // A resolver that answers differently on every later lookup (a DNS rebinding attempt).
+    const lookup = async (name: string) => {
+      lookups.push(name);
+      return lookups.length === 1
+        ? [{ address: '127.0.0.1', family: 4 }]
+        : [{ address: '192.0.2.1', family: 4 }];
+    };
+    app = await buildTestApp(
+      `
+listen: { host: 127.0.0.1 }
+targets: [{ id: named, host: host.example.test, port: ${host.port} }]
+`,
+      { onSession: createTelnetRelay(), lookup },
+    );
+    const client = await TerminalClient.open(app, '/ws?target=named');
+    cleanups.push(() => client.close());
+    await client.waitForText('reached');
+    expect(lookups).toEqual(['host.example.test']);
+  });
 });
 
 describe('relay: flow control', () => {
@@ -397,16 +448,50 @@ describe('relay: flow control', () => {
 });
 
 describe('relay: hostile hosts', () => {
-  it('a negotiation storm ends the session with GW_ERR_PROTOCOL', async () => {
-    const host = await scripted(async (conn) => {
-      const storm = Buffer.concat(
-        Array.from({ length: 4000 }, (_, k) => bytes(IAC, k % 2 ? Cmd.WONT : Cmd.WILL, Opt.SGA)),
-      );
-      conn.write(storm);
+  /** A host that, after `script`, says `ready` and echoes one key: the session is still usable. */
+  async function usableAfter(script: (conn: ScriptedConnection) => Promise<void>) {
+    return scripted(async (conn) => {
+      await script(conn);
+      conn.write(bytes('ready>'));
+      // Answers to the host's commands may still be unread before the key.
+      await conn.readUntil((unread) => unread.includes('~'), 10_000);
+      conn.write(bytes('echo:~'));
       await conn.read(1, 3000).catch(() => undefined);
     });
-    const client = await gateway(host.port, {}, { maxCommandsPerSecond: 1000 });
-    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_PROTOCOL'));
+  }
+
+  async function typeAndSeeEcho(client: TerminalClient) {
+    await client.waitForText('ready>', 20_000);
+    client.type('~');
+    await client.waitForText('echo:~', 5_000);
+  }
+
+  it('an ECHO storm of 10,000 toggles is throttled: every reply reaches the host, the session goes on', {
+    timeout: 30_000,
+  }, async () => {
+    const toggles = 10_000;
+    let replies: number[] | undefined;
+    const host = await usableAfter(async (conn) => {
+      const storm = Buffer.concat(
+        Array.from({ length: toggles }, (_, k) => bytes(IAC, k % 2 ? Cmd.WONT : Cmd.WILL, Opt.ECHO)),
+      );
+      conn.write(storm);
+      // Our own options are offered along the way; the answers about ECHO are what the storm asks for.
+      const echoAnswers = (got: Buffer) => {
+        const answers: number[] = [];
+        for (let i = 0; i + 2 < got.length; i++) {
+          if (got[i] === IAC && (got[i + 1] === Cmd.DO || got[i + 1] === Cmd.DONT) && got[i + 2] === Opt.ECHO)
+            answers.push(got[i + 1]!);
+        }
+        return answers;
+      };
+      const got = await conn.readUntil((b) => echoAnswers(b).length >= toggles, 20_000);
+      replies = echoAnswers(got);
+    });
+    const client = await gateway(host.port, {}, { maxCommandsPerTick: 256 });
+    await typeAndSeeEcho(client);
+    expect(replies).toEqual(Array.from({ length: toggles }, (_, k) => (k % 2 ? Cmd.DONT : Cmd.DO)));
+    expect(client.frames.some((f) => f.type === 'state' && f.state === 'closed')).toBe(false);
   });
 
   it('a 1 MiB subnegotiation is dropped with a warning and the session stays usable', async () => {
@@ -425,13 +510,19 @@ describe('relay: hostile hosts', () => {
     );
   });
 
-  it('an IAC NOP flood ends that session while another session carries on', async () => {
-    const hostile = await scripted(async (conn) => {
-      conn.write(Buffer.concat(Array.from({ length: 20_000 }, () => bytes(IAC, Cmd.NOP))));
-      await conn.read(1, 3000).catch(() => undefined);
+  it('10 MiB of IAC NOP is throttled, not cut off, while another session carries on', {
+    timeout: 60_000,
+  }, async () => {
+    const nops = Buffer.alloc(10 * 1024 * 1024);
+    for (let k = 0; k < nops.length; k += 2) {
+      nops[k] = IAC;
+      nops[k + 1] = Cmd.NOP;
+    }
+    const hostile = await usableAfter(async (conn) => {
+      conn.write(nops);
     });
     const echo = await scripted(async (conn) => {
-      const got = await conn.read(5, 5000);
+      const got = await conn.read(5, 20_000);
       conn.write(got);
     });
     app = await buildTestApp(
@@ -441,20 +532,25 @@ targets:
   - { id: hostile, host: 127.0.0.1, port: ${hostile.port} }
   - { id: echo, host: 127.0.0.1, port: ${echo.port} }
 `,
-      { onSession: createTelnetRelay({ maxCommandsPerSecond: 1000 }) },
+      { onSession: createTelnetRelay() },
     );
     const good = await TerminalClient.open(app, '/ws?target=echo');
     cleanups.push(() => good.close());
     const bad = await TerminalClient.open(app, '/ws?target=hostile');
     cleanups.push(() => bad.close());
-    expect((await bad.closed).code).toBe(closeCodeFor('GW_ERR_PROTOCOL'));
+    await bad.waitForFrame('trace', (f) => f.direction === 'in' && f.bytes[1] === Cmd.NOP);
     await good.waitForFrame('state', (f) => f.state === 'connected');
     good.type('hello');
     await good.waitForText('hello');
+    await bad.until(() => bad.text.includes('ready>'), 'the prompt after the flood', 50_000);
+    bad.type('~');
+    await bad.waitForText('echo:~');
   });
 
-  it('endless TTYPE SEND ends the session with GW_ERR_PROTOCOL', async () => {
-    const host = await scripted(async (conn) => {
+  it('endless TTYPE SEND is answered at a bounded pace and the session goes on', {
+    timeout: 30_000,
+  }, async () => {
+    const host = await usableAfter(async (conn) => {
       conn.write(bytes(IAC, Cmd.DO, Opt.TTYPE));
       const send = bytes(IAC, Cmd.SB, Opt.TTYPE, 1, IAC, Cmd.SE);
       for (let round = 0; round < 50 && !conn.socket.destroyed; round++) {
@@ -462,7 +558,90 @@ targets:
         await new Promise((r) => setTimeout(r, 5));
       }
     });
-    const client = await gateway(host.port, {}, { maxCommandsPerSecond: 1000 });
-    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_PROTOCOL'));
+    const client = await gateway(host.port, {}, { maxCommandsPerTick: 64 });
+    await typeAndSeeEcho(client);
+  });
+
+  it('a subnegotiation that never ends after its cap ends the session with GW_ERR_HOST_ABUSE', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(IAC, Cmd.DO, Opt.TTYPE, IAC, Cmd.SB, Opt.TTYPE));
+      for (let k = 0; k < 16 && !conn.socket.destroyed; k++) {
+        await conn.write(Buffer.alloc(256 * 1024, 0x41)).catch(() => undefined);
+      }
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port, {}, { maxDiscardedSubnegotiationBytes: 1024 * 1024 });
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_HOST_ABUSE'));
+  });
+
+  it('bad-IAC warnings reach the page a few per second, every second', { timeout: 15_000 }, async () => {
+    const host = await scripted(async (conn) => {
+      for (let round = 0; round < 16; round++) {
+        conn.write(Buffer.concat(Array.from({ length: 10 }, () => bytes(IAC, 0x01))));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      conn.write(bytes('done'));
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const client = await gateway(host.port);
+    const arrivals: number[] = [];
+    client.ws.on('message', (data: Buffer) => {
+      const result = decodeServerFrame(data);
+      if (result.ok && result.frame.type === 'notice' && result.frame.notice.kind === 'warning')
+        arrivals.push(Date.now());
+    });
+    await client.waitForText('done', 10_000);
+    const seconds = new Set(arrivals.map((t) => Math.floor((t - arrivals[0]!) / 1000)));
+    expect(arrivals.length).toBeGreaterThan(5);
+    expect(arrivals.length).toBeLessThanOrEqual(5 * 5);
+    expect([...seconds].sort()).toEqual(expect.arrayContaining([0, 1, 2]));
+  });
+
+  it('an exception inside one session ends that session with GW_ERR_INTERNAL, not the process', async () => {
+    let reply: Buffer | undefined;
+    const hostile = await scripted(async (conn) => {
+      // The engine's answer to DO TTYPE, in the same chunk as the data that fails, still goes out.
+      conn.write(bytes(IAC, Cmd.DO, Opt.TTYPE, 'trigger'));
+      reply = await conn.expect(bytes(IAC, Cmd.WILL, Opt.TTYPE), 3000);
+      await conn.read(1, 3000).catch(() => undefined);
+    });
+    const echo = await scripted(async (conn) => {
+      const got = await conn.read(5, 5000);
+      conn.write(got);
+    });
+    let first = true;
+    app = await buildTestApp(
+      `
+listen: { host: 127.0.0.1 }
+targets:
+  - { id: hostile, host: 127.0.0.1, port: ${hostile.port} }
+  - { id: echo, host: 127.0.0.1, port: ${echo.port} }
+`,
+      {
+        onSession: createTelnetRelay(
+          {},
+          {
+            onSessionStart: (session) => {
+              if (!first) return;
+              first = false;
+              const inner = session as unknown as { output: { collect(bytes: Uint8Array): void } };
+              inner.output.collect = () => {
+                throw new Error('a bug in one session');
+              };
+            },
+          },
+        ),
+      },
+    );
+    const bad = await TerminalClient.open(app, '/ws?target=hostile');
+    cleanups.push(() => bad.close());
+    expect((await bad.closed).code).toBe(closeCodeFor('GW_ERR_INTERNAL'));
+    await hostile.settled();
+    expect(reply).toBeDefined();
+    const good = await TerminalClient.open(app, '/ws?target=echo');
+    cleanups.push(() => good.close());
+    await good.waitForFrame('state', (f) => f.state === 'connected');
+    good.type('hello');
+    await good.waitForText('hello');
   });
 });

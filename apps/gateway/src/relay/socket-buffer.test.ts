@@ -39,6 +39,14 @@ class SlowSocket extends EventEmitter {
   close(): void {
     this.readyState = 3;
   }
+  /** Reading the client is paused and resumed like ws does; this double delivers only what the test says. */
+  paused = false;
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
   /** A client message, as ws delivers it. */
   receive(frame: Uint8Array): void {
     this.emit('message', Buffer.from(frame), true);
@@ -78,6 +86,7 @@ limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }
     limits: config.limits,
     metrics: createMetrics({ processMetrics: false }),
     signal: new AbortController().signal,
+    shutdown: new AbortController().signal,
   };
   const session = new TelnetSession(ws as unknown as WebSocket, ctx);
   stops.push(async () => session.finish(undefined, 'test over'));

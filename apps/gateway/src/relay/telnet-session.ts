@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import {
   type Action,
   type ClientFrame,
@@ -8,26 +7,26 @@ import {
   encodeServerFrame,
   type GatewayErrorCode,
   type LocalEchoMode,
-  type LogoutResult,
   type Notice,
-  OUTPUT_HEADER_SIZE,
   type SessionState,
   SUBPROTOCOL,
-  writeOutputHeader,
 } from '@telgate/protocol';
 import { Cmd, Opt, optionName, TelnetEngine, type TelnetEvent } from '@telgate/telnet-core';
 import type { RawData, WebSocket } from 'ws';
 import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
-import type { SessionContext } from '../sessions/session.js';
-import {
-  createHostDecoder,
-  createHostEncoder,
-  type HostDecoder,
-  type HostEncoder,
-  isUtf8,
-} from './charset.js';
-import { dialHost, hostErrorCode } from './dial.js';
+import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
+import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
+import { CommandThrottle } from './command-throttle.js';
+import { FlowController, SharedPause } from './flow-controller.js';
+import { HostAbuseGuard } from './host-abuse.js';
+import { HostLink } from './host-link.js';
+import { BrowserLiveness } from './liveness.js';
+import { LogoutFlow } from './logout-flow.js';
+import { OutputDiscard } from './output-discard.js';
+import { OutputFramer } from './output-framer.js';
+import { RateWindow } from './rate-window.js';
+import { IdleTimer, ResizeCoalescer } from './session-timers.js';
 
 /** Tuning that is policy rather than configuration; tests shorten the timers. */
 export interface RelayTimings {
@@ -39,10 +38,20 @@ export interface RelayTimings {
   readonly resizeCoalesceMs: number;
   /** Output is discarded after an interrupt until the host's timing mark, but never longer than this. */
   readonly flushTimeoutMs: number;
-  /** A host sending more Telnet commands than this per second is hostile: the session ends. */
+  /** After a host chunk with this many Telnet commands, the host waits a turn of the event loop. */
+  readonly maxCommandsPerTick: number;
+  /** A host sending more Telnet commands than this in a second waits for the next second. */
   readonly maxCommandsPerSecond: number;
   /** At most this many warning notices reach the browser per second; the rest are only counted. */
   readonly maxNoticesPerSecond: number;
+  /** At most this many TRACE frames reach the browser per second; the rest are only counted. */
+  readonly maxTracesPerSecond: number;
+  /** A subnegotiation going on this far past the engine's cap is abuse: GW_ERR_HOST_ABUSE. */
+  readonly maxDiscardedSubnegotiationBytes: number;
+  /** More negotiation violations than this in a second is abuse: GW_ERR_HOST_ABUSE. */
+  readonly maxViolationsPerSecond: number;
+  /** When the session ends, the host's socket gets this long to take the replies still queued. */
+  readonly hostCloseGraceMs: number;
 }
 
 export const DEFAULT_TIMINGS: RelayTimings = {
@@ -50,8 +59,13 @@ export const DEFAULT_TIMINGS: RelayTimings = {
   logoutCloseMs: 2_000,
   resizeCoalesceMs: 40,
   flushTimeoutMs: 2_000,
-  maxCommandsPerSecond: 2_000,
+  maxCommandsPerTick: 1_024,
+  maxCommandsPerSecond: 1_000_000,
   maxNoticesPerSecond: 5,
+  maxTracesPerSecond: 1_000,
+  maxDiscardedSubnegotiationBytes: 16 * 1024 * 1024,
+  maxViolationsPerSecond: 100,
+  hostCloseGraceMs: 1_000,
 };
 
 const ACTION_COMMANDS: Partial<Record<Action, number>> = {
@@ -65,28 +79,32 @@ const ACTION_COMMANDS: Partial<Record<Action, number>> = {
   'go-ahead': Cmd.GA,
 };
 
+/** What a session holds in its queues right now (for tests and diagnostics). */
+export interface SessionFlowStats {
+  /** Bytes queued toward the browser: OUTPUT and control frames alike. */
+  readonly browserBuffered: number;
+  /** Bytes written toward the host and not yet taken by its socket. */
+  readonly hostBuffered: number;
+  /** OUTPUT payload bytes sent and not yet acknowledged. */
+  readonly unacked: number;
+  /** Reading from the browser is paused. */
+  readonly browserPaused: boolean;
+  /** Reading from the host is paused. */
+  readonly hostPaused: boolean;
+}
+
 const DEL = 0x7f;
 const BS = 0x08;
 
-/** OUTPUT frames from this size on, in at most this many parts, are sent without copying (see flushOutput). */
-const FRAGMENT_FROM_BYTES = 16 * 1024;
-const MAX_FRAGMENTS = 4;
-/** An OUTPUT frame's header alone: the first fragment of a fragmented OUTPUT message. Never written to. */
-const OUTPUT_HEADER = Buffer.alloc(OUTPUT_HEADER_SIZE);
-writeOutputHeader(OUTPUT_HEADER);
-const MORE_FRAGMENTS = { binary: true, fin: false } as const;
-const LAST_FRAGMENT = { binary: true, fin: true } as const;
-
 /**
  * One browser terminal bridged to one Telnet host. Host bytes go through the Telnet engine and the
- * host's charset to the browser as OUTPUT frames; typed input goes the other way. Flow control is end to
- * end: the browser acknowledges what it has rendered, and the host socket is paused while more than the
- * high-water mark is unacknowledged, so a flooding host cannot grow the gateway's memory.
+ * host's charset to the browser as OUTPUT frames; typed input goes the other way. The concerns live in
+ * their own modules: the host link (socket and close mapping), the output framer, the flow controller,
+ * the discard after an interrupt, the logout flow, rate windows and timers; this class wires them.
  */
 export class TelnetSession {
-  private host: Socket | undefined;
+  private host: HostLink | undefined;
   private engine: TelnetEngine | undefined;
-  private readonly decode: HostDecoder;
   private readonly encode: HostEncoder;
   private readonly abort = new AbortController();
   private closed = false;
@@ -96,25 +114,29 @@ export class TelnetSession {
 
   /** OUTPUT payload bytes sent and not yet acknowledged. */
   private unacked = 0;
-  private hostPaused = false;
-  /** Output between our interrupt (or Abort Output) and the host's timing mark or DM is stale: dropped. */
-  private discarding: 'timing-mark' | 'dm' | undefined;
-
-  /** Data parts produced while the engine handles one chunk; sent as one OUTPUT frame. */
-  private outParts: Uint8Array[] = [];
-  private outBytes = 0;
-
-  private pendingSize: { cols: number; rows: number } | undefined;
-  private resizeTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private lastActivity = 0;
-  private logoutTimer: NodeJS.Timeout | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private logoutState: 'none' | 'asked' | 'accepted' = 'none';
-
-  private commandsThisSecond = 0;
-  private noticesThisSecond = 0;
-  private windowStart = 0;
+  private readonly output: OutputFramer;
+  /** Reading from the browser, paused while its frames' replies or input cannot be queued. */
+  private readonly browserReads: SharedPause;
+  /** Reading from the host, paused while its output or replies cannot be queued. */
+  private readonly hostReads: SharedPause;
+  /** Host → browser: the host is read only while the browser keeps up. */
+  private readonly toBrowser: FlowController;
+  /** Every frame toward the browser: the browser's own frames are not read while it does not read ours. */
+  private readonly browserQueue: FlowController;
+  /** Browser → host: the browser is not read while the host does not read. */
+  private readonly toHost: FlowController;
+  /** The engine's replies toward a host that does not read: the host is not read either. */
+  private readonly hostReplies: FlowController;
+  private readonly discard: OutputDiscard;
+  private readonly logout: LogoutFlow;
+  private readonly idle: IdleTimer;
+  private readonly resize: ResizeCoalescer;
+  private readonly commands: CommandThrottle;
+  private readonly abuse: HostAbuseGuard;
+  private readonly traces: RateWindow;
+  private tracesDropped = 0;
+  private readonly liveness: BrowserLiveness;
+  private readonly notices: RateWindow;
 
   private bytesFromHost = 0;
   private bytesToHost = 0;
@@ -125,30 +147,136 @@ export class TelnetSession {
     private readonly ctx: SessionContext,
     private readonly timings: RelayTimings = DEFAULT_TIMINGS,
   ) {
-    const { target } = ctx;
-    this.decode = createHostDecoder(target.charset);
+    const { target, limits } = ctx;
+    this.output = new OutputFramer(createHostDecoder(target.charset));
     this.encode = createHostEncoder(target.charset);
     this.backspace = target.backspace;
+    this.browserReads = new SharedPause(
+      () => this.ws.pause(),
+      () => this.ws.resume(),
+    );
+    this.hostReads = new SharedPause(
+      () => this.host?.pause(),
+      () => this.host?.resume(),
+    );
+    this.discard = new OutputDiscard(timings.flushTimeoutMs, () => this.toBrowser.update());
+    // Output not yet acknowledged as rendered, and output still in the WebSocket's send buffer, must
+    // both stay under the high-water mark. While stale output is being discarded there is nothing to
+    // hold back, so the host is read on until its mark arrives.
+    this.toBrowser = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => Math.max(this.unacked, this.ws.bufferedAmount),
+      hold: () => this.discard.active,
+      pause: () => this.hostReads.hold('output'),
+      resume: () => this.hostReads.release('output'),
+    });
+    // A browser that does not read cannot make the gateway queue replies to its SETTINGS or TRACE
+    // frames for its ACTIONs without bound: its socket is not read either, and after a while it is cut.
+    this.browserQueue = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.ws.bufferedAmount,
+      pause: () => this.browserReads.hold('browser'),
+      resume: () => this.browserReads.release('browser'),
+      stallMs: limits.slowClientTimeoutMs,
+      onStall: () =>
+        this.finish(
+          'GW_ERR_SLOW_CLIENT',
+          `the browser read nothing for ${limits.slowClientTimeoutMs} ms with its queue full`,
+        ),
+    });
+    this.toHost = new FlowController({
+      highWaterBytes: limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.host?.writableLength ?? 0,
+      pause: () => this.browserReads.hold('host'),
+      resume: () => this.browserReads.release('host'),
+    });
+    // Past the browser's share, only the engine's replies to the host's own commands can fill the
+    // host's queue: stop reading those commands until the host reads again.
+    this.hostReplies = new FlowController({
+      highWaterBytes: 2 * limits.highWaterBytes,
+      lowWaterBytes: limits.lowWaterBytes,
+      pending: () => this.host?.writableLength ?? 0,
+      pause: () => this.hostReads.hold('replies'),
+      resume: () => this.hostReads.release('replies'),
+    });
+    this.logout = new LogoutFlow({
+      answerMs: timings.logoutAnswerMs,
+      closeMs: timings.logoutCloseMs,
+      request: () => !!this.engine && !this.engine.isRaw && this.engine.requestLogout(),
+      report: (result) => this.sendFrame({ type: 'logout-result', result }),
+      end: () => this.finish('GW_ERR_LOGGED_OUT', 'logged out'),
+    });
+    const idleMs = target.idleTimeoutSeconds * 1000;
+    this.idle = new IdleTimer(idleMs, () =>
+      this.finish('GW_ERR_IDLE_TIMEOUT', `no activity for ${idleMs / 1000} s`),
+    );
+    this.resize = new ResizeCoalescer(timings.resizeCoalesceMs, ({ cols, rows }) =>
+      this.engine?.setWindowSize(cols, rows),
+    );
+    this.liveness = new BrowserLiveness(ws, {
+      intervalMs: limits.pingIntervalMs,
+      timeoutMs: limits.pingTimeoutMs,
+      readsPaused: () => this.browserReads.paused,
+      onGone: () =>
+        this.finish('GW_ERR_CLIENT_GONE', `the browser did not answer a ping in ${limits.pingTimeoutMs} ms`),
+    });
+    this.commands = new CommandThrottle({
+      perTick: timings.maxCommandsPerTick,
+      perSecond: timings.maxCommandsPerSecond,
+      hold: () => this.hostReads.hold('commands'),
+      release: () => this.hostReads.release('commands'),
+    });
+    this.abuse = new HostAbuseGuard({
+      maxDiscardedSubnegotiationBytes: timings.maxDiscardedSubnegotiationBytes,
+      maxViolationsPerSecond: timings.maxViolationsPerSecond,
+      onAbuse: (detail) => this.finish('GW_ERR_HOST_ABUSE', detail),
+    });
+    this.traces = new RateWindow(timings.maxTracesPerSecond);
+    this.notices = new RateWindow(timings.maxNoticesPerSecond);
   }
 
   /** Attaches the browser's listeners at once (messages queue until then), then dials the host. */
   start(): void {
-    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data, isBinary)));
     this.ws.on('close', () => this.finish(undefined, 'the browser closed the session'));
+    this.ctx.shutdown.addEventListener('abort', () => this.finish('GW_ERR_SHUTDOWN', SHUTDOWN_REASON));
     this.ws.on('error', (err) => this.ctx.log.warn({ err }, 'WebSocket error'));
     if (this.ws.protocol !== SUBPROTOCOL) {
       this.finish('GW_ERR_BAD_FRAME', `the client must offer the WebSocket subprotocol ${SUBPROTOCOL}`);
       return;
     }
     this.sendState({ state: 'connecting', target: this.targetInfo(), sessionId: this.ctx.sessionId });
-    void this.connect();
+    this.liveness.start();
+    this.connect().catch((err: unknown) => this.fail(err));
+  }
+
+  /** Runs one event's handling; whatever it throws ends this session only, with GW_ERR_INTERNAL. */
+  private guard(handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.ctx.log.error({ err }, 'session failed');
+    this.finish('GW_ERR_INTERNAL', 'an unexpected error in the gateway');
   }
 
   private async connect(): Promise<void> {
     const { ctx } = this;
-    let host: Socket;
+    let host: HostLink;
     try {
-      host = await dialHost(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal);
+      host = await HostLink.open(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal, {
+        data: (chunk) => this.guard(() => this.onHostData(chunk)),
+        drain: () => this.guard(() => this.updateHostQueue()),
+        closed: (code, detail) => this.finish(code, detail),
+        loggedOut: () => this.logout.accepted,
+      });
     } catch (err) {
       const error = asGatewayError(err);
       if (!this.closed) ctx.metrics.connectErrors.inc({ code: error.code });
@@ -160,27 +288,17 @@ export class TelnetSession {
       return;
     }
     this.host = host;
-    host.on('data', (chunk) => this.onHostData(chunk));
-    // After an accepted Logout any way the host goes is the logout itself.
-    const loggedOut = () => this.logoutState === 'accepted';
-    const hostClosed = () =>
-      this.finish(loggedOut() ? 'GW_ERR_LOGGED_OUT' : 'GW_ERR_HOST_CLOSED', 'the host closed the connection');
-    host.on('end', hostClosed);
-    host.on('close', hostClosed);
-    host.on('error', (err: NodeJS.ErrnoException) => {
-      this.finish(loggedOut() ? 'GW_ERR_LOGGED_OUT' : hostErrorCode(err), `${err.code ?? err.message}`);
-    });
-
     if (ctx.target.mode === 'telnet') this.engine = this.createEngine();
     this.sendState({ state: 'connected', target: this.targetInfo(), sessionId: ctx.sessionId });
     this.sendSettings();
     this.engine?.start();
-    this.touch();
+    this.idle.touch();
     ctx.log.info({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
   }
 
   private createEngine(): TelnetEngine {
     const { target, user } = this.ctx;
+    const size = this.resize.size;
     return new TelnetEngine(
       {
         role: 'client',
@@ -191,41 +309,56 @@ export class TelnetSession {
         environ: user ? { USER: user } : {},
         charsets: [target.charset],
         lostDm: isUtf8(target.charset) ? 'utf8' : 'expected',
-        ...(this.pendingSize ? { windowSize: this.pendingSize } : {}),
+        ...(size ? { windowSize: size } : {}),
       },
-      (event) => this.onTelnetEvent(event),
+      // A failure in one event ends the session but not the engine's pass over the chunk, so the
+      // replies it owes the host are still written.
+      (event) => {
+        if (this.closed && event.type !== 'send') return;
+        this.guard(() => this.onTelnetEvent(event));
+      },
     );
   }
 
   // ------------------------------------------------------------------ host → browser
 
   private onHostData(chunk: Buffer): void {
+    if (this.closed) return;
     this.bytesFromHost += chunk.length;
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
-    this.touch();
+    this.idle.touch();
     if (this.engine) this.engine.receive(chunk);
-    else this.collectOutput(chunk);
+    else this.output.collect(chunk);
     this.flushOutput();
+    if (this.closed || !this.engine) return;
+    this.commands.afterChunk();
+    this.abuse.afterChunk(chunk.length);
   }
 
   private onTelnetEvent(event: TelnetEvent): void {
     switch (event.type) {
       case 'data':
-        if (this.discarding === undefined) this.collectOutput(event.data);
+        this.abuse.spoke();
+        if (!this.discard.active) this.output.collect(event.data);
         break;
       case 'send':
         this.writeHost(event.data);
         break;
       case 'command':
-        if (event.command === Cmd.DM && this.discarding === 'dm') this.stopDiscarding();
-        this.countCommand();
+        if (event.command === Cmd.DM) this.discard.dataMark();
         break;
       case 'timing-mark':
-        if (this.discarding !== undefined) this.stopDiscarding();
+        this.discard.timingMark();
         break;
       case 'trace':
-        if (event.direction === 'in') this.countCommand();
-        this.sendFrame({ type: 'trace', direction: event.direction, bytes: event.bytes });
+        // Every command from the host is traced once: counted here, and only here.
+        if (event.direction === 'in') {
+          this.commands.count();
+          this.abuse.spoke();
+        }
+        if (this.traces.take()) {
+          this.sendFrame({ type: 'trace', direction: event.direction, bytes: event.bytes });
+        } else this.tracesDropped++;
         break;
       case 'option':
         this.ctx.metrics.negotiations.inc({
@@ -245,7 +378,7 @@ export class TelnetSession {
         this.sendNotice({ kind: 'auto-logout-warning' });
         break;
       case 'logout':
-        this.onLogoutAnswer(event.result);
+        this.logout.answer(event.result);
         break;
       case 'mode':
         this.sendNotice({ kind: 'supdup' });
@@ -254,6 +387,7 @@ export class TelnetSession {
         break;
       case 'warning':
         this.ctx.log.debug({ code: event.code }, event.message);
+        this.abuse.warning(event.code);
         this.sendNotice({ kind: 'warning', code: event.code, message: event.message });
         break;
       default:
@@ -261,54 +395,35 @@ export class TelnetSession {
     }
   }
 
-  private collectOutput(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    const utf8 = this.decode(bytes);
-    if (utf8.length === 0) return;
-    this.outParts.push(utf8);
-    this.outBytes += utf8.length;
-  }
-
-  /**
-   * One OUTPUT frame per host chunk. A large one goes out as WebSocket fragments of one message — the
-   * header, then the data parts as they are (views of the host's chunk) — so the bytes are not copied
-   * into a frame buffer on their way; the browser still receives one message. A small one (a keystroke's
-   * echo), or one cut into many parts by Telnet commands, is copied into one buffer, which costs less
-   * than the extra writes.
-   */
   private flushOutput(): void {
-    const total = this.outBytes;
-    if (total === 0) return;
-    const parts = this.outParts;
-    this.outParts = [];
-    this.outBytes = 0;
-    if (total >= FRAGMENT_FROM_BYTES && parts.length <= MAX_FRAGMENTS) {
-      if (this.ws.readyState !== this.ws.OPEN) return;
-      this.unacked += total;
-      this.ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
-      const last = parts.length - 1;
-      for (let k = 0; k < last; k++) this.ws.send(parts[k]!, MORE_FRAGMENTS);
-      this.ws.send(parts[last]!, LAST_FRAGMENT, this.onSent);
-      this.updateFlow();
-      return;
-    }
-    const frame = Buffer.allocUnsafe(OUTPUT_HEADER_SIZE + total);
-    writeOutputHeader(frame);
-    let offset = OUTPUT_HEADER_SIZE;
-    for (const p of parts) {
-      frame.set(p, offset);
-      offset += p.length;
-    }
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    this.unacked += total;
-    this.ws.send(frame, this.onSent);
-    this.updateFlow();
+    const sent = this.output.flush(this.ws, this.onSent);
+    if (sent === 0) return;
+    this.unacked += sent;
+    this.toBrowser.update();
+    this.browserQueue.update();
   }
 
   /** Written to the browser's socket: the WebSocket buffer may have drained below the low-water mark. */
   private readonly onSent = (): void => {
-    if (this.hostPaused) this.updateFlow();
+    if (this.toBrowser.paused) this.toBrowser.update();
+    if (this.browserQueue.paused) this.browserQueue.update();
   };
+
+  /** The session has ended (its close may still be on its way to the browser). */
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  /** What the session holds in its queues now. */
+  stats(): SessionFlowStats {
+    return {
+      browserBuffered: this.ws.bufferedAmount,
+      hostBuffered: this.host?.writableLength ?? 0,
+      unacked: this.unacked,
+      browserPaused: this.browserReads.paused,
+      hostPaused: this.hostReads.paused,
+    };
+  }
 
   private onAck(count: number): void {
     if (count > this.unacked) {
@@ -319,59 +434,7 @@ export class TelnetSession {
       return;
     }
     this.unacked -= count;
-    this.updateFlow();
-  }
-
-  /**
-   * Reads from the host only while the browser keeps up: output not yet acknowledged as rendered, and
-   * output still in the WebSocket's send buffer, must both stay under the high-water mark; reading
-   * resumes once both are under the low-water mark. While stale output is being discarded there is
-   * nothing to hold back, so the host is read on until its mark arrives.
-   */
-  private updateFlow(): void {
-    const host = this.host;
-    if (!host || this.closed) return;
-    const pending = Math.max(this.unacked, this.ws.bufferedAmount);
-    const { highWaterBytes, lowWaterBytes } = this.ctx.limits;
-    const pause =
-      this.discarding === undefined &&
-      (this.hostPaused ? pending > lowWaterBytes : pending >= highWaterBytes);
-    if (pause === this.hostPaused) return;
-    this.hostPaused = pause;
-    if (pause) host.pause();
-    else host.resume();
-  }
-
-  private startDiscarding(until: 'timing-mark' | 'dm'): void {
-    this.discarding = until;
-    // A host that never answers must not silence the terminal for good.
-    clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => {
-      if (this.discarding !== undefined) this.stopDiscarding();
-    }, this.timings.flushTimeoutMs);
-    this.updateFlow();
-  }
-
-  private stopDiscarding(): void {
-    this.discarding = undefined;
-    clearTimeout(this.flushTimer);
-    this.updateFlow();
-  }
-
-  /** A host flooding Telnet commands (negotiation storm, endless TTYPE SEND, IAC NOP flood) is cut off. */
-  private countCommand(): void {
-    const now = Date.now();
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.commandsThisSecond = 0;
-      this.noticesThisSecond = 0;
-    }
-    if (++this.commandsThisSecond > this.timings.maxCommandsPerSecond) {
-      this.finish(
-        'GW_ERR_PROTOCOL',
-        `the host sent more than ${this.timings.maxCommandsPerSecond} Telnet commands in a second`,
-      );
-    }
+    this.toBrowser.update();
   }
 
   // ------------------------------------------------------------------ browser → host
@@ -398,14 +461,14 @@ export class TelnetSession {
   private onFrame(frame: ClientFrame): void {
     switch (frame.type) {
       case 'input':
-        this.touch();
+        this.idle.touch();
         this.onInput(frame.data);
         break;
       case 'resize':
-        this.onResize(frame.cols, frame.rows);
+        this.resize.request(frame.cols, frame.rows);
         break;
       case 'action':
-        this.touch();
+        this.idle.touch();
         this.onAction(frame.action);
         break;
       case 'ack':
@@ -432,22 +495,6 @@ export class TelnetSession {
     else this.writeHost(bytes);
   }
 
-  private onResize(cols: number, rows: number): void {
-    this.pendingSize = { cols, rows };
-    if (this.resizeTimer) return;
-    // The first size goes at once; the rest of a burst is coalesced.
-    this.applySize();
-    this.resizeTimer = setTimeout(() => {
-      this.resizeTimer = undefined;
-      this.applySize();
-    }, this.timings.resizeCoalesceMs);
-  }
-
-  private applySize(): void {
-    if (this.pendingSize && this.engine)
-      this.engine.setWindowSize(this.pendingSize.cols, this.pendingSize.rows);
-  }
-
   private onAction(action: Action): void {
     // An action may produce several commands (IP, then AO or DO TIMING-MARK): one segment, so the host
     // reads them together and answers the mark after the interrupt, not before its own prompt.
@@ -462,21 +509,21 @@ export class TelnetSession {
   private runAction(action: Action): void {
     const engine = this.engine;
     if (action === 'logout') {
-      this.startLogout();
+      this.logout.ask();
       return;
     }
     if (!engine || engine.isRaw) return;
     switch (action) {
       case 'interrupt':
         engine.sendCommand(Cmd.IP);
-        this.flushAfterInterrupt();
+        this.flushAfterInterrupt(engine);
         return;
       case 'abort-output':
         // RFC 854: the host answers AO with a Synch; discard until its DM. A timing mark bounds the wait
         // for hosts that send none.
         engine.sendCommand(Cmd.AO);
         engine.requestTimingMark();
-        this.startDiscarding('dm');
+        this.discard.start('dm');
         return;
       case 'stay-logged-in':
         engine.answerAutoLogout(false);
@@ -489,44 +536,13 @@ export class TelnetSession {
   }
 
   /** RFC 1123 §3.4.5: after IP, flush output as the target says. */
-  private flushAfterInterrupt(): void {
-    const engine = this.engine!;
+  private flushAfterInterrupt(engine: TelnetEngine): void {
     const flush = this.ctx.target.interruptFlush;
     if (flush === 'ao' || flush === 'both') engine.sendCommand(Cmd.AO);
     if (flush === 'timing-mark' || flush === 'both') {
       engine.requestTimingMark();
-      this.startDiscarding('timing-mark');
+      this.discard.start('timing-mark');
     }
-  }
-
-  private startLogout(): void {
-    if (this.logoutState !== 'none') return;
-    if (!this.engine || this.engine.isRaw || !this.engine.requestLogout()) {
-      this.sendFrame({ type: 'logout-result', result: 'refused' });
-      return;
-    }
-    this.logoutState = 'asked';
-    this.logoutTimer = setTimeout(() => {
-      this.logoutTimer = undefined;
-      if (this.logoutState !== 'asked') return;
-      this.logoutState = 'none';
-      this.sendFrame({ type: 'logout-result', result: 'timed-out' });
-    }, this.timings.logoutAnswerMs);
-  }
-
-  private onLogoutAnswer(result: 'accepted' | 'refused'): void {
-    clearTimeout(this.logoutTimer);
-    this.sendFrame({ type: 'logout-result', result: result satisfies LogoutResult });
-    if (result === 'refused') {
-      this.logoutState = 'none';
-      return;
-    }
-    this.logoutState = 'accepted';
-    // The host logs the user out and should close; if it does not, end the session ourselves.
-    this.logoutTimer = setTimeout(
-      () => this.finish('GW_ERR_LOGGED_OUT', 'logged out'),
-      this.timings.logoutCloseMs,
-    );
   }
 
   private writeHost(bytes: Uint8Array): void {
@@ -534,13 +550,20 @@ export class TelnetSession {
     this.bytesToHost += bytes.length;
     this.ctx.metrics.bytesToHost.inc(bytes.length);
     this.host.write(bytes);
+    this.updateHostQueue();
+  }
+
+  private updateHostQueue(): void {
+    this.toHost.update();
+    this.hostReplies.update();
   }
 
   // ------------------------------------------------------------------ frames and lifecycle
 
   private sendFrame(frame: Parameters<typeof encodeServerFrame>[0]): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(encodeServerFrame(frame));
+    this.ws.send(encodeServerFrame(frame), this.onSent);
+    this.browserQueue.update();
   }
 
   private sendState(state: SessionState): void {
@@ -548,7 +571,7 @@ export class TelnetSession {
   }
 
   private sendNotice(notice: Notice): void {
-    if (notice.kind === 'warning' && ++this.noticesThisSecond > this.timings.maxNoticesPerSecond) return;
+    if (notice.kind === 'warning' && !this.notices.take()) return;
     this.sendFrame({ type: 'notice', notice });
   }
 
@@ -574,45 +597,44 @@ export class TelnetSession {
     };
   }
 
-  /** Notes activity; cheap enough for every chunk, since the idle timer is only re-armed when it fires. */
-  private touch(): void {
-    this.lastActivity = Date.now();
-    if (this.idleTimer === undefined) this.armIdleTimer(this.ctx.target.idleTimeoutSeconds * 1000);
-  }
-
-  private armIdleTimer(delayMs: number): void {
-    const limitMs = this.ctx.target.idleTimeoutSeconds * 1000;
-    if (limitMs <= 0 || this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      const idleMs = Date.now() - this.lastActivity;
-      if (idleMs >= limitMs) this.finish('GW_ERR_IDLE_TIMEOUT', `no activity for ${limitMs / 1000} s`);
-      else this.armIdleTimer(limitMs - idleMs);
-    }, delayMs);
-  }
-
   /** Ends the session once: tells the browser why, closes both sides, frees every timer. */
   finish(code: GatewayErrorCode | undefined, reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
-    clearTimeout(this.resizeTimer);
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.logoutTimer);
-    clearTimeout(this.flushTimer);
-    this.outParts = [];
-    this.host?.destroy();
+    this.resize.dispose();
+    this.liveness.stop();
+    this.idle.dispose();
+    this.logout.dispose();
+    this.discard.dispose();
+    this.toBrowser.dispose();
+    this.browserQueue.dispose();
+    this.toHost.dispose();
+    this.hostReplies.dispose();
+    // The browser's close reply must be read, whatever held its socket.
+    if (this.browserReads.paused) this.ws.resume();
+    this.commands.dispose();
+    this.output.clear();
+    // Replies to the host's last commands still go out: the engine writes them when it finishes the
+    // chunk it may be handling now, so the connection is closed on the next turn, after what is queued.
+    const host = this.host;
+    if (host) {
+      host.pause();
+      setImmediate(() => host.close(this.timings.hostCloseGraceMs));
+    }
     if (this.ws.readyState === this.ws.OPEN) {
       this.sendState({ state: 'closed', ...(code ? { code, reason } : {}), sessionId: this.ctx.sessionId });
       if (code) this.ws.close(closeCodeFor(code), code);
       else this.ws.close(1000);
     }
-    this.ctx.metrics.sessionCloses.inc({ reason: code ?? 'client_closed' });
+    this.ctx.metrics.sessionCloses.inc({ reason: endingReason(code) });
     this.ctx.log.info(
       {
-        reason: code ?? 'client_closed',
+        reason: endingReason(code),
         detail: reason,
         bytesFromHost: this.bytesFromHost,
         bytesToHost: this.bytesToHost,
+        tracesDropped: this.tracesDropped,
         durationMs: Date.now() - this.startedAt,
       },
       'session closed',

@@ -1,4 +1,4 @@
-import { decodeServerFrame } from '@telgate/protocol';
+import { decodeServerFrame, type ServerFrame } from '@telgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -191,15 +191,28 @@ describe('/ws session handover', () => {
     await eventually(() => app?.telgate.sessions.openSessions === 0);
   });
 
-  it('closes sessions with 1001 when the gateway shuts down', async () => {
-    const { handler } = recordingHandler();
+  it('tells the handler, and ends sessions with STATE closed and GW_ERR_SHUTDOWN, when the gateway shuts down', async () => {
+    const { sessions, handler } = recordingHandler();
     app = await buildTestApp(BASE, { onSession: handler });
-    const { closed } = await connect(app, '/ws?target=bbs');
+    const { ws, closed } = await connect(app, '/ws?target=bbs');
+    const frames: ServerFrame[] = [];
+    ws.on('message', (data: Buffer) => {
+      const decoded = decodeServerFrame(new Uint8Array(data));
+      if (decoded.ok && decoded.frame.type === 'state') frames.push(decoded.frame);
+    });
     await eventually(() => app?.telgate.sessions.openSessions === 1);
+    expect(sessions[0]?.ctx.shutdown.aborted).toBe(false);
+    const metrics = app.telgate.metrics;
     const closing = app.close();
-    expect((await closed).code).toBe(1001);
+    // This handler ignores the signal, so the gateway ends the session itself.
+    expect(await closed).toEqual({ code: 4016, reason: 'GW_ERR_SHUTDOWN' });
+    expect(sessions[0]?.ctx.shutdown.aborted).toBe(true);
+    expect(frames).toEqual([
+      expect.objectContaining({ type: 'state', state: 'closed', code: 'GW_ERR_SHUTDOWN' }),
+    ]);
     await closing;
     app = undefined;
+    expect(await metrics.registry.metrics()).toContain('telgate_session_closes_total{reason="shutdown"} 1');
   });
 });
 

@@ -14,8 +14,9 @@ import {
   resolveAndCheck,
   type TargetRequest,
 } from '../targets/policy.js';
+import { startHeartbeat } from './heartbeat.js';
 import { clientKey, type SessionRegistry } from './registry.js';
-import type { SessionContext, SessionHandler } from './session.js';
+import { endingReason, type SessionContext, type SessionHandler, SHUTDOWN_REASON } from './session.js';
 
 export const GATEWAY_PATH = '/ws';
 
@@ -161,12 +162,34 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       log = log.child({ target: plan.target.id, ...(user !== undefined && { user }) });
 
       if (socket.readyState !== WebSocket.OPEN) return;
+      const shutdown = new AbortController();
       sessions.register({
         sessionId,
         clientIp,
         targetId: plan.target.id,
         user,
-        close: (code, reason) => socket.close(code, reason),
+        shutDown: () => {
+          // The handler ends its session itself; a socket still open (no handler yet, or one that does
+          // not watch the signal) is ended here the same way.
+          shutdown.abort();
+          if (socket.readyState !== WebSocket.OPEN) return;
+          if (handedOver) {
+            metrics.sessionCloses.inc({ reason: endingReason('GW_ERR_SHUTDOWN') });
+            log.info({ reason: endingReason('GW_ERR_SHUTDOWN') }, 'session closed');
+          }
+          socket.resume();
+          socket.send(
+            encodeServerFrame({
+              type: 'state',
+              state: 'closed',
+              code: 'GW_ERR_SHUTDOWN',
+              reason: SHUTDOWN_REASON,
+              sessionId,
+            }),
+          );
+          socket.close(closeCodeFor('GW_ERR_SHUTDOWN'), 'GW_ERR_SHUTDOWN');
+        },
+        terminate: () => socket.terminate(),
       });
       const ended = new AbortController();
       const tally = sessionTally(metrics);
@@ -213,6 +236,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         limits,
         metrics: tally.metrics,
         signal: ended.signal,
+        shutdown: shutdown.signal,
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
       tally.startedAt = Date.now();
@@ -224,6 +248,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       } finally {
         socket.resume();
       }
+      startHeartbeat(socket, limits.heartbeatIntervalMs);
       await running;
     } catch (thrown) {
       const error = asGatewayError(thrown);

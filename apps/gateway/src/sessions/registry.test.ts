@@ -8,7 +8,8 @@ function session(sessionId: string, clientIp: string, closed: string[] = []): Se
     clientIp,
     targetId: 'demo',
     user: undefined,
-    close: (code, reason) => closed.push(`${sessionId} ${code} ${reason}`),
+    shutDown: () => closed.push(`${sessionId} shut down`),
+    terminate: () => closed.push(`${sessionId} terminated`),
   };
 }
 
@@ -79,12 +80,24 @@ describe('SessionRegistry', () => {
     expect(() => registry.register(session('a', '192.0.2.1'))).toThrow('already registered');
   });
 
-  it('closes every session on request', () => {
+  it('asks every session to shut down, then terminates those still open', () => {
     const closed: string[] = [];
     const registry = new SessionRegistry({ maxSessions: 10, maxSessionsPerIp: 10 });
     registry.register(session('a', '192.0.2.1', closed));
     registry.register(session('b', '192.0.2.2', closed));
-    registry.closeAll(1001, '');
-    expect(closed).toEqual(['a 1001 ', 'b 1001 ']);
+    registry.shutDownAll();
+    expect(closed).toEqual(['a shut down', 'b shut down']);
+    registry.unregister('a');
+    registry.terminateAll();
+    expect(closed).toEqual(['a shut down', 'b shut down', 'b terminated']);
+  });
+
+  it('registers no session once shutting down', () => {
+    const registry = new SessionRegistry({ maxSessions: 10, maxSessionsPerIp: 10 });
+    registry.shutDownAll();
+    expect(() => registry.register(session('a', '192.0.2.1'))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_SHUTDOWN' }),
+    );
+    expect(registry.openSessions).toBe(0);
   });
 });

@@ -18,8 +18,10 @@ export interface SessionInfo {
   readonly clientIp: string;
   readonly targetId: string;
   readonly user: string | undefined;
-  /** Ends the session from outside (shutdown): closes its WebSocket with this code and reason. */
-  readonly close: (code: number, reason: string) => void;
+  /** Asks the session to end because the gateway is shutting down (STATE closed, close GW_ERR_SHUTDOWN). */
+  readonly shutDown: () => void;
+  /** Destroys the session's socket at once, for a browser that did not finish its close in time. */
+  readonly terminate: () => void;
 }
 
 export interface SessionRecord extends SessionInfo {
@@ -41,6 +43,7 @@ export class SessionRegistry {
   readonly #perClient = new Map<string, number>();
   readonly #limits: SessionLimits;
   readonly #onCountChange: ((open: number) => void) | undefined;
+  #shuttingDown = false;
 
   constructor(limits: SessionLimits, onCountChange?: (open: number) => void) {
     this.#limits = limits;
@@ -57,10 +60,14 @@ export class SessionRegistry {
     return this.#perClient.get(clientKey(ip)) ?? 0;
   }
 
-  /** Adds a session, or throws GW_ERR_OVERLOADED when a limit is reached. */
+  /**
+   * Adds a session, or throws GW_ERR_OVERLOADED when a limit is reached and GW_ERR_SHUTDOWN once the
+   * gateway is shutting down.
+   */
   register(info: SessionInfo): void {
     if (this.#sessions.has(info.sessionId))
       throw new Error(`session ${info.sessionId} is already registered`);
+    if (this.#shuttingDown) throw new GatewayError('GW_ERR_SHUTDOWN', 'the gateway is shutting down');
     const key = clientKey(info.clientIp);
     if (this.#sessions.size >= this.#limits.maxSessions) {
       throw new GatewayError(
@@ -93,8 +100,17 @@ export class SessionRegistry {
     return [...this.#sessions.values()];
   }
 
-  /** Asks every open session to close (they unregister as their sockets close). */
-  closeAll(code: number, reason: string): void {
-    for (const session of this.list()) session.close(code, reason);
+  /**
+   * Asks every open session to end for the shutdown (they unregister as their sockets close); no session
+   * is registered from now on.
+   */
+  shutDownAll(): void {
+    this.#shuttingDown = true;
+    for (const session of this.list()) session.shutDown();
+  }
+
+  /** Destroys the socket of every session still open (the shutdown grace period is over). */
+  terminateAll(): void {
+    for (const session of this.list()) session.terminate();
   }
 }

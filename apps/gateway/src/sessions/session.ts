@@ -1,4 +1,4 @@
-import { closeCodeFor } from '@telgate/protocol';
+import { closeCodeFor, type GatewayErrorCode } from '@telgate/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LimitsConfig, TargetConfig } from '../config/types.js';
@@ -26,6 +26,24 @@ export interface SessionContext {
   readonly metrics: GatewayMetrics;
   /** Aborted once the browser's socket has closed (for whatever reason, shutdown included). */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the gateway shuts down: the handler ends the session with GW_ERR_SHUTDOWN (STATE closed,
+   * then close 4016) at once. Sockets still open afterwards are closed that way by the gateway, and
+   * terminated when the shutdown grace period is over.
+   */
+  readonly shutdown: AbortSignal;
+}
+
+/** The STATE closed `reason` of sessions ended by a shutdown. */
+export const SHUTDOWN_REASON = 'the gateway is shutting down';
+
+/**
+ * How an ended session is counted (`telgate_session_closes_total{reason}`) and logged: `shutdown` when
+ * the gateway was shutting down, `client_closed` when the browser closed it, else its GW_ERR_… code.
+ */
+export function endingReason(code: GatewayErrorCode | undefined): string {
+  if (code === undefined) return 'client_closed';
+  return code === 'GW_ERR_SHUTDOWN' ? 'shutdown' : code;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { GATEWAY_ERRORS, type TargetInfo } from '@telgate/protocol';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeSockets } from '../testing/fake-socket';
 import { PAGE_ERRORS } from './ending';
 import { type OutputSink, TelgateSession } from './session';
@@ -320,5 +320,71 @@ describe('TelgateSession endings', () => {
     const { session, net } = setup();
     session.connect({ kind: 'host', host: 'bbs.example.org', port: 2323 });
     expect(net.latest().url).toBe('wss://gw.example/ws?host=bbs.example.org&port=2323');
+  });
+});
+
+describe('TelgateSession stall watch', () => {
+  /** A connected session on fake timers, whose clock is the faked Date.now. */
+  function onFakeTimers() {
+    vi.useFakeTimers();
+    const net = fakeSockets();
+    const session = new TelgateSession({
+      pageUrl: 'https://gw.example/?target=demo',
+      createSocket: net.factory,
+      now: () => Date.now(),
+      scheduleAck: (task) => task(),
+    });
+    session.connect({ kind: 'target', id: 'demo' });
+    const socket = net.latest();
+    socket.open();
+    socket.receive({ type: 'state', state: 'connecting', target: TARGET, sessionId: 's1' });
+    socket.receive({ type: 'heartbeat', intervalMs: 10_000 });
+    socket.receive({ type: 'state', state: 'connected', target: TARGET, sessionId: 's1' });
+    return { session, socket, net };
+  }
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('marks the connection stalled after twice the heartbeat interval without a frame, and clears it when frames come again', () => {
+    const { session, socket } = onFakeTimers();
+    // Heartbeats and output keep it fresh, however long the session lasts.
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(10_000);
+      socket.receive({ type: 'heartbeat', intervalMs: 10_000 });
+    }
+    vi.advanceTimersByTime(15_000);
+    socket.receive({ type: 'output', data: Uint8Array.of(0x41) });
+    vi.advanceTimersByTime(19_999);
+    expect(session.getSnapshot().stalled).toBe(false);
+
+    vi.advanceTimersByTime(1);
+    expect(session.getSnapshot()).toMatchObject({ stalled: true, status: { phase: 'connected' } });
+    vi.advanceTimersByTime(60_000);
+    expect(session.getSnapshot().stalled).toBe(true);
+
+    socket.receive({ type: 'heartbeat', intervalMs: 10_000 });
+    expect(session.getSnapshot().stalled).toBe(false);
+    vi.advanceTimersByTime(20_000);
+    expect(session.getSnapshot().stalled).toBe(true);
+  });
+
+  it('is not stalled once closed, and never watches a gateway that sends no heartbeats', () => {
+    const { session, socket, net } = onFakeTimers();
+    vi.advanceTimersByTime(20_000);
+    expect(session.getSnapshot().stalled).toBe(true);
+    socket.serverClose(1006);
+    expect(session.getSnapshot()).toMatchObject({ stalled: false, status: { phase: 'closed' } });
+    vi.advanceTimersByTime(60_000);
+    expect(session.getSnapshot().stalled).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+
+    // An older gateway: no HEARTBEAT, so a quiet session stays "connected".
+    session.connect({ kind: 'target', id: 'demo' });
+    const quiet = net.latest();
+    quiet.open();
+    quiet.receive({ type: 'state', state: 'connected', target: TARGET, sessionId: 's2' });
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(session.getSnapshot()).toMatchObject({ stalled: false, status: { phase: 'connected' } });
   });
 });

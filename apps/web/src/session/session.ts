@@ -70,6 +70,11 @@ export interface SessionSnapshot {
   readonly autoLogoutWarning: boolean;
   /** Warnings and other notices that did not end the session, newest last. */
   readonly notices: readonly NoticeEntry[];
+  /**
+   * The gateway has sent nothing for twice its heartbeat interval: it, or the network, has stopped
+   * answering. Cleared when frames arrive again. Only gateways that send HEARTBEAT frames are watched.
+   */
+  readonly stalled: boolean;
 }
 
 export interface SessionEvents {
@@ -100,7 +105,11 @@ const INITIAL: SessionSnapshot = {
   logout: 'idle',
   autoLogoutWarning: false,
   notices: [],
+  stalled: false,
 };
+
+/** A connection is stalled after this many heartbeat intervals without any frame. */
+const STALLED_AFTER_INTERVALS = 2;
 
 /** One WebSocket's worth of state; a reconnect starts a new one. */
 interface Connection {
@@ -109,6 +118,11 @@ interface Connection {
   opened: boolean;
   finished: boolean;
   sentSize?: { cols: number; rows: number };
+  /** When the last message arrived from the gateway. */
+  lastMessageAt: number;
+  /** The gateway's heartbeat interval, once a HEARTBEAT announced it. */
+  heartbeatMs?: number;
+  stallTimer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -209,7 +223,7 @@ export class TelgateSession {
       this.options.scheduleAck,
       this.options.ackThreshold ?? DEFAULT_ACK_THRESHOLD,
     );
-    connection = { socket, acks, opened: false, finished: false };
+    connection = { socket, acks, opened: false, finished: false, lastMessageAt: this.now() };
     this.connection = connection;
   }
 
@@ -298,6 +312,8 @@ export class TelgateSession {
   }
 
   private onMessage(conn: Connection, data: unknown): void {
+    conn.lastMessageAt = this.now();
+    if (this.snapshot.stalled) this.update({ stalled: false });
     if (!(data instanceof ArrayBuffer)) {
       this.fail(conn, pageError('WEB_ERR_BAD_FRAME', 'a text message arrived; telgate.v1 is binary only'));
       return;
@@ -334,7 +350,32 @@ export class TelgateSession {
       case 'notice':
         this.onNotice(frame.notice);
         return;
+      case 'heartbeat':
+        this.onHeartbeat(conn, frame.intervalMs);
+        return;
     }
+  }
+
+  /** The first HEARTBEAT starts the stall watch; it follows the interval the gateway announces. */
+  private onHeartbeat(conn: Connection, intervalMs: number): void {
+    const first = conn.heartbeatMs === undefined;
+    conn.heartbeatMs = intervalMs;
+    if (first) this.watchForStall(conn, STALLED_AFTER_INTERVALS * intervalMs);
+  }
+
+  /** Checks, `delayMs` from now, whether the gateway has gone quiet for too long; and again after that. */
+  private watchForStall(conn: Connection, delayMs: number): void {
+    conn.stallTimer = setTimeout(() => {
+      if (conn.finished || conn.heartbeatMs === undefined) return;
+      const limit = STALLED_AFTER_INTERVALS * conn.heartbeatMs;
+      const quiet = this.now() - conn.lastMessageAt;
+      if (quiet >= limit) {
+        if (!this.snapshot.stalled) this.update({ stalled: true });
+        this.watchForStall(conn, limit);
+      } else {
+        this.watchForStall(conn, limit - quiet);
+      }
+    }, delayMs);
   }
 
   private onOutput(conn: Connection, data: Uint8Array): void {
@@ -417,7 +458,12 @@ export class TelgateSession {
     if (conn.finished) return;
     conn.finished = true;
     conn.acks.dispose();
-    this.update({ status: { phase: 'closed', at: this.now(), ending }, autoLogoutWarning: false });
+    clearTimeout(conn.stallTimer);
+    this.update({
+      status: { phase: 'closed', at: this.now(), ending },
+      autoLogoutWarning: false,
+      stalled: false,
+    });
     this.events.emit('closed', ending);
   }
 
@@ -428,6 +474,7 @@ export class TelgateSession {
     if (!conn || conn.finished) return;
     conn.finished = true;
     conn.acks.dispose();
+    clearTimeout(conn.stallTimer);
     conn.socket.close(1000);
   }
 

@@ -5,6 +5,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { type IBufferCell, type IDisposable, type ILink, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { RendererChoice, Theme } from '../app/route';
+import { ownLine, toNormalScreen } from './closing-line';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
 import { TERMINAL_FONT, TERMINAL_THEMES } from './themes';
@@ -95,6 +96,21 @@ export class TerminalView {
   write(data: Uint8Array | string, rendered?: () => void): void {
     if (this.disposed) return;
     this.term.write(data, rendered);
+  }
+
+  /**
+   * Writes `text` on a line of its own on the normal screen, after all the output written so far:
+   * a full-screen program's alternate screen is left first (the program ended with the session).
+   */
+  writeOwnLine(text: string): void {
+    if (this.disposed) return;
+    // The buffer is looked at once xterm.js has parsed everything before: the callbacks run in order.
+    this.term.write('', () => {
+      if (this.disposed) return;
+      this.term.write(toNormalScreen(this.term.buffer.active.type === 'alternate'), () => {
+        if (!this.disposed) this.term.write(ownLine(text, this.term.buffer.active.cursorX));
+      });
+    });
   }
 
   onData(listener: (data: string) => void): IDisposable {

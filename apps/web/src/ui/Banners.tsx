@@ -70,6 +70,7 @@ export function LogoutBanner({
         type="button"
         className="danger"
         data-testid="logout-close-anyway"
+        data-ends-session="true"
         onClick={() => {
           session.dismissLogout();
           session.disconnect();

@@ -1,17 +1,29 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type Command, filterCommands } from './commands';
+import { type Command, filterCommands, preselected } from './commands';
 
 /**
- * Every command by keyboard, opened with Ctrl-] (the escape key of classic telnet clients): type to
- * filter, arrows to choose, Enter to run, Esc to go back to the terminal.
+ * Every command by keyboard, opened with Ctrl-] like the escape prompt of a telnet client, and
+ * understanding its commands (`send ayt`, `close`, `set crlf`, …): type to filter, arrows to choose,
+ * Enter to run. Enter with nothing typed, or Esc, goes back to the session and sends nothing; Tab goes
+ * to the page's controls. A command that ends the session is never chosen in advance.
  */
-export function CommandPalette({ commands, onClose }: { commands: readonly Command[]; onClose: () => void }) {
+export function CommandPalette({
+  commands,
+  onClose,
+  onLeave,
+}: {
+  commands: readonly Command[];
+  /** Back to the terminal. */
+  onClose: () => void;
+  /** Tab (Shift-Tab): to the page's controls instead of the terminal. */
+  onLeave?: (backwards: boolean) => void;
+}) {
   const [query, setQuery] = useState('');
-  const [selected, setSelected] = useState(0);
+  const [chosen, setChosen] = useState<number | undefined>();
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLDivElement>(null);
   const matches = useMemo(() => filterCommands(commands, query), [commands, query]);
-  const current = Math.min(selected, Math.max(0, matches.length - 1));
+  const current = chosen === undefined ? preselected(matches, query) : Math.min(chosen, matches.length - 1);
 
   useEffect(() => input.current?.focus(), []);
   useEffect(() => {
@@ -26,7 +38,8 @@ export function CommandPalette({ commands, onClose }: { commands: readonly Comma
 
   const move = (delta: number) => {
     if (matches.length === 0) return;
-    setSelected((current + delta + matches.length) % matches.length);
+    const from = current < 0 ? (delta > 0 ? -1 : 0) : current;
+    setChosen((from + delta + matches.length) % matches.length);
   };
 
   return (
@@ -44,7 +57,7 @@ export function CommandPalette({ commands, onClose }: { commands: readonly Comma
         <input
           ref={input}
           className="palette-input"
-          placeholder="Type a command…"
+          placeholder="Type a command, or telnet’s own: send ayt, close…"
           aria-label="Command"
           role="combobox"
           aria-expanded="true"
@@ -54,7 +67,7 @@ export function CommandPalette({ commands, onClose }: { commands: readonly Comma
           value={query}
           onChange={(event) => {
             setQuery(event.target.value);
-            setSelected(0);
+            setChosen(undefined);
           }}
           onKeyDown={(event) => {
             switch (event.key) {
@@ -68,11 +81,17 @@ export function CommandPalette({ commands, onClose }: { commands: readonly Comma
                 break;
               case 'Enter':
                 event.preventDefault();
-                run(matches[current]);
+                if (current >= 0) run(matches[current]);
+                else if (query.trim() === '') onClose();
                 break;
               case 'Escape':
                 event.preventDefault();
                 onClose();
+                break;
+              case 'Tab':
+                if (!onLeave) break;
+                event.preventDefault();
+                onLeave(event.shiftKey);
                 break;
             }
           }}
@@ -87,10 +106,10 @@ export function CommandPalette({ commands, onClose }: { commands: readonly Comma
               tabIndex={-1}
               aria-selected={index === current}
               aria-disabled={command.disabled}
-              className="palette-item"
+              className={`palette-item${command.endsSession ? ' palette-item-ends' : ''}`}
               data-testid="palette-item"
               data-command={command.id}
-              onPointerEnter={() => setSelected(index)}
+              onPointerEnter={() => setChosen(index)}
               onClick={() => run(command)}
               onKeyDown={(event) => {
                 if (event.key === 'Enter' || event.key === ' ') {
@@ -101,10 +120,20 @@ export function CommandPalette({ commands, onClose }: { commands: readonly Comma
             >
               <span className="palette-group">{command.group}</span>
               <span className="palette-label">{command.label}</span>
+              {command.endsSession ? (
+                <span className="palette-ends" data-testid="palette-ends-session">
+                  ends the session
+                </span>
+              ) : null}
+              {command.telnet?.[0] ? <code className="palette-telnet">{command.telnet[0]}</code> : null}
               {command.detail ? <span className="palette-detail">{command.detail}</span> : null}
             </div>
           ))}
         </div>
+        <p className="palette-help">
+          <kbd>Enter</kbd> with nothing typed or <kbd>Esc</kbd>: back to the session · <kbd>Tab</kbd>: the
+          page’s buttons
+        </p>
       </div>
     </div>
   );

@@ -13,19 +13,22 @@ export function FullScreenButton() {
   }, []);
   if (fullScreen || !document.fullscreenEnabled) return null;
   return (
-    <button
-      type="button"
-      data-testid="fullscreen"
-      onClick={() => {
-        void document.documentElement
-          .requestFullscreen()
-          .then(() => lockKeys())
-          .catch(() => undefined);
-      }}
-    >
+    <button type="button" data-testid="fullscreen" onClick={() => toggleFullScreen()}>
       Full screen
     </button>
   );
+}
+
+/** Enters full screen (with the keyboard lock), or leaves it. Needs a user's click or key. */
+export function toggleFullScreen(): void {
+  if (document.fullscreenElement) {
+    void document.exitFullscreen().catch(() => undefined);
+    return;
+  }
+  void document.documentElement
+    .requestFullscreen()
+    .then(() => lockKeys())
+    .catch(() => undefined);
 }
 
 interface KeyboardLock {

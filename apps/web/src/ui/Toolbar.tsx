@@ -1,5 +1,4 @@
 import type { ReactNode } from 'react';
-import { useState } from 'react';
 import type { Preferences } from '../app/preferences';
 import type { SessionSnapshot, TelgateSession } from '../session/session';
 import { TELNET_ACTIONS } from './commands';
@@ -16,6 +15,8 @@ export interface ToolbarProps {
   readonly keyBarVisible: boolean;
   readonly onToggleSearch: () => void;
   readonly onOpenPalette: () => void;
+  readonly settingsOpen: boolean;
+  readonly onSettingsOpen: (open: boolean) => void;
   readonly inspectorOpen?: boolean;
   readonly onToggleInspector?: () => void;
   /** Offer Disconnect (not in a kiosk, which would only reconnect). */
@@ -28,7 +29,7 @@ export interface ToolbarProps {
 
 export function Toolbar(props: ToolbarProps) {
   const { session, snapshot, slim = false } = props;
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const { settingsOpen, onSettingsOpen } = props;
   const connected = snapshot.status.phase === 'connected';
   const charset = snapshot.settings?.charset ?? snapshot.target?.charset;
   const actions = slim ? TELNET_ACTIONS.filter((entry) => entry.action === 'interrupt') : TELNET_ACTIONS;
@@ -53,6 +54,7 @@ export function Toolbar(props: ToolbarProps) {
         <button
           type="button"
           data-testid="action-logout"
+          data-ends-session="true"
           title="Ask the host to log you out (Telnet LOGOUT, RFC 727)"
           disabled={!connected || snapshot.logout === 'pending'}
           onClick={() => session.logout()}
@@ -98,7 +100,7 @@ export function Toolbar(props: ToolbarProps) {
           data-testid="settings-toggle"
           aria-expanded={settingsOpen}
           title="Settings"
-          onClick={() => setSettingsOpen((open) => !open)}
+          onClick={() => onSettingsOpen(!settingsOpen)}
         >
           Settings
         </button>
@@ -116,7 +118,12 @@ export function Toolbar(props: ToolbarProps) {
           </button>
         ) : null}
         {connected && !slim && props.canDisconnect !== false ? (
-          <button type="button" data-testid="disconnect" onClick={() => session.disconnect()}>
+          <button
+            type="button"
+            data-testid="disconnect"
+            data-ends-session="true"
+            onClick={() => session.disconnect()}
+          >
             Disconnect
           </button>
         ) : null}
@@ -127,7 +134,7 @@ export function Toolbar(props: ToolbarProps) {
             preferences={props.preferences}
             onPreferences={props.onPreferences}
             keyBarVisible={props.keyBarVisible}
-            onClose={() => setSettingsOpen(false)}
+            onClose={() => onSettingsOpen(false)}
           />
         ) : null}
       </div>

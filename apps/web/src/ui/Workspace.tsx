@@ -1,6 +1,8 @@
 import type { Action } from '@telgate/protocol';
 import {
   lazy,
+  type MouseEvent,
+  type KeyboardEvent as ReactKeyboardEvent,
   type ReactNode,
   type Ref,
   Suspense,
@@ -18,6 +20,7 @@ import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
 import { AutoLogoutBanner, ClosedBanner, LogoutBanner, Notices } from './Banners';
 import { CommandPalette } from './CommandPalette';
 import { buildCommands } from './commands';
+import { toggleFullScreen } from './FullScreenButton';
 import { targetName } from './format';
 import { useMediaQuery, useSessionSnapshot } from './hooks';
 import { KeyBar } from './KeyBar';
@@ -56,8 +59,24 @@ export interface WorkspaceProps {
   readonly ref?: Ref<WorkspaceHandle>;
 }
 
-/** Drawn into the terminal when a session ends, so the scrollback shows where one session stopped. */
-const SESSION_CLOSED_MARK = '\r\n\x1b[0;2m── session closed ──\x1b[0m\r\n';
+/**
+ * Where the focus belongs to the control itself: panels with fields of their own. A click on any other
+ * button leaves the focus in the terminal (it never moves to the button), and the terminal has it again
+ * once the button did its work, so no keystroke meant for the host goes to a button, or nowhere.
+ */
+const OWN_FOCUS = '.settings-panel, .palette-backdrop, .search-bar, .inspector';
+
+function pageButton(target: EventTarget): HTMLButtonElement | undefined {
+  if (!(target instanceof Element)) return undefined;
+  const button = target.closest('button');
+  return button && !button.closest(OWN_FOCUS) ? button : undefined;
+}
+
+/**
+ * Drawn into the terminal when a session ends, so the scrollback shows where one session stopped: on the
+ * normal screen, on a line of its own, once per session that started (not for each failed attempt).
+ */
+const SESSION_CLOSED_MARK = '\x1b[2m── session closed ──\x1b[0m';
 
 /**
  * A terminal session on screen: the terminal wired to the session (output with flow control, input
@@ -68,6 +87,7 @@ export function Workspace(props: WorkspaceProps) {
   const { session, variant, renderer, preferences, onPreferences } = props;
   const snapshot = useSessionSnapshot(session);
   const host = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const pipeline = useRef<InputPipeline | undefined>(undefined);
   const [view, setView] = useState<TerminalView | undefined>();
   const [activeRenderer, setActiveRenderer] = useState<ActiveRenderer>('dom');
@@ -75,6 +95,7 @@ export function Workspace(props: WorkspaceProps) {
   const [searchOpen, setSearchOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [inspectorOpen, setInspectorOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const touchScreen = useMediaQuery('(pointer: coarse)');
   const keyBarVisible = variant === 'kiosk' || (preferences.keyBar ?? touchScreen);
   const connected = snapshot.status.phase === 'connected';
@@ -100,10 +121,18 @@ export function Workspace(props: WorkspaceProps) {
       echo: (text) => terminal.write(text),
     });
     pipeline.current = input;
+    let sessionShown = session.isConnected;
     const syncLocalEditing = () =>
       input.setLocalEditing(session.isConnected && localEditingActive(session.getSnapshot().settings));
     const cleanups = [
-      terminal.onData((data) => input.type(data)),
+      terminal.onData((data) => {
+        // A closed session: Enter reconnects, as the banner's button does; nothing else goes anywhere.
+        if (session.getSnapshot().status.phase === 'closed') {
+          if (data === '\r') latest.current.onReconnect?.();
+          return;
+        }
+        input.type(data);
+      }),
       terminal.onResize(({ cols, rows }) => session.resize(cols, rows)),
       terminal.onTitle((title) => latest.current.onTitle?.(title)),
     ].map((disposable) => () => disposable.dispose());
@@ -111,7 +140,13 @@ export function Workspace(props: WorkspaceProps) {
       input.onCtrlChange(setCtrlArmed),
       terminal.onRendererChange(setActiveRenderer),
       session.subscribe(syncLocalEditing),
-      session.on('closed', () => terminal.write(SESSION_CLOSED_MARK)),
+      session.on('connected', () => {
+        sessionShown = true;
+      }),
+      session.on('closed', () => {
+        if (sessionShown) terminal.writeOwnLine(SESSION_CLOSED_MARK);
+        sessionShown = false;
+      }),
     );
     session.attachOutput({ write: (data, rendered) => terminal.write(data, rendered) });
     session.resize(terminal.size.cols, terminal.size.rows);
@@ -160,6 +195,38 @@ export function Workspace(props: WorkspaceProps) {
   const setPreferences = (next: Preferences) =>
     onPreferences({ ...next, fontSize: clampFontSize(next.fontSize) });
   const toggleInspector = variant === 'kiosk' ? undefined : () => setInspectorOpen((open) => !open);
+  const openSettings = (open: boolean) => {
+    setSettingsOpen(open);
+    if (!open) view?.focus();
+  };
+  // Pressing a button does not take the focus from the terminal…
+  const keepTerminalFocus = (event: MouseEvent) => {
+    if (pageButton(event.target)) event.preventDefault();
+  };
+  // …and after the button's own work (this runs after its handler) the terminal has it, also when the
+  // button was reached by keyboard. A panel the button opened takes the focus when it appears.
+  const returnFocus = (event: MouseEvent) => {
+    if (pageButton(event.target)) view?.focus();
+  };
+  // Esc or F6 on a button of the page goes back to the terminal.
+  const leaveControls = (event: ReactKeyboardEvent) => {
+    if ((event.key === 'Escape' || event.key === 'F6') && pageButton(event.target)) {
+      event.preventDefault();
+      view?.focus();
+    }
+  };
+  // Ctrl-] then Tab (Shift-Tab): from the terminal, which keeps Tab for the host, to the first (last)
+  // button of the page, passing over those that end the session; Tab moves on from there as usual.
+  const toControls = (backwards: boolean) => {
+    const buttons = [
+      ...(root.current?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? []),
+    ].filter(
+      (button) => pageButton(button) && !button.closest('.terminal-host') && !button.dataset.endsSession,
+    );
+    const button = backwards ? buttons.at(-1) : buttons[0];
+    if (button) button.focus();
+    else view?.focus();
+  };
 
   const commands = buildCommands({
     connected,
@@ -177,10 +244,27 @@ export function Workspace(props: WorkspaceProps) {
     toggleKeyBar: () => setPreferences({ ...preferences, keyBar: !keyBarVisible }),
     ...(variant === 'kiosk' ? {} : { disconnect: () => session.disconnect() }),
     reconnect: () => props.onReconnect?.(),
+    copy: () => void view?.copySelection(),
+    paste: () => void view?.pasteFromClipboard(),
+    ...(props.showToolbar ? { openSettings: () => setSettingsOpen(true) } : {}),
+    // An embedded terminal is full screen only if its parent page allowed it: not offered there.
+    ...(variant !== 'embed' && document.fullscreenEnabled
+      ? { fullScreen: { active: document.fullscreenElement !== null, toggle: toggleFullScreen } }
+      : {}),
+    ...(props.onBack ? { targets: props.onBack } : {}),
+    ...(snapshot.autoLogoutWarning ? { stayLoggedIn: () => session.stayLoggedIn() } : {}),
   });
 
   return (
-    <div className={`workspace workspace-${variant}`} data-testid="workspace">
+    // biome-ignore lint/a11y/noStaticElementInteractions: focus management for the buttons inside, not a control
+    <div
+      ref={root}
+      className={`workspace workspace-${variant}`}
+      data-testid="workspace"
+      onMouseDown={keepTerminalFocus}
+      onClick={returnFocus}
+      onKeyDown={leaveControls}
+    >
       {props.showToolbar ? (
         <Toolbar
           session={session}
@@ -191,6 +275,8 @@ export function Workspace(props: WorkspaceProps) {
           keyBarVisible={keyBarVisible}
           onToggleSearch={() => setSearchOpen((open) => !open)}
           onOpenPalette={() => setPaletteOpen(true)}
+          settingsOpen={settingsOpen}
+          onSettingsOpen={openSettings}
           inspectorOpen={inspectorOpen}
           canDisconnect={variant !== 'kiosk'}
           {...(toggleInspector ? { onToggleInspector: toggleInspector } : {})}
@@ -239,7 +325,13 @@ export function Workspace(props: WorkspaceProps) {
         </div>
         {inspectorOpen ? (
           <Suspense fallback={<aside className="inspector">Loading the inspector…</aside>}>
-            <Inspector session={session} onClose={() => setInspectorOpen(false)} />
+            <Inspector
+              session={session}
+              onClose={() => {
+                setInspectorOpen(false);
+                view?.focus();
+              }}
+            />
           </Suspense>
         ) : null}
       </div>
@@ -261,6 +353,10 @@ export function Workspace(props: WorkspaceProps) {
           onClose={() => {
             setPaletteOpen(false);
             view?.focus();
+          }}
+          onLeave={(backwards) => {
+            setPaletteOpen(false);
+            toControls(backwards);
           }}
         />
       ) : null}

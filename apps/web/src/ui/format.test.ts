@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, hostPort, secondsLeft, targetName } from './format';
+import type { SessionSnapshot } from '../session/session';
+import { connectionStatus, formatDuration, hostPort, secondsLeft, targetName } from './format';
 
 describe('formatDuration', () => {
   it('shows minutes and seconds, and hours when there are some', () => {
@@ -32,5 +33,45 @@ describe('secondsLeft', () => {
   it('rounds up and never goes negative', () => {
     expect(secondsLeft(10_000, 7_500)).toBe(3);
     expect(secondsLeft(10_000, 11_000)).toBe(0);
+  });
+});
+
+describe('connectionStatus', () => {
+  const target = { id: 'demo', label: 'Demo host', host: 'h', port: 23, charset: 'UTF-8' };
+  const snapshot = (change: Partial<SessionSnapshot>): SessionSnapshot => ({
+    status: { phase: 'connected', since: 1_000 },
+    target,
+    options: [],
+    logout: 'idle',
+    autoLogoutWarning: false,
+    notices: [],
+    stalled: false,
+    ...change,
+  });
+
+  it('shows how long the session has been connected', () => {
+    expect(connectionStatus(snapshot({}), 43_000)).toEqual({
+      state: 'connected',
+      text: 'Connected to Demo host · 0:42',
+    });
+  });
+
+  it('says the connection is stalled, without a clock, while the gateway is not answering', () => {
+    const stalled = { state: 'stalled', text: 'Connection stalled: the gateway is not answering' };
+    expect(connectionStatus(snapshot({ stalled: true }), 43_000)).toEqual(stalled);
+    expect(
+      connectionStatus(snapshot({ stalled: true, status: { phase: 'connecting', since: 1_000 } }), 43_000),
+    ).toEqual(stalled);
+  });
+
+  it('names the other phases', () => {
+    expect(connectionStatus(snapshot({ status: { phase: 'idle' } }), 0).state).toBe('idle');
+    expect(connectionStatus(snapshot({ status: { phase: 'connecting', since: 0 } }), 0).text).toBe(
+      'Connecting to Demo host…',
+    );
+    const ending = { message: 'The session has ended.', byUser: false };
+    expect(
+      connectionStatus(snapshot({ stalled: true, status: { phase: 'closed', at: 0, ending } }), 0),
+    ).toEqual({ state: 'closed', text: 'Connection closed' });
   });
 });

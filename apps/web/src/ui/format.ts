@@ -1,4 +1,5 @@
 import type { TargetInfo } from '@telgate/protocol';
+import type { SessionSnapshot } from '../session/session';
 import { type ConnectTarget, describeConnectTarget } from '../session/socket';
 
 /** A session's age as 0:42, 12:03 or 1:02:03. */
@@ -26,4 +27,27 @@ export function targetName(target: TargetInfo | undefined, requested: ConnectTar
 /** Seconds left, rounded up, for countdowns ("in 3 s"). */
 export function secondsLeft(until: number, now: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
+}
+
+/** The status line: where the session stands, and `state` for styling and tests. */
+export function connectionStatus(
+  snapshot: SessionSnapshot,
+  now: number,
+): { readonly state: SessionSnapshot['status']['phase'] | 'stalled'; readonly text: string } {
+  const { status } = snapshot;
+  const name = targetName(snapshot.target, snapshot.requested);
+  switch (status.phase) {
+    case 'idle':
+      return { state: 'idle', text: 'Not connected' };
+    case 'connecting':
+    case 'connected':
+      // The gateway has stopped answering: a ticking clock would suggest all is well.
+      if (snapshot.stalled)
+        return { state: 'stalled', text: 'Connection stalled: the gateway is not answering' };
+      return status.phase === 'connecting'
+        ? { state: 'connecting', text: `Connecting to ${name}…` }
+        : { state: 'connected', text: `Connected to ${name} · ${formatDuration(now - status.since)}` };
+    case 'closed':
+      return { state: 'closed', text: status.ending.byUser ? 'Disconnected' : 'Connection closed' };
+  }
 }

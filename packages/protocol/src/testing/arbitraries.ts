@@ -10,6 +10,7 @@ import {
   EOL_MODES,
   LOCAL_ECHO_MODES,
   type Notice,
+  type ResumeInfo,
   type SessionState,
   type SettingsUpdate,
   type TargetInfo,
@@ -24,6 +25,12 @@ export const anyString = fc.oneof(
 
 const nonEmptyString = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 });
 const bytes = fc.uint8Array({ maxLength: 64 });
+const credentialArb = fc.string({
+  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+  minLength: 16,
+  maxLength: 64,
+});
+const countArb = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 
 export const actionArb: fc.Arbitrary<Action> = fc.constantFrom(...(Object.keys(ACTION_CODES) as Action[]));
 
@@ -44,6 +51,7 @@ export const clientFrameArb: fc.Arbitrary<ClientFrame> = fc.oneof(
   actionArb.map((action) => ({ type: 'action' as const, action })),
   fc.integer({ min: 1, max: 0xffffffff }).map((count) => ({ type: 'ack' as const, count })),
   settingsUpdateArb.map((settings) => ({ type: 'settings' as const, settings })),
+  credentialArb.map((credential) => ({ type: 'resume' as const, credential })),
 );
 
 const targetArb: fc.Arbitrary<TargetInfo> = fc.record({
@@ -54,12 +62,22 @@ const targetArb: fc.Arbitrary<TargetInfo> = fc.record({
   charset: nonEmptyString,
 });
 
+const resumeInfoArb: fc.Arbitrary<ResumeInfo> = fc.record({
+  credential: credentialArb,
+  graceSeconds: countArb,
+});
+
 const sessionStateArb: fc.Arbitrary<SessionState> = fc.oneof(
   fc.record(
+    { state: fc.constant('connecting' as const), target: targetArb, sessionId: nonEmptyString },
+    { requiredKeys: ['state'] },
+  ),
+  fc.record(
     {
-      state: fc.constantFrom('connecting' as const, 'connected' as const),
+      state: fc.constant('connected' as const),
       target: targetArb,
       sessionId: nonEmptyString,
+      resume: resumeInfoArb,
     },
     { requiredKeys: ['state'] },
   ),
@@ -79,6 +97,8 @@ const noticeArb: fc.Arbitrary<Notice> = fc.oneof(
   fc.constant({ kind: 'auto-logout-warning' as const }),
   fc.constant({ kind: 'supdup' as const }),
   fc.record({ kind: fc.constant('warning' as const), code: nonEmptyString, message: anyString }),
+  fc.record({ kind: fc.constant('resumed' as const), awayMs: countArb, inputReceived: countArb }),
+  fc.record({ kind: fc.constant('output-skipped' as const), bytes: countArb }),
 );
 
 const effectiveSettingsArb: fc.Arbitrary<EffectiveSettings> = fc.record({
@@ -90,6 +110,7 @@ const effectiveSettingsArb: fc.Arbitrary<EffectiveSettings> = fc.record({
 });
 
 export const serverFrameArb: fc.Arbitrary<ServerFrame> = fc.oneof(
+  fc.integer({ min: 1, max: 0xffffffff }).map((intervalMs) => ({ type: 'heartbeat' as const, intervalMs })),
   bytes.map((data) => ({ type: 'output' as const, data })),
   sessionStateArb.map((state): ServerFrame => ({ type: 'state', ...state })),
   fc
@@ -110,6 +131,13 @@ export const serverFrameArb: fc.Arbitrary<ServerFrame> = fc.oneof(
     .map((result) => ({ type: 'logout-result' as const, result })),
   noticeArb.map((notice) => ({ type: 'notice' as const, notice })),
   effectiveSettingsArb.map((settings) => ({ type: 'settings' as const, settings })),
+  fc
+    .record({
+      cols: fc.integer({ min: 1, max: 0xffff }),
+      rows: fc.integer({ min: 1, max: 0xffff }),
+      data: bytes,
+    })
+    .map((screen) => ({ type: 'screen' as const, ...screen })),
 );
 
 /**
