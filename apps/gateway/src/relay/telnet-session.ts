@@ -293,7 +293,7 @@ export class TelnetSession {
     this.sendSettings();
     this.engine?.start();
     this.idle.touch();
-    ctx.log.info({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
+    ctx.log.debug({ address: ctx.address.address, port: ctx.address.port }, 'connected to host');
   }
 
   private createEngine(): TelnetEngine {

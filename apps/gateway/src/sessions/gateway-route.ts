@@ -197,7 +197,9 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         sessions.unregister(sessionId);
         ended.abort();
         if (!handedOver) return;
-        log.info(
+        // The handler writes the session's closing line at info ("session closed"); this one, from the
+        // socket's side, is for debugging.
+        log.debug(
           {
             outcome: tally.outcome ?? errorForCloseCode(code)?.code ?? 'closed',
             closeCode: code,
