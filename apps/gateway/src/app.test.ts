@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUBPROTOCOL } from '@telgate/protocol';
@@ -12,6 +12,7 @@ import { ConfigError, parseConfig } from './config/load.js';
 import { NOT_BUILT_PAGE } from './http/web-app.js';
 import { createLogger } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
+import { createTelnetRelay } from './relay/index.js';
 import {
   buildTestApp,
   connect,
@@ -62,12 +63,12 @@ describe('operator logs', () => {
     await rm(webRoot, { recursive: true, force: true });
   });
 
-  it('carry one line per session start and end, none per request, and never a token', async () => {
+  it('carry one line per session start and end and none per request at info level, and never a token at any level', async () => {
     const logs = new LogCapture();
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNlY3JldA';
     app = await buildTestApp('', {
       webRoot,
-      logger: createLogger('info', logs.stream),
+      logger: createLogger('debug', logs.stream),
       onSession: (socket, ctx) => {
         ctx.reportEnding({ outcome: 'client_closed', bytesFromHost: 120, bytesToHost: 7 });
         socket.close(1000);
@@ -88,11 +89,13 @@ describe('operator logs', () => {
 
     expect(logs.text).not.toContain(token);
     expect(logs.text).not.toContain('c2lnbmF0dXJlLXNlY3JldA');
-    expect(logs.text).not.toContain('app-1234');
-    const records = logs.records.filter((r) => !String(r.msg).startsWith('Server listening'));
-    expect(records.map((r) => r.msg)).toEqual(['session started', 'session ended']);
-    expect(records[0]).toMatchObject({ target: 'demo', clientIp: '127.0.0.1', address: '127.0.0.1' });
-    expect(records[1]).toMatchObject({
+    const info = logs.records.filter(
+      (r) => (r.level as number) >= 30 && !String(r.msg).startsWith('Server listening'),
+    );
+    expect(JSON.stringify(info)).not.toContain('app-1234');
+    expect(info.map((r) => r.msg)).toEqual(['session started', 'session ended']);
+    expect(info[0]).toMatchObject({ target: 'demo', clientIp: '127.0.0.1', address: '127.0.0.1' });
+    expect(info[1]).toMatchObject({
       target: 'demo',
       outcome: 'client_closed',
       closeCode: 1000,
@@ -100,6 +103,45 @@ describe('operator logs', () => {
       bytesToHost: 7,
       durationMs: expect.any(Number),
     });
+  });
+
+  it('carry one line per session start and end with the Telnet relay too', async () => {
+    const host = createServer((socket) => socket.end('hello\r\n'));
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = host.address() as { port: number };
+      const logs = new LogCapture();
+      app = await buildTestApp(
+        `targets: [{ id: t1, host: 127.0.0.1, port: ${port}, negotiation: passive }]`,
+        {
+          logger: createLogger('info', logs.stream),
+          onSession: createTelnetRelay(),
+        },
+      );
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.server.address() as { port: number };
+      const ws = new WebSocket(`ws://127.0.0.1:${address.port}/ws?target=t1`, SUBPROTOCOL);
+      const code = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no close')), TEST_TIMEOUT_MS);
+        ws.once('close', (closeCode: number) => {
+          clearTimeout(timer);
+          resolve(closeCode);
+        });
+      });
+      expect(code).toBe(4007);
+      await eventually(() => logs.text.includes('session ended'));
+      const records = logs.records.filter((r) => !String(r.msg).startsWith('Server listening'));
+      expect(records.map((r) => r.msg)).toEqual(['session started', 'session ended']);
+      expect(records[1]).toMatchObject({
+        target: 't1',
+        outcome: 'GW_ERR_HOST_CLOSED',
+        closeCode: 4007,
+        bytesFromHost: 7,
+        durationMs: expect.any(Number),
+      });
+    } finally {
+      await new Promise((resolve) => host.close(resolve));
+    }
   });
 
   it('at debug level, log requests and 404s by path, without their query strings', async () => {

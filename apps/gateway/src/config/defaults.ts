@@ -32,6 +32,7 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   connectAttemptsPerMinutePerIp: 30,
   handshakeTimeoutMs: 10_000,
   dialTimeoutMs: 10_000,
+  maxConcurrentLookups: 3,
   idleTimeoutSeconds: 3600,
   highWaterBytes: 1024 * 1024,
   lowWaterBytes: 256 * 1024,

@@ -390,6 +390,25 @@ describe('parseConfig: trustProxy', () => {
   });
 });
 
+describe('parseConfig: combinations that defeat a protection', () => {
+  it('refuses any origin without tokens', () => {
+    expect(problems("security: { allowedOrigins: ['https://a.example', '*'] }")).toEqual([
+      'security.allowedOrigins[1] (line 1): "*" lets any web page a user visits open sessions in their name, and auth mode is "none"; list the origins of your pages, or use auth mode "token"',
+    ]);
+    const withTokens = parseConfig(
+      `security: { allowedOrigins: ['*'], auth: { mode: token, hs256Secret: '${SECRET}' } }`,
+    );
+    expect(withTokens.security.allowedOrigins).toEqual(['*']);
+  });
+
+  it('refuses a per-client session limit above the total', () => {
+    expect(problems('limits: { maxSessions: 5, maxSessionsPerIp: 6 }')).toEqual([
+      'limits.maxSessionsPerIp (line 1): (6) is more than maxSessions (5), so one client could take every session; lower it or raise maxSessions',
+    ]);
+    expect(parseConfig('limits: { maxSessions: 1 }').limits.maxSessions).toBe(1);
+  });
+});
+
 describe('parseConfig: limits and overrides', () => {
   it('keeps the low-water mark below the high-water mark', () => {
     expect(problems('limits: { highWaterBytes: 4096, lowWaterBytes: 8192 }')).toEqual([

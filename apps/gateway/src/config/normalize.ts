@@ -229,6 +229,12 @@ function normalizeLimits(raw: RawConfig, report: ReportIssue): LimitsConfig {
       `lowWaterBytes (${limits.lowWaterBytes}) must be below highWaterBytes (${limits.highWaterBytes})`,
     );
   }
+  if (raw.limits?.maxSessionsPerIp !== undefined && limits.maxSessionsPerIp > limits.maxSessions) {
+    report(
+      ['limits', 'maxSessionsPerIp'],
+      `(${limits.maxSessionsPerIp}) is more than maxSessions (${limits.maxSessions}), so one client could take every session; lower it or raise maxSessions`,
+    );
+  }
   return limits;
 }
 
@@ -308,6 +314,13 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
         `"${origin}" is not an origin such as https://example.org:8443 (or *)`,
       );
   });
+  const anyOrigin = allowedOrigins.indexOf('*');
+  if (anyOrigin !== -1 && (raw.security?.auth?.mode ?? 'none') === 'none') {
+    report(
+      ['security', 'allowedOrigins', anyOrigin],
+      '"*" lets any web page a user visits open sessions in their name, and auth mode is "none"; list the origins of your pages, or use auth mode "token"',
+    );
+  }
   const frameAncestors = raw.security?.frameAncestors ?? ["'self'"];
   frameAncestors.forEach((source, index) => {
     if (!FRAME_ANCESTOR.test(source)) {

@@ -118,6 +118,7 @@ export const configSchema = {
         connectAttemptsPerMinutePerIp: integer(1, 100_000),
         handshakeTimeoutMs: integer(100, 120_000),
         dialTimeoutMs: integer(100, 120_000),
+        maxConcurrentLookups: integer(1, 1000),
         idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
         highWaterBytes: integer(1024, 256 * 1024 * 1024),
         lowWaterBytes: integer(0, 256 * 1024 * 1024),

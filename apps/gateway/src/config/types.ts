@@ -135,6 +135,8 @@ export interface LimitsConfig {
   readonly handshakeTimeoutMs: number;
   /** DNS lookup and TCP connect deadline, each. */
   readonly dialTimeoutMs: number;
+  /** DNS lookups running at once (each holds a libuv thread until it ends, deadline or not). */
+  readonly maxConcurrentLookups: number;
   /** Default for targets that set none; 0 = never. */
   readonly idleTimeoutSeconds: number;
   /** Stop reading from the host while this much output waits for the browser… */

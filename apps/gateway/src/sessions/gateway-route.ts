@@ -7,7 +7,13 @@ import type { GatewayConfig } from '../config/types.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { isOriginAllowed } from '../http/origin.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { type LookupAll, planTarget, resolveAndCheck, type TargetRequest } from '../targets/policy.js';
+import {
+  type LookupAll,
+  LookupLimiter,
+  planTarget,
+  resolveAndCheck,
+  type TargetRequest,
+} from '../targets/policy.js';
 import { startHeartbeat } from './heartbeat.js';
 import { clientKey, type SessionRegistry } from './registry.js';
 import {
@@ -70,6 +76,7 @@ function sendClosedState(socket: WebSocket, sessionId: string, code: GatewayErro
 export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app, options) => {
   const { config, sessions, metrics, verifier, lookup, onSession } = options;
   const { limits } = config;
+  const lookups = new LookupLimiter(limits.maxConcurrentLookups);
   const checkAttempts = app.createRateLimit({
     max: limits.connectAttemptsPerMinutePerIp,
     timeWindow: 60_000,
@@ -172,14 +179,16 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         });
       });
 
-      const address = await resolveAndCheck(plan, { lookup, timeoutMs: limits.dialTimeoutMs }).catch(
-        (error) => {
-          if (error instanceof GatewayError && error.code === 'GW_ERR_DNS_FAILURE') {
-            metrics.connectErrors.inc({ code: error.code });
-          }
-          throw error;
-        },
-      );
+      const address = await resolveAndCheck(plan, {
+        lookup,
+        timeoutMs: limits.dialTimeoutMs,
+        limiter: lookups,
+      }).catch((error) => {
+        if (error instanceof GatewayError && error.code === 'GW_ERR_DNS_FAILURE') {
+          metrics.connectErrors.inc({ code: error.code });
+        }
+        throw error;
+      });
       if (socket.readyState !== WebSocket.OPEN) {
         log.info('client left before its session started');
         return;

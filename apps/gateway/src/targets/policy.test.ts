@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { GatewayError } from '../errors.js';
-import { type LookupAll, planTarget, publicTargets, resolveAndCheck, type TargetRequest } from './policy.js';
+import { TEST_TIMEOUT_MS } from '../testing/gateway.js';
+import {
+  type LookupAddress,
+  type LookupAll,
+  LookupLimiter,
+  planTarget,
+  publicTargets,
+  resolveAndCheck,
+  type TargetRequest,
+} from './policy.js';
 
 const catalog = parseConfig(`
 targets:
@@ -239,5 +248,53 @@ describe('publicTargets', () => {
       { id: 'bbs', label: 'The BBS', host: 'bbs.example.org', port: 23, charset: 'CP437' },
       { id: 'local', label: 'local', host: '127.0.0.1', port: 2323, charset: 'UTF-8' },
     ]);
+  });
+});
+
+describe('LookupLimiter', () => {
+  it('holds a slot until a lookup really ends, and turns away lookups that wait past their deadline', async () => {
+    const limiter = new LookupLimiter(1);
+    let release!: (addresses: LookupAddress[]) => void;
+    const calls: string[] = [];
+    const slowLookup: LookupAll = (name) => {
+      calls.push(name);
+      if (name === 'slow.example') return new Promise((resolve) => (release = resolve));
+      return Promise.resolve([{ address: '8.8.8.8', family: 4 }]);
+    };
+    const options = { lookup: slowLookup, timeoutMs: 100, limiter };
+    const resolve = (host: string) => resolveAndCheck(planTarget(catalog, { host }), options);
+
+    await expect(resolve('slow.example')).rejects.toMatchObject({ code: 'GW_ERR_DNS_FAILURE' });
+    // The slow lookup still runs (nothing can cancel it), so the next one finds no slot.
+    expect(limiter.active).toBe(1);
+    await expect(resolve('public.example')).rejects.toMatchObject({
+      code: 'GW_ERR_OVERLOADED',
+      message: '1 DNS lookups are already running (limits.maxConcurrentLookups)',
+    });
+    expect(calls).toEqual(['slow.example']);
+
+    release([{ address: '8.8.8.8', family: 4 }]);
+    await expect(resolve('public.example')).resolves.toMatchObject({ address: '8.8.8.8' });
+    expect(limiter.active).toBe(0);
+  });
+
+  it('lets a waiting lookup run as soon as a slot frees', async () => {
+    const limiter = new LookupLimiter(1);
+    let release!: (addresses: LookupAddress[]) => void;
+    const gated: LookupAll = () => new Promise((resolve) => (release = resolve));
+    const first = resolveAndCheck(planTarget(catalog, { host: 'public.example' }), {
+      lookup: gated,
+      timeoutMs: TEST_TIMEOUT_MS,
+      limiter,
+    });
+    const second = resolveAndCheck(planTarget(catalog, { host: 'public.example' }), {
+      lookup: async () => [{ address: '8.8.4.4', family: 4 }],
+      timeoutMs: TEST_TIMEOUT_MS,
+      limiter,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    release([{ address: '8.8.8.8', family: 4 }]);
+    await expect(first).resolves.toMatchObject({ address: '8.8.8.8' });
+    await expect(second).resolves.toMatchObject({ address: '8.8.4.4' });
   });
 });

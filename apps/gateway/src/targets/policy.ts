@@ -141,24 +141,78 @@ export function checkAddress(address: string, plan: DialPlan, allow: readonly Al
 
 export interface ResolveOptions {
   readonly lookup: LookupAll;
-  /** Deadline for the DNS lookup. */
+  /** Deadline for the DNS lookup, waiting for a free lookup slot included. */
   readonly timeoutMs: number;
+  /** Bounds the lookups running at once; unbounded without one. */
+  readonly limiter?: LookupLimiter;
+}
+
+/**
+ * Bounds the DNS lookups running at once. The system resolver runs each lookup on one of libuv's few
+ * threads (4 by default, shared with file access) and a deadline cannot cancel it, so a slow DNS
+ * server could otherwise tie up every thread. A lookup holds its slot until it really ends, past its
+ * deadline if need be; one that finds no free slot waits, and gives up with GW_ERR_OVERLOADED if its
+ * deadline passes first.
+ */
+export class LookupLimiter {
+  #active = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(readonly max: number) {}
+
+  /** Lookups running now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  run<T>(lookup: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        signal.removeEventListener('abort', giveUp);
+        this.#active++;
+        new Promise<T>((settle) => settle(lookup())).then(resolve, reject).finally(() => {
+          this.#active--;
+          this.#waiting.shift()?.();
+        });
+      };
+      const giveUp = () => {
+        const index = this.#waiting.indexOf(start);
+        if (index !== -1) this.#waiting.splice(index, 1);
+        reject(
+          new GatewayError(
+            'GW_ERR_OVERLOADED',
+            `${this.max} DNS lookups are already running (limits.maxConcurrentLookups)`,
+          ),
+        );
+      };
+      if (this.#active < this.max) {
+        start();
+      } else {
+        this.#waiting.push(start);
+        signal.addEventListener('abort', giveUp, { once: true });
+      }
+    });
+  }
 }
 
 async function lookupWithDeadline(
   name: string,
-  { lookup, timeoutMs }: ResolveOptions,
+  { lookup, timeoutMs, limiter }: ResolveOptions,
 ): Promise<readonly LookupAddress[]> {
   let timer: NodeJS.Timeout | undefined;
+  const expired = new AbortController();
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new GatewayError('GW_ERR_DNS_FAILURE', `looking up ${name} took longer than ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      // A lookup still waiting for a slot gives up first, with GW_ERR_OVERLOADED.
+      expired.abort();
+      reject(new GatewayError('GW_ERR_DNS_FAILURE', `looking up ${name} took longer than ${timeoutMs} ms`));
+    }, timeoutMs);
   });
+  const running = limiter ? limiter.run(() => lookup(name), expired.signal) : lookup(name);
+  // Whatever happens to a lookup after its deadline is nobody's concern.
+  running.catch(() => {});
   try {
-    return await Promise.race([lookup(name), deadline]);
+    return await Promise.race([running, deadline]);
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
