@@ -20,6 +20,11 @@ export interface TerminalViewOptions {
   readonly onPaletteKey: () => void;
   /** Cmd-F / Ctrl-Shift-F: open the search bar. */
   readonly onSearchKey: () => void;
+  /**
+   * Text the user pasted (the browser's paste, right-click, the Paste command); absent: xterm.js sends
+   * it as input at once.
+   */
+  readonly onPaste?: (text: string) => void;
 }
 
 export type ActiveRenderer = 'dom' | 'webgl';
@@ -83,6 +88,8 @@ export class TerminalView {
       }),
     );
     container.addEventListener('contextmenu', this.onContextMenu);
+    // Before xterm.js's own paste handler (on its textarea inside the container) sends the text as is.
+    container.addEventListener('paste', this.onPasteEvent, true);
 
     this.resizeObserver = new ResizeObserver(() => this.scheduleFit());
     this.resizeObserver.observe(container);
@@ -205,15 +212,28 @@ export class TerminalView {
     return selection ? this.writeClipboard(selection) : false;
   }
 
-  /** Pastes the clipboard as typed input (xterm.js adds bracketed paste when the host asked for it). */
+  /** Pastes the clipboard (through `onPaste` when set). */
   async pasteFromClipboard(): Promise<boolean> {
     try {
       const text = await navigator.clipboard.readText();
-      if (text) this.term.paste(text);
+      if (text) this.pasted(text);
       return text.length > 0;
     } catch {
       return false; // no permission, or no clipboard API: the browser's own paste still works
     }
+  }
+
+  /**
+   * Sends `text` as one paste, at once: line breaks become Enter, and xterm.js wraps it in bracketed
+   * paste markers (ESC[200~ … ESC[201~) when the host asked for them.
+   */
+  pasteNow(text: string): void {
+    if (!this.disposed) this.term.paste(text);
+  }
+
+  /** Whether the host turned on bracketed paste (DECSET 2004): it then takes a paste as one block. */
+  get bracketedPasteMode(): boolean {
+    return this.term.modes.bracketedPasteMode;
   }
 
   dispose(): void {
@@ -222,6 +242,7 @@ export class TerminalView {
     clearTimeout(this.resizeTimer);
     this.resizeObserver.disconnect();
     this.container.removeEventListener('contextmenu', this.onContextMenu);
+    this.container.removeEventListener('paste', this.onPasteEvent, true);
     for (const disposable of this.disposables) disposable.dispose();
     this.rendererListeners.clear();
     this.term.dispose();
@@ -269,6 +290,19 @@ export class TerminalView {
     if (!navigator.clipboard?.readText || event.shiftKey) return;
     event.preventDefault();
     void this.pasteFromClipboard();
+  };
+
+  private pasted(text: string): void {
+    if (this.options.onPaste) this.options.onPaste(text);
+    else this.pasteNow(text);
+  }
+
+  private readonly onPasteEvent = (event: ClipboardEvent): void => {
+    if (!this.options.onPaste) return;
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    event.preventDefault();
+    event.stopPropagation();
+    if (text) this.pasted(text);
   };
 
   private async writeClipboard(text: string): Promise<boolean> {
