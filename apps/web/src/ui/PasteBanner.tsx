@@ -173,3 +173,22 @@ function PasteBanner({
   }
   return null;
 }
+
+/** Why copy or paste did not work, and what works instead; until dismissed. */
+export function ClipboardNotice({
+  message,
+  onDismiss,
+}: {
+  message: string | undefined;
+  onDismiss: () => void;
+}) {
+  if (!message) return null;
+  return (
+    <div className="banner banner-warning" role="status" data-testid="clipboard-notice">
+      <span>{message}</span>
+      <button type="button" aria-label="Dismiss" onClick={onDismiss}>
+        ×
+      </button>
+    </div>
+  );
+}

@@ -24,7 +24,7 @@ import { toggleFullScreen } from './FullScreenButton';
 import { targetName } from './format';
 import { useMediaQuery, useSessionSnapshot } from './hooks';
 import { KeyBar } from './KeyBar';
-import { usePastePacing } from './PasteBanner';
+import { ClipboardNotice, usePastePacing } from './PasteBanner';
 import { SearchBar } from './SearchBar';
 import { Toolbar } from './Toolbar';
 
@@ -97,6 +97,7 @@ export function Workspace(props: WorkspaceProps) {
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [inspectorOpen, setInspectorOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [clipboardNotice, setClipboardNotice] = useState<string | undefined>();
   const touchScreen = useMediaQuery('(pointer: coarse)');
   const keyBarVisible = variant === 'kiosk' || (preferences.keyBar ?? touchScreen);
   const connected = snapshot.status.phase === 'connected';
@@ -122,6 +123,7 @@ export function Workspace(props: WorkspaceProps) {
       onPaletteKey: () => setPaletteOpen(true),
       onSearchKey: () => setSearchOpen(true),
       onPaste: (text) => pasteRequest.current(text),
+      onClipboardProblem: setClipboardNotice,
     });
     const input = new InputPipeline({
       send: (text) => session.sendInput(text),
@@ -309,6 +311,7 @@ export function Workspace(props: WorkspaceProps) {
             <LogoutBanner session={session} snapshot={snapshot} onAnswered={() => view?.focus()} />
             <Notices session={session} snapshot={snapshot} />
             {paste.banner}
+            <ClipboardNotice message={clipboardNotice} onDismiss={() => setClipboardNotice(undefined)} />
           </div>
           {searchOpen && view ? (
             <SearchBar
