@@ -128,3 +128,30 @@ test('with no line delay, the host does lose lines (what the pacing is for)', as
   const lost = Number(/lost (\d+)/.exec(await report(page))?.[1]);
   expect(lost).toBeGreaterThan(0);
 });
+
+test('right-click pastes the clipboard through the same question, where the page may read it', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: OPEN_URL() });
+  await openPaced(page, LINE_DELAY_MS);
+  await page.evaluate(() => navigator.clipboard.writeText('r1\nr2\nr3\n'));
+  await page.getByTestId('terminal').click({ button: 'right' });
+  await expect(page.getByTestId('paste-line-count')).toHaveText('3 lines');
+  await page.getByTestId('paste-send').click();
+  await expect(page.getByTestId('paste-progress')).toHaveCount(0);
+  await expectPromptLast(page, PROMPT);
+  expect(await report(page)).toBe('taken 3, lost 0, esc 0: r1 r2 r3');
+});
+
+test('a right-click paste the browser does not allow says why, instead of nothing', async ({
+  page,
+  context,
+}) => {
+  await context.clearPermissions();
+  await openPaced(page, LINE_DELAY_MS);
+  await page.getByTestId('terminal').click({ button: 'right' });
+  await expect(page.getByTestId('clipboard-notice')).toContainText('press Ctrl-Shift-V');
+  await page.getByTestId('clipboard-notice').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('clipboard-notice')).toHaveCount(0);
+});
