@@ -67,7 +67,7 @@ test('a 20-line paste is asked about, then arrives whole and in order at a host 
   await expect(page.getByTestId('paste-progress')).toHaveCount(0, { timeout: 30_000 });
   await expectPromptLast(page, PROMPT);
 
-  expect(await report(page)).toBe(`taken 20, lost 0, esc 0: ${sent.join(' ')}`);
+  expect(await report(page)).toBe(`taken 20, lost 0, esc 0, bracketed 0: ${sent.join(' ')}`);
 });
 
 test('Cancel sends nothing; Abort (and Esc) stop a paste, and no later line ever arrives', async ({
@@ -79,7 +79,7 @@ test('Cancel sends nothing; Abort (and Esc) stop a paste, and no later line ever
   await paste(page, sent.join('\n'));
   await page.getByTestId('paste-cancel').click();
   await expect(page.getByTestId('paste-confirm')).toHaveCount(0);
-  expect(await report(page)).toBe('taken 0, lost 0, esc 0:');
+  expect(await report(page)).toBe('taken 0, lost 0, esc 0, bracketed 0:');
 
   await paste(page, sent.join('\n'));
   await page.getByTestId('paste-send').click();
@@ -90,7 +90,7 @@ test('Cancel sends nothing; Abort (and Esc) stop a paste, and no later line ever
   const taken = Number(/^taken (\d+)/.exec(afterAbort)?.[1]);
   expect(taken).toBeGreaterThanOrEqual(3);
   expect(taken).toBeLessThan(20);
-  expect(afterAbort).toBe(`taken ${taken}, lost 0, esc 0: ${sent.slice(0, taken).join(' ')}`);
+  expect(afterAbort).toBe(`taken ${taken}, lost 0, esc 0, bracketed 0: ${sent.slice(0, taken).join(' ')}`);
   // Long enough for several more lines, had the paste gone on.
   await page.waitForTimeout(LINE_DELAY_MS * 4);
   expect(await report(page)).toBe(afterAbort);
@@ -107,7 +107,7 @@ test('Cancel sends nothing; Abort (and Esc) stop a paste, and no later line ever
   expect(more).toBeGreaterThanOrEqual(2);
   expect(more).toBeLessThan(20);
   expect(afterEsc).toBe(
-    `taken ${taken + more}, lost 0, esc 0: ${[...sent.slice(0, taken), ...sent.slice(0, more)].join(' ')}`,
+    `taken ${taken + more}, lost 0, esc 0, bracketed 0: ${[...sent.slice(0, taken), ...sent.slice(0, more)].join(' ')}`,
   );
 });
 
@@ -116,7 +116,7 @@ test('one line goes at once, without a question', async ({ page }) => {
   await paste(page, 'single\n');
   await expectPromptLast(page, PROMPT);
   await expect(page.getByTestId('paste-confirm')).toHaveCount(0);
-  expect(await report(page)).toBe('taken 1, lost 0, esc 0: single');
+  expect(await report(page)).toBe('taken 1, lost 0, esc 0, bracketed 0: single');
 });
 
 test('with no line delay, the host does lose lines (what the pacing is for)', async ({ page }) => {
@@ -141,7 +141,7 @@ test('right-click pastes the clipboard through the same question, where the page
   await page.getByTestId('paste-send').click();
   await expect(page.getByTestId('paste-progress')).toHaveCount(0);
   await expectPromptLast(page, PROMPT);
-  expect(await report(page)).toBe('taken 3, lost 0, esc 0: r1 r2 r3');
+  expect(await report(page)).toBe('taken 3, lost 0, esc 0, bracketed 0: r1 r2 r3');
 });
 
 test('a right-click paste the browser does not allow says why, instead of nothing', async ({
@@ -154,4 +154,20 @@ test('a right-click paste the browser does not allow says why, instead of nothin
   await expect(page.getByTestId('clipboard-notice')).toContainText('press Ctrl-Shift-V');
   await page.getByTestId('clipboard-notice').getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByTestId('clipboard-notice')).toHaveCount(0);
+});
+
+test('a host that turned bracketed paste on gets the lines as one bracketed paste, after the question', async ({
+  page,
+}) => {
+  await openPaced(page, LINE_DELAY_MS);
+  await run(page, 'bracketed');
+  await expectPromptLast(page, PROMPT);
+  await paste(page, 'b1\nb2\nb3\n');
+  await expect(page.getByTestId('paste-line-count')).toHaveText('3 lines');
+  await page.getByTestId('paste-send').click();
+  await expect(page.getByTestId('paste-confirm')).toHaveCount(0);
+  // No pacing: nothing to show progress for.
+  await expect(page.getByTestId('paste-progress')).toHaveCount(0);
+  await expectPromptLast(page, PROMPT);
+  expect(await report(page)).toBe('taken 3, lost 0, esc 0, bracketed 1: b1 b2 b3');
 });
