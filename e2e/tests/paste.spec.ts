@@ -171,3 +171,18 @@ test('a host that turned bracketed paste on gets the lines as one bracketed past
   await expectPromptLast(page, PROMPT);
   expect(await report(page)).toBe('taken 3, lost 0, esc 0, bracketed 1: b1 b2 b3');
 });
+
+test('a paste stops when the session ends, and is not asked about while no session runs', async ({
+  page,
+}) => {
+  await openPaced(page, LINE_DELAY_MS);
+  await paste(page, `${lines(20).join('\n')}\n`);
+  await page.getByTestId('paste-send').click();
+  await expect(page.getByTestId('paste-count')).toHaveText(/^([2-9]|1\d) \/ 20$/);
+  await page.getByTestId('disconnect').click();
+  await expect(page.getByTestId('closed-banner')).toBeVisible();
+  await expect(page.getByTestId('paste-progress')).toHaveCount(0);
+  await paste(page, 'x1\nx2\n');
+  await expect(page.getByTestId('paste-confirm')).toHaveCount(0);
+  await expect(page.getByTestId('closed-banner')).toBeVisible();
+});

@@ -56,15 +56,19 @@ export function usePastePacing(
     if (!target) stop();
   }, [target, stop]);
 
-  const request = useCallback((text: string) => {
-    const { state: current, target: view } = latest.current;
-    if (!view || current.phase !== 'idle' || text === '') return;
-    if (!needsConfirmation(text)) {
-      view.pasteNow(text);
-      return;
-    }
-    setState({ phase: 'confirm', text, lines: splitPaste(text).lines });
-  }, []);
+  const request = useCallback(
+    (text: string) => {
+      const { state: current, target: view } = latest.current;
+      if (!view || current.phase !== 'idle' || text === '') return;
+      // Nothing to ask about while no session runs: the terminal takes the paste as any other input.
+      if (!needsConfirmation(text) || !session.isConnected) {
+        view.pasteNow(text);
+        return;
+      }
+      setState({ phase: 'confirm', text, lines: splitPaste(text).lines });
+    },
+    [session],
+  );
 
   const send = () => {
     const { state: current, target: view } = latest.current;
@@ -162,7 +166,7 @@ function PasteBanner({
     return (
       <div className="banner paste-banner" role="status" data-testid="paste-progress">
         <span>
-          Pasting line <output data-testid="paste-count">{`${state.sent} / ${state.total}`}</output>
+          Pasting <output data-testid="paste-count">{`${state.sent} / ${state.total}`}</output> lines
         </span>
         <progress max={state.total} value={state.sent} />
         <button type="button" data-testid="paste-abort" onClick={onCancel}>
