@@ -119,16 +119,6 @@ test('one line goes at once, without a question', async ({ page }) => {
   expect(await report(page)).toBe('taken 1, lost 0, esc 0, bracketed 0: single');
 });
 
-test('with no line delay, the host does lose lines (what the pacing is for)', async ({ page }) => {
-  await openPaced(page, 0);
-  await paste(page, `${lines(10).join('\n')}\n`);
-  await page.getByTestId('paste-send').click();
-  await expect(page.getByTestId('paste-progress')).toHaveCount(0);
-  await expectPromptLast(page, PROMPT);
-  const lost = Number(/lost (\d+)/.exec(await report(page))?.[1]);
-  expect(lost).toBeGreaterThan(0);
-});
-
 test('right-click pastes the clipboard through the same question, where the page may read it', async ({
   page,
   context,
