@@ -2,7 +2,8 @@
  * Starts what the end-to-end tests talk to, and stops it all afterwards:
  * - real telnet servers (busybox, inetutils, netkit, each with /bin/login) and the test user;
  * - scripted hosts: a CP437 BBS screen, a host that refuses logout, a host that drops connections, a
- *   host that shows the keys and Telnet commands it receives (with a full-screen editor);
+ *   host that shows the keys and Telnet commands it receives (with a full-screen editor), a host that
+ *   loses lines sent too fast (for paced paste);
  * - the built gateway twice, as a child process each: one open on loopback (auth none, with the
  *   built-in demo host), one requiring tokens (for the embed tests).
  * Tests find them through TELGATE_E2E_* environment variables.
@@ -12,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureTestUser, findFreePort, startScriptedHost, startTelnetServer } from '@telgate/test-peers';
-import { autoLogoutHost, bbsHost, flakyHost, recorderHost, refusingLogoutHost } from './hosts.js';
+import { autoLogoutHost, bbsHost, flakyHost, pacedHost, recorderHost, refusingLogoutHost } from './hosts.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNTIME = join(import.meta.dirname, '.runtime');
@@ -96,6 +97,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stops.push(() => idle.stop());
     const recorder = await startScriptedHost(recorderHost);
     stops.push(() => recorder.stop());
+    const paced = await startScriptedHost(pacedHost);
+    stops.push(() => paced.stop());
     const refused = await closedPort();
 
     const targets = `
@@ -109,6 +112,7 @@ targets:
   - { id: refused, label: Host that is down, host: 127.0.0.1, port: ${refused} }
   - { id: idle, label: Host that logs idle users out, host: 127.0.0.1, port: ${idle.port} }
   - { id: recorder, label: Host that shows what it receives, host: 127.0.0.1, port: ${recorder.port} }
+  - { id: paced, label: Host that loses lines sent too fast, host: 127.0.0.1, port: ${paced.port} }
 demo: { enabled: true, port: 0 }
 `;
     const open = await startGateway(

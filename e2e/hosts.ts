@@ -198,3 +198,78 @@ export async function recorderHost(conn: ScriptedConnection): Promise<void> {
     }
   }
 }
+
+/** The least time between two lines that the paced host takes; a line that comes sooner is lost. */
+export const PACED_MIN_GAP_MS = 100;
+
+/**
+ * Slow gear: echoes what is typed and takes a line only if at least `PACED_MIN_GAP_MS` passed since the
+ * end of the line before it — a line that starts sooner is lost whole, as a switch's small input buffer
+ * loses characters. The line `report` shows what it took, in order, what it lost, how many ESC bytes
+ * came (none should: Esc on the page is not for the host while a paste is asked about or sent), and how
+ * many bracketed pastes. The line `bracketed` turns bracketed paste on (`ESC[?2004h`), as shells do: the
+ * lines of a bracketed paste are all taken, however fast they come.
+ */
+export async function pacedHost(conn: ScriptedConnection): Promise<void> {
+  say(conn, Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]));
+  say(conn, 'paced host\r\npaced$ ');
+  const taken: string[] = [];
+  let lost = 0;
+  let escapes = 0;
+  let bracketed = 0;
+  let inPaste = false;
+  /** An escape sequence being read (after ESC), undefined outside one. */
+  let sequence: string | undefined;
+  let line = '';
+  let lineStart: number | undefined;
+  let previousEnd = 0;
+  let previous = -1;
+  for await (const input of clientInput(conn, 120_000)) {
+    if ('verb' in input) continue;
+    const byte = input.byte;
+    const after = previous;
+    previous = byte;
+    if ((byte === 0x0a || byte === 0x00) && after === 0x0d) continue;
+    if (sequence !== undefined) {
+      sequence += String.fromCharCode(byte);
+      if (sequence.length === 1 && byte !== 0x5b) sequence = undefined;
+      else if (sequence.length > 1 && byte >= 0x40 && byte <= 0x7e) {
+        if (sequence === '[200~') {
+          inPaste = true;
+          bracketed++;
+        } else if (sequence === '[201~') inPaste = false;
+        else escapes++;
+        sequence = undefined;
+      }
+      continue;
+    }
+    if (byte === 0x1b) {
+      sequence = '';
+      continue;
+    }
+    if (byte !== 0x0d && byte !== 0x0a) {
+      lineStart ??= Date.now();
+      if (byte >= 0x20 && byte < 0x7f) {
+        line += String.fromCharCode(byte);
+        say(conn, Buffer.from([byte]));
+      }
+      continue;
+    }
+    const tooSoon = !inPaste && lineStart !== undefined && lineStart - previousEnd < PACED_MIN_GAP_MS;
+    previousEnd = Date.now();
+    lineStart = undefined;
+    if (line === 'report') {
+      const counts = `taken ${taken.length}, lost ${lost}, esc ${escapes}, bracketed ${bracketed}`;
+      say(conn, `\r\n${counts}: ${taken.join(' ')}\r\npaced$ `);
+    } else if (line === 'bracketed') {
+      say(conn, '\x1b[?2004h\r\npaced$ ');
+    } else if (tooSoon) {
+      lost++;
+      say(conn, '\r\n(lost)\r\npaced$ ');
+    } else {
+      if (line !== '') taken.push(line);
+      say(conn, '\r\npaced$ ');
+    }
+    line = '';
+  }
+}

@@ -5,6 +5,15 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { type IBufferCell, type IDisposable, type ILink, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { RendererChoice, Theme } from '../app/route';
+import {
+  browserClipboard,
+  copyProblem,
+  copyText,
+  isMac,
+  pasteMethod,
+  pasteProblem,
+  readText,
+} from './clipboard';
 import { ownLine, toNormalScreen } from './closing-line';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
@@ -20,12 +29,21 @@ export interface TerminalViewOptions {
   readonly onPaletteKey: () => void;
   /** Cmd-F / Ctrl-Shift-F: open the search bar. */
   readonly onSearchKey: () => void;
+  /**
+   * Text the user pasted (the browser's paste, right-click, the Paste command); absent: xterm.js sends
+   * it as input at once.
+   */
+  readonly onPaste?: (text: string) => void;
+  /** Copy or paste did not work: why, and what works instead. */
+  readonly onClipboardProblem?: (message: string) => void;
 }
 
 export type ActiveRenderer = 'dom' | 'webgl';
 
 /** Waiting this long after the last size change before fitting keeps window drags cheap. */
 const RESIZE_DEBOUNCE_MS = 60;
+/** Copy on select waits for the selection to settle (a drag changes it at every move). */
+const SELECTION_COPY_DELAY_MS = 100;
 
 /**
  * The xterm.js terminal with everything around it: fitting to its container (every size change
@@ -39,6 +57,9 @@ export class TerminalView {
   private readonly disposables: IDisposable[] = [];
   private readonly resizeObserver: ResizeObserver;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Copy on select says once that it cannot copy, not at every selection. */
+  private copyProblemShown = false;
   private disposed = false;
   private activeRenderer: ActiveRenderer = 'dom';
   private readonly rendererListeners = new Set<(renderer: ActiveRenderer) => void>();
@@ -77,12 +98,14 @@ export class TerminalView {
     this.term.open(container);
     this.disposables.push(
       this.term.onSelectionChange(() => {
-        // Copy on select, like X terminals; the clipboard may refuse (no focus, no permission).
-        const selection = this.term.getSelection();
-        if (selection) void this.writeClipboard(selection);
+        // Copy on select, like X terminals, once the selection settles.
+        clearTimeout(this.selectionTimer);
+        this.selectionTimer = setTimeout(() => void this.copyOnSelect(), SELECTION_COPY_DELAY_MS);
       }),
     );
     container.addEventListener('contextmenu', this.onContextMenu);
+    // Before xterm.js's own paste handler (on its textarea inside the container) sends the text as is.
+    container.addEventListener('paste', this.onPasteEvent, true);
 
     this.resizeObserver = new ResizeObserver(() => this.scheduleFit());
     this.resizeObserver.observe(container);
@@ -200,28 +223,52 @@ export class TerminalView {
     this.term.clearSelection();
   }
 
+  /** Copies the selection; says why when the browser does not let it. */
   async copySelection(): Promise<boolean> {
     const selection = this.term.getSelection();
-    return selection ? this.writeClipboard(selection) : false;
+    if (!selection) return false;
+    const env = browserClipboard();
+    const copied = await copyText(selection, env);
+    if (!copied) this.options.onClipboardProblem?.(copyProblem(env, isMac()));
+    return copied;
   }
 
-  /** Pastes the clipboard as typed input (xterm.js adds bracketed paste when the host asked for it). */
+  /**
+   * Pastes the clipboard (through `onPaste` when set). Where the page may not read it (plain HTTP, no
+   * permission) it says so: the browser's own paste (its shortcut or menu) still works there.
+   */
   async pasteFromClipboard(): Promise<boolean> {
-    try {
-      const text = await navigator.clipboard.readText();
-      if (text) this.term.paste(text);
-      return text.length > 0;
-    } catch {
-      return false; // no permission, or no clipboard API: the browser's own paste still works
+    const env = browserClipboard();
+    const text = await readText(env);
+    if (text === undefined) {
+      this.options.onClipboardProblem?.(pasteProblem(env, isMac()));
+      return false;
     }
+    if (text) this.pasted(text);
+    return text.length > 0;
+  }
+
+  /**
+   * Sends `text` as one paste, at once: line breaks become Enter, and xterm.js wraps it in bracketed
+   * paste markers (ESC[200~ … ESC[201~) when the host asked for them.
+   */
+  pasteNow(text: string): void {
+    if (!this.disposed) this.term.paste(text);
+  }
+
+  /** Whether the host turned on bracketed paste (DECSET 2004): it then takes a paste as one block. */
+  get bracketedPasteMode(): boolean {
+    return this.term.modes.bracketedPasteMode;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.resizeTimer);
+    clearTimeout(this.selectionTimer);
     this.resizeObserver.disconnect();
     this.container.removeEventListener('contextmenu', this.onContextMenu);
+    this.container.removeEventListener('paste', this.onPasteEvent, true);
     for (const disposable of this.disposables) disposable.dispose();
     this.rendererListeners.clear();
     this.term.dispose();
@@ -266,18 +313,32 @@ export class TerminalView {
   private readonly onContextMenu = (event: MouseEvent): void => {
     // Right-click pastes, as in PuTTY. Without a readable clipboard, the browser's menu (with its
     // own Paste, which xterm.js supports) appears instead.
-    if (!navigator.clipboard?.readText || event.shiftKey) return;
+    if (pasteMethod(browserClipboard()) !== 'clipboard-api' || event.shiftKey) return;
     event.preventDefault();
     void this.pasteFromClipboard();
   };
 
-  private async writeClipboard(text: string): Promise<boolean> {
-    try {
-      await navigator.clipboard.writeText(text);
-      return true;
-    } catch {
-      return false;
-    }
+  private pasted(text: string): void {
+    if (this.options.onPaste) this.options.onPaste(text);
+    else this.pasteNow(text);
+  }
+
+  private readonly onPasteEvent = (event: ClipboardEvent): void => {
+    if (!this.options.onPaste) return;
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    event.preventDefault();
+    event.stopPropagation();
+    if (text) this.pasted(text);
+  };
+
+  private async copyOnSelect(): Promise<void> {
+    const selection = this.term.getSelection();
+    if (!selection || this.disposed) return;
+    const env = browserClipboard();
+    if (await copyText(selection, env)) return;
+    if (this.copyProblemShown) return;
+    this.copyProblemShown = true;
+    this.options.onClipboardProblem?.(copyProblem(env, isMac()));
   }
 
   private scheduleFit(): void {

@@ -1,7 +1,16 @@
 import { BACKSPACE_KEYS, EOL_MODES, LOCAL_ECHO_MODES, type SettingsUpdate } from '@telgate/protocol';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { browserStorage } from '../app/App';
+import { loadPasteSettings, savePasteSettings } from '../app/paste-settings';
 import { FONT_SIZE_MAX, FONT_SIZE_MIN, type Preferences } from '../app/preferences';
 import type { SessionSnapshot } from '../session/session';
+import {
+  MAX_CHAR_DELAY_MS,
+  MAX_LINE_DELAY_MS,
+  PASTE_WAITS,
+  type PasteSettings,
+  type PasteWait,
+} from '../terminal/paced-paste';
 import { BACKSPACE_LABELS, EOL_LABELS, LOCAL_ECHO_LABELS } from './commands';
 
 interface SettingsPanelProps {
@@ -128,6 +137,7 @@ export function SettingsPanel({
             : ''}
         </p>
       </fieldset>
+      <PasteFieldset snapshot={snapshot} />
       <fieldset>
         <legend>Display</legend>
         <div className="settings-row">
@@ -175,5 +185,78 @@ export function SettingsPanel({
         </div>
       </fieldset>
     </div>
+  );
+}
+
+const PASTE_WAIT_LABELS: Readonly<Record<PasteWait, string>> = {
+  none: 'Nothing',
+  echo: 'The echo of the line',
+  prompt: 'The prompt',
+};
+
+/** How pastes of several lines are paced for this host (kept in this browser, per host). */
+function PasteFieldset({ snapshot }: { snapshot: SessionSnapshot }) {
+  const target = snapshot.requested;
+  const [settings, setSettings] = useState(() => loadPasteSettings(browserStorage(), target));
+  const update = (change: Partial<PasteSettings>) => {
+    if (!target) return;
+    savePasteSettings(browserStorage(), target, change);
+    setSettings(loadPasteSettings(browserStorage(), target));
+  };
+  const delay = (value: string, max: number) => Math.min(max, Math.max(0, Math.round(Number(value) || 0)));
+  return (
+    <fieldset disabled={!target}>
+      <legend>Paste</legend>
+      <label>
+        Line delay (ms)
+        <input
+          type="number"
+          min={0}
+          max={MAX_LINE_DELAY_MS}
+          step={10}
+          data-testid="setting-paste-line-delay"
+          value={settings.lineDelayMs}
+          onChange={(event) => update({ lineDelayMs: delay(event.target.value, MAX_LINE_DELAY_MS) })}
+        />
+      </label>
+      <label>
+        Character delay (ms)
+        <input
+          type="number"
+          min={0}
+          max={MAX_CHAR_DELAY_MS}
+          data-testid="setting-paste-char-delay"
+          value={settings.charDelayMs}
+          onChange={(event) => update({ charDelayMs: delay(event.target.value, MAX_CHAR_DELAY_MS) })}
+        />
+      </label>
+      <label>
+        Before the next line, wait for
+        <select
+          data-testid="setting-paste-wait"
+          value={settings.waitFor}
+          onChange={(event) => update({ waitFor: event.target.value as PasteWait })}
+        >
+          {PASTE_WAITS.map((wait) => (
+            <option key={wait} value={wait}>
+              {PASTE_WAIT_LABELS[wait]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {settings.waitFor === 'prompt' ? (
+        <label>
+          Prompt ends with
+          <input
+            type="text"
+            maxLength={64}
+            placeholder="#"
+            data-testid="setting-paste-prompt"
+            value={settings.prompt}
+            onChange={(event) => update({ prompt: event.target.value })}
+          />
+        </label>
+      ) : null}
+    </fieldset>
   );
 }

@@ -24,6 +24,7 @@ import { toggleFullScreen } from './FullScreenButton';
 import { targetName } from './format';
 import { useMediaQuery, useSessionSnapshot } from './hooks';
 import { KeyBar } from './KeyBar';
+import { ClipboardNotice, usePastePacing } from './PasteBanner';
 import { SearchBar } from './SearchBar';
 import { Toolbar } from './Toolbar';
 
@@ -96,6 +97,7 @@ export function Workspace(props: WorkspaceProps) {
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [inspectorOpen, setInspectorOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [clipboardNotice, setClipboardNotice] = useState<string | undefined>();
   const touchScreen = useMediaQuery('(pointer: coarse)');
   const keyBarVisible = variant === 'kiosk' || (preferences.keyBar ?? touchScreen);
   const connected = snapshot.status.phase === 'connected';
@@ -104,6 +106,11 @@ export function Workspace(props: WorkspaceProps) {
   const latest = useRef(props);
   latest.current = props;
   const initialAppearance = useRef(preferences);
+  const paste = usePastePacing(session, view, (text) => pipeline.current?.insert(text));
+  const pasteRequest = useRef(paste.request);
+  pasteRequest.current = paste.request;
+  const pasteObserve = useRef(paste.observe);
+  pasteObserve.current = paste.observe;
 
   useEffect(() => {
     const element = host.current;
@@ -115,6 +122,8 @@ export function Workspace(props: WorkspaceProps) {
       links: variant !== 'kiosk',
       onPaletteKey: () => setPaletteOpen(true),
       onSearchKey: () => setSearchOpen(true),
+      onPaste: (text) => pasteRequest.current(text),
+      onClipboardProblem: setClipboardNotice,
     });
     const input = new InputPipeline({
       send: (text) => session.sendInput(text),
@@ -148,7 +157,12 @@ export function Workspace(props: WorkspaceProps) {
         sessionShown = false;
       }),
     );
-    session.attachOutput({ write: (data, rendered) => terminal.write(data, rendered) });
+    session.attachOutput({
+      write: (data, rendered) => {
+        terminal.write(data, rendered);
+        pasteObserve.current(data);
+      },
+    });
     session.resize(terminal.size.cols, terminal.size.rows);
     syncLocalEditing();
     setView(terminal);
@@ -296,6 +310,8 @@ export function Workspace(props: WorkspaceProps) {
             <AutoLogoutBanner session={session} snapshot={snapshot} onAnswered={() => view?.focus()} />
             <LogoutBanner session={session} snapshot={snapshot} onAnswered={() => view?.focus()} />
             <Notices session={session} snapshot={snapshot} />
+            {paste.banner}
+            <ClipboardNotice message={clipboardNotice} onDismiss={() => setClipboardNotice(undefined)} />
           </div>
           {searchOpen && view ? (
             <SearchBar
