@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Preferences } from '../app/preferences';
 import type { SessionSnapshot, TelgateSession } from '../session/session';
 import { TELNET_ACTIONS } from './commands';
+import { ALL_CONTROLS, type Controls, type ToolbarItem } from './controls';
 import { SettingsPanel } from './SettingsPanel';
 import { StatusIndicator } from './StatusIndicator';
 
@@ -23,6 +24,8 @@ export interface ToolbarProps {
   readonly canDisconnect?: boolean;
   /** Leave the session for the connect screen (standalone only). */
   readonly onBack?: () => void;
+  /** What the bar offers (a kiosk's configuration can lock it down); everything unless given. */
+  readonly controls?: Controls;
   /** Extra content after the status (the kiosk's reconnect countdown). */
   readonly children?: ReactNode;
 }
@@ -32,7 +35,10 @@ export function Toolbar(props: ToolbarProps) {
   const { settingsOpen, onSettingsOpen } = props;
   const connected = snapshot.status.phase === 'connected';
   const charset = snapshot.settings?.charset ?? snapshot.target?.charset;
-  const actions = slim ? TELNET_ACTIONS.filter((entry) => entry.action === 'interrupt') : TELNET_ACTIONS;
+  const { toolbar } = props.controls ?? ALL_CONTROLS;
+  const actions = (
+    slim ? TELNET_ACTIONS.filter((entry) => entry.action === 'interrupt') : TELNET_ACTIONS
+  ).filter((entry) => toolbar.has(entry.action as ToolbarItem));
 
   return (
     <header className={`toolbar${slim ? ' toolbar-slim' : ''}`} data-testid="toolbar">
@@ -51,16 +57,18 @@ export function Toolbar(props: ToolbarProps) {
         {props.children}
       </div>
       <div className="toolbar-actions" role="toolbar" aria-label="Telnet commands">
-        <button
-          type="button"
-          data-testid="action-logout"
-          data-ends-session="true"
-          title="Ask the host to log you out (Telnet LOGOUT, RFC 727)"
-          disabled={!connected || snapshot.logout === 'pending'}
-          onClick={() => session.logout()}
-        >
-          Logout
-        </button>
+        {toolbar.has('logout') ? (
+          <button
+            type="button"
+            data-testid="action-logout"
+            data-ends-session="true"
+            title="Ask the host to log you out (Telnet LOGOUT, RFC 727)"
+            disabled={!connected || snapshot.logout === 'pending'}
+            onClick={() => session.logout()}
+          >
+            Logout
+          </button>
+        ) : null}
         {actions.map(({ action, label, hint }) => (
           <button
             key={action}
@@ -75,15 +83,17 @@ export function Toolbar(props: ToolbarProps) {
         ))}
       </div>
       <div className="toolbar-end">
-        <button
-          type="button"
-          data-testid="search-toggle"
-          title="Find (Ctrl-Shift-F)"
-          aria-label="Find"
-          onClick={props.onToggleSearch}
-        >
-          ⌕
-        </button>
+        {toolbar.has('search') ? (
+          <button
+            type="button"
+            data-testid="search-toggle"
+            title="Find (Ctrl-Shift-F)"
+            aria-label="Find"
+            onClick={props.onToggleSearch}
+          >
+            ⌕
+          </button>
+        ) : null}
         {props.onToggleInspector ? (
           <button
             type="button"
@@ -95,23 +105,27 @@ export function Toolbar(props: ToolbarProps) {
             Inspector
           </button>
         ) : null}
-        <button
-          type="button"
-          data-testid="settings-toggle"
-          aria-expanded={settingsOpen}
-          title="Settings"
-          onClick={() => onSettingsOpen(!settingsOpen)}
-        >
-          Settings
-        </button>
-        <button
-          type="button"
-          data-testid="palette-open"
-          title="All commands (Ctrl-])"
-          onClick={props.onOpenPalette}
-        >
-          Commands
-        </button>
+        {toolbar.has('settings') ? (
+          <button
+            type="button"
+            data-testid="settings-toggle"
+            aria-expanded={settingsOpen}
+            title="Settings"
+            onClick={() => onSettingsOpen(!settingsOpen)}
+          >
+            Settings
+          </button>
+        ) : null}
+        {toolbar.has('commands') ? (
+          <button
+            type="button"
+            data-testid="palette-open"
+            title="All commands (Ctrl-])"
+            onClick={props.onOpenPalette}
+          >
+            Commands
+          </button>
+        ) : null}
         {props.onBack ? (
           <button type="button" data-testid="back-to-targets" onClick={props.onBack}>
             Targets
@@ -127,7 +141,7 @@ export function Toolbar(props: ToolbarProps) {
             Disconnect
           </button>
         ) : null}
-        {settingsOpen ? (
+        {settingsOpen && toolbar.has('settings') ? (
           <SettingsPanel
             snapshot={snapshot}
             onUpdate={(update) => session.updateSettings(update)}
@@ -135,6 +149,7 @@ export function Toolbar(props: ToolbarProps) {
             onPreferences={props.onPreferences}
             keyBarVisible={props.keyBarVisible}
             onClose={() => onSettingsOpen(false)}
+            {...(props.controls ? { shown: props.controls.settings } : {})}
           />
         ) : null}
       </div>

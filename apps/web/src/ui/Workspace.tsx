@@ -20,6 +20,7 @@ import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
 import { AutoLogoutBanner, ClosedBanner, LogoutBanner, Notices } from './Banners';
 import { CommandPalette } from './CommandPalette';
 import { buildCommands } from './commands';
+import { ALL_CONTROLS, type Controls, paletteAllows } from './controls';
 import { toggleFullScreen } from './FullScreenButton';
 import { targetName } from './format';
 import { useMediaQuery, useSessionSnapshot } from './hooks';
@@ -56,6 +57,8 @@ export interface WorkspaceProps {
   /** Shown after the status in the toolbar. */
   readonly toolbarExtra?: ReactNode;
   readonly onTitle?: (title: string) => void;
+  /** What the toolbar, its settings and the command palette offer (a kiosk's configuration). */
+  readonly controls?: Controls;
   readonly ref?: Ref<WorkspaceHandle>;
 }
 
@@ -99,6 +102,8 @@ export function Workspace(props: WorkspaceProps) {
   const touchScreen = useMediaQuery('(pointer: coarse)');
   const keyBarVisible = variant === 'kiosk' || (preferences.keyBar ?? touchScreen);
   const connected = snapshot.status.phase === 'connected';
+  const controls = props.controls ?? ALL_CONTROLS;
+  const paletteAllowed = controls.toolbar.has('commands');
 
   // Read by the terminal's listeners, which are set up once per terminal.
   const latest = useRef(props);
@@ -113,8 +118,12 @@ export function Workspace(props: WorkspaceProps) {
       theme: initialAppearance.current.theme,
       renderer,
       links: variant !== 'kiosk',
-      onPaletteKey: () => setPaletteOpen(true),
-      onSearchKey: () => setSearchOpen(true),
+      onPaletteKey: () => {
+        if (latest.current.controls?.toolbar.has('commands') !== false) setPaletteOpen(true);
+      },
+      onSearchKey: () => {
+        if (latest.current.controls?.toolbar.has('search') !== false) setSearchOpen(true);
+      },
     });
     const input = new InputPipeline({
       send: (text) => session.sendInput(text),
@@ -172,7 +181,7 @@ export function Workspace(props: WorkspaceProps) {
       if (event.defaultPrevented || !event.ctrlKey || event.altKey || event.metaKey) return;
       if (event.key === ']' || event.code === 'BracketRight') {
         event.preventDefault();
-        setPaletteOpen(true);
+        if (latest.current.controls?.toolbar.has('commands') !== false) setPaletteOpen(true);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -228,7 +237,7 @@ export function Workspace(props: WorkspaceProps) {
     else view?.focus();
   };
 
-  const commands = buildCommands({
+  const allCommands = buildCommands({
     connected,
     canReconnect: session.canReconnect && props.onReconnect !== undefined,
     ...(snapshot.settings ? { settings: snapshot.settings } : {}),
@@ -254,6 +263,9 @@ export function Workspace(props: WorkspaceProps) {
     ...(props.onBack ? { targets: props.onBack } : {}),
     ...(snapshot.autoLogoutWarning ? { stayLoggedIn: () => session.stayLoggedIn() } : {}),
   });
+  const commands = props.controls
+    ? allCommands.filter((command) => paletteAllows(controls, command.id))
+    : allCommands;
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: focus management for the buttons inside, not a control
@@ -275,6 +287,7 @@ export function Workspace(props: WorkspaceProps) {
           keyBarVisible={keyBarVisible}
           onToggleSearch={() => setSearchOpen((open) => !open)}
           onOpenPalette={() => setPaletteOpen(true)}
+          controls={controls}
           settingsOpen={settingsOpen}
           onSettingsOpen={openSettings}
           inspectorOpen={inspectorOpen}
@@ -347,7 +360,7 @@ export function Workspace(props: WorkspaceProps) {
           onAction={sendAction}
         />
       ) : null}
-      {paletteOpen ? (
+      {paletteOpen && paletteAllowed ? (
         <CommandPalette
           commands={commands}
           onClose={() => {
