@@ -34,6 +34,10 @@ test('a locked-down kiosk shows only what its configuration allows', async ({ pa
     await expect(page.getByTestId(hidden)).toHaveCount(0);
   }
 
+  // The on-screen keys keep Interrupt and lose the Telnet commands the toolbar does not offer.
+  await expect(page.getByTestId('key-interrupt')).toBeVisible();
+  await expect(page.getByTestId('key-break')).toHaveCount(0);
+
   // The settings panel has the font size, and no line settings ("Enter sends") or theme.
   await page.getByTestId('settings-toggle').click();
   await expect(page.getByTestId('font-larger')).toBeVisible();

@@ -358,6 +358,9 @@ export function Workspace(props: WorkspaceProps) {
             pipeline.current?.insert(arrowKey(direction, view?.applicationCursorMode ?? false))
           }
           onAction={sendAction}
+          {...(props.controls
+            ? { showAction: (action: Action) => paletteAllows(controls, `action-${action}`) }
+            : {})}
         />
       ) : null}
       {paletteOpen && paletteAllowed ? (

@@ -47,7 +47,8 @@ export function parseControls(value: unknown): Controls {
 
 /**
  * Whether the command palette may offer a command (by its id, see commands.ts): the palette opens a
- * way to everything the toolbar does, so it offers only what the toolbar and settings allow.
+ * way to everything the toolbar does, so it offers only what the toolbar and settings allow. The
+ * on-screen keys' Telnet commands follow the same rule (`action-…`).
  */
 export function paletteAllows(controls: Controls, id: string): boolean {
   const { toolbar, settings } = controls;
