@@ -20,3 +20,5 @@ export { expect };
 
 export const OPEN_URL = () => process.env.TELGATE_E2E_URL!;
 export const SECURED_URL = () => process.env.TELGATE_E2E_SECURED_URL!;
+/** A gateway whose kiosk is locked down to Interrupt and a settings panel with the font size only. */
+export const KIOSK_URL = () => process.env.TELGATE_E2E_KIOSK_URL!;

@@ -5,7 +5,7 @@
  *   host that shows the keys and Telnet commands it receives (with a full-screen editor), a host that
  *   loses lines sent too fast (for paced paste);
  * - the built gateway twice, as a child process each: one open on loopback (auth none, with the
- *   built-in demo host), one requiring tokens (for the embed tests).
+ *   built-in demo host), one requiring tokens (for the embed tests), and a locked-down kiosk.
  * Tests find them through TELGATE_E2E_* environment variables.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -120,6 +120,12 @@ demo: { enabled: true, port: 0 }
       `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
     );
     stops.push(() => void open.child.kill('SIGTERM'));
+    // A kiosk locked down to Interrupt and a settings panel with the font size only.
+    const kiosk = await startGateway(
+      'kiosk',
+      `listen: { host: 127.0.0.1, port: PORT }\ndemo: { enabled: true, port: 0 }\nkiosk: { target: demo, toolbar: [interrupt, settings], settings: [font-size] }\n`,
+    );
+    stops.push(() => void kiosk.child.kill('SIGTERM'));
     // The example admin portal embeds the secured gateway: it must be allowed to frame /embed.
     const portalPort = await findFreePort();
     const portalOrigin = `http://127.0.0.1:${portalPort}`;
@@ -138,6 +144,7 @@ demo: { enabled: true, port: 0 }
 
     process.env.TELGATE_E2E_URL = open.url;
     process.env.TELGATE_E2E_SECURED_URL = secured.url;
+    process.env.TELGATE_E2E_KIOSK_URL = kiosk.url;
     process.env.TELGATE_E2E_SECRET = E2E_SECRET;
     process.env.TELGATE_E2E_PORTAL_URL = portalOrigin;
     process.env.TELGATE_E2E_REFUSED_PORT = String(refused);

@@ -456,4 +456,15 @@ security: { frameAncestors: ["'self'", "https://portal.example.org", "https://*.
       embedAllowedOrigins: ['https://portal.example.org', 'http://127.0.0.1:9000'],
     });
   });
+
+  it('tells a kiosk page which toolbar items and settings it shows', async () => {
+    app = await buildTestApp(`
+kiosk: { target: demo, toolbar: [interrupt, settings], settings: [font-size] }
+`);
+    const response = await app.inject('/api/config');
+    expect(response.json()).toEqual({
+      embedAllowedOrigins: [],
+      kiosk: { toolbar: ['interrupt', 'settings'], settings: ['font-size'] },
+    });
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * The portal page's side of the postMessage API: logs every event from the terminal and sends the
  * commands the buttons stand for. Only messages from the iframe, from the gateway's origin, count.
+ * A refused token (`telgate:token-expired`) is answered with a fresh one from the portal's server.
  */
 const frame = document.querySelector<HTMLIFrameElement>('#console');
 const log = document.querySelector<HTMLOListElement>('#events');
@@ -16,8 +17,20 @@ function record(type: string, detail: string): void {
 
 if (frame && log) {
   const origin = frame.dataset.gatewayOrigin ?? '';
-  let dark = true;
+  const device = frame.dataset.device ?? '';
+  // The theme the server gave the terminal, so the first click of the toggle changes it.
+  let dark = frame.dataset.theme !== 'light';
   const command = (message: Record<string, unknown>) => frame.contentWindow?.postMessage(message, origin);
+  const freshToken = async (): Promise<string | undefined> => {
+    try {
+      const response = await fetch(`/token?device=${encodeURIComponent(device)}`, { cache: 'no-store' });
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as { token?: unknown };
+      return typeof body.token === 'string' ? body.token : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (event.origin !== origin || event.source !== frame.contentWindow) return;
@@ -26,6 +39,11 @@ if (frame && log) {
     const { type, ...fields } = data as { type?: unknown };
     if (typeof type !== 'string' || !type.startsWith('telgate:')) return;
     record(type, Object.keys(fields).length > 0 ? JSON.stringify(fields) : '');
+    if (type === 'telgate:token-expired') {
+      void freshToken().then((token) => {
+        if (token) command({ type: 'telgate:token', token });
+      });
+    }
   });
 
   const input = document.querySelector<HTMLInputElement>('#command');
@@ -33,7 +51,11 @@ if (frame && log) {
     document.querySelector(`#${id}`)?.addEventListener('click', action);
   on('logout', () => command({ type: 'telgate:logout' }));
   on('disconnect', () => command({ type: 'telgate:disconnect' }));
-  on('reconnect', () => command({ type: 'telgate:connect' }));
+  on('reconnect', () => {
+    void freshToken().then((token) =>
+      command(token ? { type: 'telgate:connect', token } : { type: 'telgate:connect' }),
+    );
+  });
   on('send', () => {
     command({ type: 'telgate:send', text: `${input?.value ?? ''}\r` });
     if (input) input.value = '';

@@ -100,7 +100,7 @@ describe('admin portal', () => {
     await fetch(portal.url);
     expect(authorizations).toEqual([undefined]);
     const html = await (await fetch(`${portal.url}/?device=lab`)).text();
-    expect(html).toMatch(/<iframe id="console"[^>]* src="[^"]*\/embed\?target=lab&#38;bar=1"/);
+    expect(html).toMatch(/<iframe id="console"[^>]* src="[^"]*\/embed\?target=lab&#38;bar=1&#38;theme=dark"/);
   });
 
   it('answers 404 for an unknown device and 502 when the gateway is down', async () => {
@@ -113,6 +113,38 @@ describe('admin portal', () => {
     const response = await fetch(down.url);
     expect(response.status).toBe(502);
     expect(await response.text()).toContain('The gateway at http://127.0.0.1:1 cannot be reached');
+  });
+
+  it('mints a fresh token for a device on request, for known devices only', async () => {
+    const portal = await portalFor(await fakeGateway(TARGETS));
+    const response = await fetch(`${portal.url}/token?device=core-sw`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { token } = (await response.json()) as { token: string };
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET));
+    expect(payload.tgt).toBe('core-sw');
+    expect((await fetch(`${portal.url}/token?device=nope`)).status).toBe(404);
+    expect((await fetch(`${portal.url}/token`)).status).toBe(404);
+    // The page script may fetch it: the CSP lets it reach its own origin.
+    const page = await fetch(`${portal.url}/?device=core-sw`);
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+
+    const noAuth = await portalFor(await fakeGateway(TARGETS), null);
+    expect((await fetch(`${noAuth.url}/token?device=core-sw`)).status).toBe(404);
+  });
+
+  it('tells the page script the theme it gave the terminal, so the toggle flips it at once', async () => {
+    const portal = await portalFor(await fakeGateway(TARGETS));
+    for (const [asked, theme] of [
+      ['', 'dark'],
+      ['&theme=light', 'light'],
+      ['&theme=dark', 'dark'],
+    ] as const) {
+      const html = await (await fetch(`${portal.url}/?device=core-sw${asked}`)).text();
+      expect(html).toContain(`data-theme="${theme}"`);
+      const src = /<iframe id="console"[^>]* src="([^"]+)"/.exec(html)?.[1] ?? '';
+      expect(new URL(src.replaceAll('&#38;', '&')).searchParams.get('theme')).toBe(theme);
+    }
   });
 
   it('serves its page script and nothing else', async () => {

@@ -1,7 +1,9 @@
 /**
  * An admin portal that embeds telgate: it lists the gateway's targets and, for the one picked, renders
  * an iframe of `/embed` with a short-lived token it signs itself — the secret never reaches the browser.
- * Its page script (`portal.ts`) drives the terminal through the postMessage API and logs its events.
+ * Its page script (`portal.ts`) drives the terminal through the postMessage API and logs its events,
+ * and when the terminal says its token was refused (`telgate:token-expired`) it fetches a fresh one
+ * from `GET /token?device=ID`, minted here, and hands it over (`telgate:token`).
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -122,13 +124,14 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
   const script = await readFile(scriptFile, 'utf8').catch(() => {
     throw new Error(`${scriptFile} is missing: build the portal first (npm run portal builds and starts it)`);
   });
-  const csp = `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-src ${origin}; base-uri 'none'; form-action 'none'`;
+  const csp = `default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; frame-src ${origin}; base-uri 'none'; form-action 'none'`;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://portal.invalid');
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'method not allowed\n');
     if (url.pathname === '/portal.js') return send(res, 200, 'text/javascript; charset=utf-8', script);
+    if (url.pathname === '/token') return sendToken(url.searchParams.get('device'), res);
     if (url.pathname !== '/') return send(res, 404, 'text/plain', 'not found\n');
 
     let targets: Target[];
@@ -145,6 +148,8 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
       );
     }
     const chosen = url.searchParams.get('device');
+    // The terminal's theme is set here, so the page script knows it and its toggle flips it.
+    const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
     const target = targets.find((t) => t.id === chosen);
     if (chosen !== null && !target) {
       const message = `There is no device "${chosen}".`;
@@ -170,11 +175,10 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
       if (options.secret)
         embed.searchParams.set('token', await mintEmbedToken(options.secret, target.id, user, ttl));
       embed.searchParams.set('bar', '1');
-      // Pass-throughs of the terminal's own display options.
-      for (const name of ['theme', 'renderer']) {
-        const value = url.searchParams.get(name);
-        if (value) embed.searchParams.set(name, value);
-      }
+      embed.searchParams.set('theme', theme);
+      // Pass-through of the terminal's own display option.
+      const renderer = url.searchParams.get('renderer');
+      if (renderer) embed.searchParams.set('renderer', renderer);
       main = `<main>
 <div class="controls">
   <strong>${escapeHtml(target.label)}</strong>
@@ -185,12 +189,26 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
   <button type="button" id="send">Send</button>
   <button type="button" id="theme">Toggle theme</button>
 </div>
-<iframe id="console" title="Console of ${escapeHtml(target.label)}" src="${escapeHtml(embed.href)}" data-gateway-origin="${escapeHtml(origin)}" allow="clipboard-read; clipboard-write; fullscreen"></iframe>
+<iframe id="console" title="Console of ${escapeHtml(target.label)}" src="${escapeHtml(embed.href)}" data-gateway-origin="${escapeHtml(origin)}" data-device="${escapeHtml(target.id)}" data-theme="${theme}" allow="clipboard-read; clipboard-write; fullscreen"></iframe>
 <ol id="events" aria-label="Terminal events"></ol>
 </main>`;
     }
     const body = `<nav><h1>Admin portal</h1>\n${nav}\n</nav>\n${main}\n<script type="module" src="/portal.js"></script>`;
     send(res, 200, 'text/html; charset=utf-8', page('Admin portal', body), csp);
+  }
+
+  /**
+   * GET /token?device=ID: a fresh token for the page script, when the terminal's was refused. A real
+   * portal checks its own session (cookie) here; the response is readable only by its own pages.
+   */
+  async function sendToken(device: string | null, res: ServerResponse): Promise<void> {
+    if (!options.secret)
+      return send(res, 404, 'application/json', '{"error":"this portal sends no tokens"}\n');
+    const targets = await fetchTargets(origin, options.secret, user);
+    if (!targets.some((t) => t.id === device))
+      return send(res, 404, 'application/json', '{"error":"there is no such device"}\n');
+    const token = await mintEmbedToken(options.secret, device as string, user, ttl);
+    send(res, 200, 'application/json', `${JSON.stringify({ token })}\n`);
   }
 
   const server = createServer((req, res) => {

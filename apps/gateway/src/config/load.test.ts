@@ -6,6 +6,7 @@ import { Opt } from '@telgate/telnet-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindDemoTarget } from './defaults.js';
 import { ConfigError, formatPath, loadConfigFile, parseConfig } from './load.js';
+import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS } from './types.js';
 
 /** The problems parseConfig reports, as `where: message` lines. */
 function problems(text: string, options?: Parameters<typeof parseConfig>[1]): string[] {
@@ -215,7 +216,11 @@ describe('parseConfig: kiosk', () => {
 
   it('pins the gateway to the kiosk target and drops an unused demo host', () => {
     const config = parseConfig(`${targets}demo: { enabled: true }\nkiosk: { target: line1 }\n`);
-    expect(config.kiosk).toEqual({ target: 'line1' });
+    expect(config.kiosk).toEqual({
+      target: 'line1',
+      toolbar: [...KIOSK_TOOLBAR_ITEMS],
+      settings: [...KIOSK_SETTINGS],
+    });
     expect(config.targets.map((t) => t.id)).toEqual(['line1']);
     expect(config.demo.enabled).toBe(false);
   });
@@ -234,6 +239,23 @@ describe('parseConfig: kiosk', () => {
       'freeForm.enabled (line 5): free-form hosts cannot be offered by a kiosk (kiosk.target is set)',
     ]);
     expect(problems('kiosk: {}\n')).toEqual([expect.stringMatching(/^kiosk.*target/)]);
+  });
+
+  it('chooses the toolbar items and settings the kiosk shows, down to none', () => {
+    const config = parseConfig(
+      `${targets}kiosk: { target: line1, toolbar: [interrupt, fullscreen], settings: [] }\n`,
+    );
+    expect(config.kiosk).toEqual({ target: 'line1', toolbar: ['interrupt', 'fullscreen'], settings: [] });
+    expect(parseConfig(`${targets}kiosk: { target: line1, toolbar: [] }\n`).kiosk?.toolbar).toEqual([]);
+  });
+
+  it('refuses unknown toolbar items and settings', () => {
+    expect(problems(`${targets}kiosk: { target: line1, toolbar: [reboot] }\n`)).toEqual([
+      expect.stringMatching(/^kiosk\.toolbar\[0\]/),
+    ]);
+    expect(problems(`${targets}kiosk: { target: line1, settings: [charset] }\n`)).toEqual([
+      expect.stringMatching(/^kiosk\.settings\[0\]/),
+    ]);
   });
 });
 

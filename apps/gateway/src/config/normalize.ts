@@ -25,6 +25,7 @@ import type {
   TargetConfig,
   TargetSettings,
 } from './types.js';
+import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS } from './types.js';
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -377,7 +378,15 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     },
     limits,
     demo: kiosk && kiosk.target !== DEMO_TARGET_ID ? { ...demo, enabled: false } : demo,
-    ...(kiosk ? { kiosk: { target: kiosk.target } } : {}),
+    ...(kiosk
+      ? {
+          kiosk: {
+            target: kiosk.target,
+            toolbar: kiosk.toolbar ?? [...KIOSK_TOOLBAR_ITEMS],
+            settings: kiosk.settings ?? [...KIOSK_SETTINGS],
+          },
+        }
+      : {}),
     logging: { level: raw.logging?.level ?? 'info' },
   };
 }

@@ -4,6 +4,8 @@
  * option names) run afterwards in `normalize.ts`, which also fills in defaults.
  */
 
+import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS, type KioskSetting, type KioskToolbarItem } from './types.js';
+
 const integer = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum }) as const;
 const nonEmptyString = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const SECONDS_PER_WEEK = 7 * 24 * 3600;
@@ -143,6 +145,8 @@ export const configSchema = {
       required: ['target'],
       properties: {
         target: { type: 'string', minLength: 1, maxLength: 64 },
+        toolbar: { type: 'array', uniqueItems: true, items: { enum: [...KIOSK_TOOLBAR_ITEMS] } },
+        settings: { type: 'array', uniqueItems: true, items: { enum: [...KIOSK_SETTINGS] } },
       },
     },
     logging: {
@@ -194,6 +198,6 @@ export interface RawConfig {
   };
   limits?: Partial<Record<keyof typeof configSchema.properties.limits.properties, number>>;
   demo?: { enabled?: boolean; port?: number };
-  kiosk?: { target: string };
+  kiosk?: { target: string; toolbar?: KioskToolbarItem[]; settings?: KioskSetting[] };
   logging?: { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }

@@ -167,9 +167,42 @@ export interface DemoConfig {
   readonly port: number;
 }
 
+/** What a kiosk's toolbar can offer: the Telnet commands, and the page's own controls. */
+export const KIOSK_TOOLBAR_ITEMS = [
+  'logout',
+  'interrupt',
+  'break',
+  'are-you-there',
+  'abort-output',
+  'synch',
+  'erase-char',
+  'erase-line',
+  'search',
+  'settings',
+  'commands',
+  'fullscreen',
+] as const;
+export type KioskToolbarItem = (typeof KIOSK_TOOLBAR_ITEMS)[number];
+
+/** The fields of a kiosk's settings panel. */
+export const KIOSK_SETTINGS = [
+  'eol',
+  'backspace',
+  'local-echo',
+  'paste',
+  'font-size',
+  'theme',
+  'key-bar',
+] as const;
+export type KioskSetting = (typeof KIOSK_SETTINGS)[number];
+
 export interface KioskConfig {
   /** The only target: the page always shows its kiosk, and the gateway opens no other. */
   readonly target: string;
+  /** What the kiosk's toolbar (and command palette) offers; all of it unless listed, none with []. */
+  readonly toolbar: readonly KioskToolbarItem[];
+  /** What its settings panel offers (when `settings` is in the toolbar); all unless listed. */
+  readonly settings: readonly KioskSetting[];
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -36,8 +36,12 @@ export const targetsApi: FastifyPluginAsync<{ config: GatewayConfig; verifier: T
   });
 
   // GET /api/config: what the page needs to know about the gateway. The embed page trusts postMessage
-  // commands only from these parent origins: the exact http(s) origins the gateway lets frame it.
-  const clientConfig = { embedAllowedOrigins: embedOrigins(config.security.frameAncestors) };
+  // commands only from these parent origins: the exact http(s) origins the gateway lets frame it. A
+  // kiosk's page shows only the toolbar items and settings its configuration lists.
+  const clientConfig = {
+    embedAllowedOrigins: embedOrigins(config.security.frameAncestors),
+    ...(config.kiosk ? { kiosk: { toolbar: config.kiosk.toolbar, settings: config.kiosk.settings } } : {}),
+  };
   app.get('/api/config', async () => clientConfig);
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ALL_CONTROLS } from '../ui/controls';
 import {
   fetchPageConfig,
   fetchTargetCatalog,
@@ -77,16 +78,28 @@ describe('page config', () => {
   it('reads the embedding allowlist, keeping strings only', () => {
     expect(parsePageConfig({ embedAllowedOrigins: ['https://portal.example', 3] })).toEqual({
       embedAllowedOrigins: ['https://portal.example'],
+      kioskControls: ALL_CONTROLS,
     });
-    expect(parsePageConfig('nope')).toEqual({ embedAllowedOrigins: [] });
+    expect(parsePageConfig('nope')).toEqual({ embedAllowedOrigins: [], kioskControls: ALL_CONTROLS });
+  });
+
+  it('reads the controls a kiosk offers', () => {
+    const { kioskControls } = parsePageConfig({
+      embedAllowedOrigins: [],
+      kiosk: { toolbar: ['interrupt'], settings: ['theme'] },
+    });
+    expect([...kioskControls.toolbar]).toEqual(['interrupt']);
+    expect([...kioskControls.settings]).toEqual(['theme']);
   });
 
   it('allows no foreign parent when the gateway has no /api/config', async () => {
     expect(await fetchPageConfig(async () => json({ message: 'Not Found' }, 404))).toEqual({
       embedAllowedOrigins: [],
+      kioskControls: ALL_CONTROLS,
     });
     expect(await fetchPageConfig(async () => json({ embedAllowedOrigins: ['https://a.example'] }))).toEqual({
       embedAllowedOrigins: ['https://a.example'],
+      kioskControls: ALL_CONTROLS,
     });
   });
 });

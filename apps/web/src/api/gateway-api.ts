@@ -1,4 +1,5 @@
 import type { TargetInfo } from '@telgate/protocol';
+import { ALL_CONTROLS, type Controls, parseControls } from '../ui/controls';
 
 /** What GET /api/targets says: the connect screen's choices. */
 export interface TargetCatalog {
@@ -15,6 +16,8 @@ export interface TargetCatalog {
  */
 export interface PageConfig {
   readonly embedAllowedOrigins: readonly string[];
+  /** What a kiosk page offers (the gateway's `kiosk:` block); everything when it has none. */
+  readonly kioskControls: Controls;
 }
 
 /** A failed API call, with a stable code and words for the user. */
@@ -57,10 +60,10 @@ export async function fetchTargetCatalog(fetchFn: Fetch = fetch): Promise<Target
 export async function fetchPageConfig(fetchFn: Fetch = fetch): Promise<PageConfig> {
   try {
     const response = await fetchFn('/api/config', { headers: { accept: 'application/json' } });
-    if (!response.ok) return { embedAllowedOrigins: [] };
+    if (!response.ok) return { embedAllowedOrigins: [], kioskControls: ALL_CONTROLS };
     return parsePageConfig(await response.json());
   } catch {
-    return { embedAllowedOrigins: [] };
+    return { embedAllowedOrigins: [], kioskControls: ALL_CONTROLS };
   }
 }
 
@@ -110,11 +113,12 @@ function parseTarget(value: unknown): TargetInfo | undefined {
 }
 
 export function parsePageConfig(value: unknown): PageConfig {
-  const origins =
+  const { embedAllowedOrigins: origins, kiosk } =
     typeof value === 'object' && value !== null
-      ? (value as { embedAllowedOrigins?: unknown }).embedAllowedOrigins
-      : undefined;
+      ? (value as { embedAllowedOrigins?: unknown; kiosk?: unknown })
+      : {};
   return {
+    kioskControls: parseControls(kiosk),
     embedAllowedOrigins: Array.isArray(origins)
       ? origins.filter((origin): origin is string => typeof origin === 'string')
       : [],

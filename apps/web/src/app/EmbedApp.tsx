@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { fetchPageConfig } from '../api/gateway-api';
 import { EmbedBridge, type ParentCommand } from '../embed/bridge';
+import { TokenRenewal } from '../embed/token-renewal';
 import { TelgateSession } from '../session/session';
 import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace, type WorkspaceHandle } from '../ui/Workspace';
@@ -12,7 +13,8 @@ type EmbedRoute = Extract<Route, { mode: 'embed' }>;
 /**
  * /embed: only the terminal, filling its iframe, driven by the parent page through postMessage (see
  * embed/bridge.ts). The gateway's embedding policy is loaded first, so the parent hears `telgate:ready`
- * before anything else and no event can reach a parent that is not allowed.
+ * before anything else and no event can reach a parent that is not allowed. A refused token is renewed
+ * through the parent (see embed/token-renewal.ts).
  */
 export function EmbedApp({
   route,
@@ -24,20 +26,31 @@ export function EmbedApp({
   useRememberedLineSettings(session, browserStorage());
   const workspace = useRef<WorkspaceHandle>(null);
   const bridge = useRef<EmbedBridge | undefined>(undefined);
-  const token = useRef(route.token);
+  const renewal = useRef<TokenRenewal | undefined>(undefined);
   const latest = useRef({ onTheme });
   latest.current = { onTheme };
 
   useEffect(() => {
     let active = true;
     const target = { kind: 'target', id: route.target } as const;
-    const connect = () => session.connect(target, token.current);
+    const tokens = new TokenRenewal({
+      initialToken: route.token,
+      connect: (token) => session.connect(target, token),
+      askParent: (code, reason) => {
+        if (!bridge.current) return false;
+        bridge.current.post({ type: 'telgate:token-expired', code, reason });
+        return true;
+      },
+    });
+    renewal.current = tokens;
 
     const onCommand = (command: ParentCommand) => {
       switch (command.type) {
         case 'telgate:connect':
-          if (command.token) token.current = command.token;
-          connect();
+          tokens.connect(command.token);
+          return;
+        case 'telgate:token':
+          tokens.tokenArrived(command.token);
           return;
         case 'telgate:disconnect':
           session.disconnect();
@@ -58,21 +71,23 @@ export function EmbedApp({
     };
 
     const offs = [
-      session.on('connected', ({ sessionId }) =>
+      session.on('connected', ({ sessionId }) => {
+        tokens.connected();
         bridge.current?.post({
           type: 'telgate:connected',
           target: route.target,
           sessionId: sessionId ?? null,
-        }),
-      ),
-      session.on('closed', (ending) =>
+        });
+      }),
+      session.on('closed', (ending) => {
         bridge.current?.post({
           type: 'telgate:closed',
           code: ending.code ?? null,
           reason: ending.message,
           closeCode: ending.closeCode ?? null,
-        }),
-      ),
+        });
+        tokens.closed(ending.code, ending.message);
+      }),
       session.on('logout', (result) => bridge.current?.post({ type: 'telgate:logout', result })),
     ];
     const onMessage = (event: MessageEvent) => bridge.current?.receive(event);
@@ -91,7 +106,7 @@ export function EmbedApp({
         });
         bridge.current.post({ type: 'telgate:ready' });
       }
-      if (route.autoConnect) connect();
+      if (route.autoConnect) tokens.connect();
     });
 
     return () => {
@@ -99,9 +114,10 @@ export function EmbedApp({
       for (const off of offs) off();
       window.removeEventListener('message', onMessage);
       bridge.current = undefined;
+      renewal.current = undefined;
       session.dispose();
     };
-  }, [session, route.target, route.autoConnect]);
+  }, [session, route.target, route.token, route.autoConnect]);
 
   return (
     <Workspace
@@ -112,7 +128,7 @@ export function EmbedApp({
       preferences={preferences}
       onPreferences={onPreferences}
       showToolbar={route.bar}
-      onReconnect={() => session.connect({ kind: 'target', id: route.target }, token.current)}
+      onReconnect={() => renewal.current?.connect()}
       onTitle={(title) => bridge.current?.post({ type: 'telgate:title', title })}
     />
   );

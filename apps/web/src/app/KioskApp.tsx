@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import { fetchPageConfig } from '../api/gateway-api';
 import { ReconnectPlanner } from '../session/backoff';
 import { TelgateSession } from '../session/session';
+import { type Controls, NO_CONTROLS } from '../ui/controls';
 import { FullScreenButton } from '../ui/FullScreenButton';
 import { secondsLeft } from '../ui/format';
 import { useNow, useRememberedLineSettings } from '../ui/hooks';
@@ -12,7 +14,8 @@ type KioskRoute = Extract<Route, { mode: 'kiosk' }>;
 
 /**
  * /kiosk: one fixed host, full screen, nothing to navigate to. A session that ends is retried with
- * exponential backoff, and the countdown is on screen.
+ * exponential backoff, and the countdown is on screen. The gateway's `kiosk:` block chooses what its
+ * toolbar and settings offer; until the page knows, it offers nothing.
  */
 export function KioskApp({ route, preferences, onPreferences }: AppearanceProps & { route: KioskRoute }) {
   const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
@@ -20,6 +23,17 @@ export function KioskApp({ route, preferences, onPreferences }: AppearanceProps 
   const [retryAt, setRetryAt] = useState<number | undefined>();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const now = useNow(retryAt !== undefined, 250);
+  const [controls, setControls] = useState<Controls>(NO_CONTROLS);
+
+  useEffect(() => {
+    let active = true;
+    void fetchPageConfig().then((config) => {
+      if (active) setControls(config.kioskControls);
+    });
+    return () => {
+      active = false;
+    };
+  }, []);
 
   const connectNow = () => {
     clearTimeout(timer.current);
@@ -67,7 +81,8 @@ export function KioskApp({ route, preferences, onPreferences }: AppearanceProps 
       onReconnect={connectNow}
       reconnectLabel="Reconnect now"
       closedExtra={countdown}
-      toolbarExtra={<FullScreenButton />}
+      controls={controls}
+      toolbarExtra={controls.toolbar.has('fullscreen') ? <FullScreenButton /> : null}
     />
   );
 }

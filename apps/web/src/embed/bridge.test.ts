@@ -50,6 +50,10 @@ describe('parseParentCommand', () => {
       type: 'telgate:connect',
       token: 't',
     });
+    expect(parseParentCommand({ type: 'telgate:token', token: 'fresh' })).toEqual({
+      type: 'telgate:token',
+      token: 'fresh',
+    });
     expect(parseParentCommand({ type: 'telgate:disconnect' })).toEqual({ type: 'telgate:disconnect' });
     expect(parseParentCommand({ type: 'telgate:logout' })).toEqual({ type: 'telgate:logout' });
     expect(parseParentCommand({ type: 'telgate:focus' })).toEqual({ type: 'telgate:focus' });
@@ -130,5 +134,39 @@ describe('EmbedBridge', () => {
     instance.receive({ origin: PORTAL, source: parent, data: { type: 'telgate:send' } });
     expect(onCommand).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('telgate:send needs a string "text"'));
+  });
+});
+
+describe('telgate:token', () => {
+  it('needs a non-empty string token', () => {
+    expect(parseParentCommand({ type: 'telgate:token' })).toEqual({
+      error: 'telgate:token token must be a non-empty string',
+    });
+    expect(parseParentCommand({ type: 'telgate:token', token: '' })).toHaveProperty('error');
+    expect(parseParentCommand({ type: 'telgate:token', token: 7 })).toHaveProperty('error');
+  });
+
+  it('reaches the terminal from the trusted parent, and token-expired goes back to it only', () => {
+    const parent = { postMessage: vi.fn() };
+    const commands: unknown[] = [];
+    const bridge = new EmbedBridge({
+      parent,
+      allowedOrigins: [PORTAL],
+      ownOrigin: OWN,
+      hints: { ancestorOrigins: [PORTAL], referrer: '' },
+      onCommand: (command) => commands.push(command),
+    });
+    bridge.receive({
+      origin: 'https://evil.example',
+      source: parent,
+      data: { type: 'telgate:token', token: 'x' },
+    });
+    bridge.receive({ origin: PORTAL, source: parent, data: { type: 'telgate:token', token: 'fresh' } });
+    expect(commands).toEqual([{ type: 'telgate:token', token: 'fresh' }]);
+    bridge.post({ type: 'telgate:token-expired', code: 'GW_ERR_TOKEN_EXPIRED', reason: 'expired' });
+    expect(parent.postMessage).toHaveBeenCalledWith(
+      { type: 'telgate:token-expired', code: 'GW_ERR_TOKEN_EXPIRED', reason: 'expired' },
+      PORTAL,
+    );
   });
 });

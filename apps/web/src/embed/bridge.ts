@@ -12,6 +12,11 @@ import type { Theme } from '../app/route';
 export type ParentCommand =
   /** Connect (or reconnect), optionally with a fresh access token. */
   | { type: 'telgate:connect'; token?: string }
+  /**
+   * A fresh access token, the answer to `telgate:token-expired`: the session opens with it if the
+   * terminal was waiting for one; otherwise it is kept for the next connect.
+   */
+  | { type: 'telgate:token'; token: string }
   | { type: 'telgate:disconnect' }
   | { type: 'telgate:logout' }
   /** Text as if typed: "\r" is Enter. */
@@ -26,6 +31,11 @@ export type EmbedEvent =
   /** `code`: a GW_ERR_… or WEB_ERR_… code, null after a normal close; `reason`: plain words. */
   | { type: 'telgate:closed'; code: string | null; reason: string; closeCode: number | null }
   | { type: 'telgate:title'; title: string }
+  /**
+   * The gateway refused the access token (expired, or not valid for this target): the terminal waits
+   * for a fresh one (`telgate:token`) and then connects with it.
+   */
+  | { type: 'telgate:token-expired'; code: string; reason: string }
   | { type: 'telgate:logout'; result: LogoutResult };
 
 const PREFIX = 'telgate:';
@@ -90,6 +100,12 @@ export function parseParentCommand(data: unknown): ParentCommand | { error: stri
       if (token === undefined) return { type };
       if (typeof token !== 'string' || token === '')
         return { error: 'telgate:connect token must be a non-empty string' };
+      return { type, token };
+    }
+    case 'telgate:token': {
+      const token = message.token;
+      if (typeof token !== 'string' || token === '')
+        return { error: 'telgate:token token must be a non-empty string' };
       return { type, token };
     }
     case 'telgate:disconnect':

@@ -2,6 +2,14 @@ import type { Action } from '@telgate/protocol';
 import type { PointerEvent } from 'react';
 import { type ArrowDirection, ESCAPE, TAB } from '../terminal/keys';
 
+/** The Telnet command keys: action, label, hint. */
+const ACTION_KEYS: ReadonlyArray<readonly [Action, string, string]> = [
+  ['interrupt', 'Intr', 'Interrupt Process (IAC IP)'],
+  ['break', 'Brk', 'Break (IAC BRK)'],
+  ['are-you-there', 'AYT', 'Are You There (IAC AYT)'],
+  ['abort-output', 'AO', 'Abort Output (IAC AO)'],
+];
+
 interface KeyBarProps {
   /** Sends a key sequence as typed. */
   readonly onKey: (sequence: string) => void;
@@ -10,13 +18,23 @@ interface KeyBarProps {
   readonly ctrlArmed: boolean;
   readonly onCtrl: (armed: boolean) => void;
   readonly connected: boolean;
+  /** Which Telnet command keys to show (a kiosk's configuration can leave some out); all unless given. */
+  readonly showAction?: (action: Action) => boolean;
 }
 
 /**
  * Keys touch keyboards lack. Pressing one must not take the focus from the terminal (which would
  * close the on-screen keyboard), hence preventDefault on pointerdown.
  */
-export function KeyBar({ onKey, onArrow, onAction, ctrlArmed, onCtrl, connected }: KeyBarProps) {
+export function KeyBar({
+  onKey,
+  onArrow,
+  onAction,
+  ctrlArmed,
+  onCtrl,
+  connected,
+  showAction = () => true,
+}: KeyBarProps) {
   const keepFocus = (event: PointerEvent) => event.preventDefault();
   const key = (
     testId: string,
@@ -37,6 +55,7 @@ export function KeyBar({ onKey, onArrow, onAction, ctrlArmed, onCtrl, connected 
       {label}
     </button>
   );
+  const actionKeys = ACTION_KEYS.filter(([action]) => showAction(action));
   return (
     <nav className="key-bar" aria-label="On-screen keys" data-testid="key-bar">
       {key('key-esc', 'Esc', () => onKey(ESCAPE))}
@@ -49,11 +68,10 @@ export function KeyBar({ onKey, onArrow, onAction, ctrlArmed, onCtrl, connected 
       {key('key-down', '↓', () => onArrow('down'), { title: 'Down' })}
       {key('key-left', '←', () => onArrow('left'), { title: 'Left' })}
       {key('key-right', '→', () => onArrow('right'), { title: 'Right' })}
-      <span className="key-separator" aria-hidden="true" />
-      {key('key-interrupt', 'Intr', () => onAction('interrupt'), { title: 'Interrupt Process (IAC IP)' })}
-      {key('key-break', 'Brk', () => onAction('break'), { title: 'Break (IAC BRK)' })}
-      {key('key-are-you-there', 'AYT', () => onAction('are-you-there'), { title: 'Are You There (IAC AYT)' })}
-      {key('key-abort-output', 'AO', () => onAction('abort-output'), { title: 'Abort Output (IAC AO)' })}
+      {actionKeys.length > 0 ? <span className="key-separator" aria-hidden="true" /> : null}
+      {actionKeys.map(([action, label, title]) =>
+        key(`key-${action}`, label, () => onAction(action), { title }),
+      )}
     </nav>
   );
 }

@@ -12,6 +12,7 @@ import {
   type PasteWait,
 } from '../terminal/paced-paste';
 import { BACKSPACE_LABELS, EOL_LABELS, LOCAL_ECHO_LABELS } from './commands';
+import { ALL_CONTROLS, type SettingItem } from './controls';
 
 interface SettingsPanelProps {
   readonly snapshot: SessionSnapshot;
@@ -20,6 +21,8 @@ interface SettingsPanelProps {
   readonly onPreferences: (preferences: Preferences) => void;
   readonly keyBarVisible: boolean;
   readonly onClose: () => void;
+  /** The fields shown (a kiosk's configuration can leave some out); all unless given. */
+  readonly shown?: ReadonlySet<SettingItem>;
 }
 
 /**
@@ -33,6 +36,7 @@ export function SettingsPanel({
   onPreferences,
   keyBarVisible,
   onClose,
+  shown = ALL_CONTROLS.settings,
 }: SettingsPanelProps) {
   const panel = useRef<HTMLDivElement>(null);
   // The latest onClose, so the listeners below are set up once rather than on every render.
@@ -78,112 +82,128 @@ export function SettingsPanel({
       aria-label="Settings"
       data-testid="settings-panel"
     >
-      <fieldset disabled={offline}>
-        <legend>Session</legend>
-        <label>
-          Enter sends
-          <select
-            data-testid="setting-eol"
-            value={settings?.eol ?? ''}
-            onChange={(event) => onUpdate({ eol: event.target.value as (typeof EOL_MODES)[number] })}
-          >
-            {settings ? null : <option value="">—</option>}
-            {EOL_MODES.map((mode) => (
-              <option key={mode} value={mode}>
-                {EOL_LABELS[mode]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Backspace sends
-          <select
-            data-testid="setting-backspace"
-            value={settings?.backspace ?? ''}
-            onChange={(event) =>
-              onUpdate({ backspace: event.target.value as (typeof BACKSPACE_KEYS)[number] })
-            }
-          >
-            {settings ? null : <option value="">—</option>}
-            {BACKSPACE_KEYS.map((key) => (
-              <option key={key} value={key}>
-                {BACKSPACE_LABELS[key]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Local echo
-          <select
-            data-testid="setting-local-echo"
-            value={settings?.localEcho ?? ''}
-            onChange={(event) =>
-              onUpdate({ localEcho: event.target.value as (typeof LOCAL_ECHO_MODES)[number] })
-            }
-          >
-            {settings ? null : <option value="">—</option>}
-            {LOCAL_ECHO_MODES.map((mode) => (
-              <option key={mode} value={mode}>
-                {LOCAL_ECHO_LABELS[mode]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p className="settings-note" data-testid="setting-remote-echo">
-          {settings
-            ? settings.remoteEcho
-              ? 'The host echoes what you type.'
-              : 'The host does not echo.'
-            : ''}
-        </p>
-      </fieldset>
-      <PasteFieldset snapshot={snapshot} />
-      <fieldset>
-        <legend>Display</legend>
-        <div className="settings-row">
-          <span>Font size</span>
-          <button
-            type="button"
-            data-testid="font-smaller"
-            aria-label="Smaller font"
-            onClick={() => fontSize(-1)}
-          >
-            A−
-          </button>
-          <output data-testid="font-size">{preferences.fontSize}</output>
-          <button
-            type="button"
-            data-testid="font-larger"
-            aria-label="Larger font"
-            onClick={() => fontSize(1)}
-          >
-            A+
-          </button>
-        </div>
-        <div className="settings-row">
-          <span>Theme</span>
-          <button
-            type="button"
-            data-testid="theme-toggle"
-            onClick={() =>
-              onPreferences({ ...preferences, theme: preferences.theme === 'dark' ? 'light' : 'dark' })
-            }
-          >
-            {preferences.theme === 'dark' ? 'Dark' : 'Light'}
-          </button>
-        </div>
-        <div className="settings-row">
-          <span>On-screen keys</span>
-          <button
-            type="button"
-            data-testid="keybar-toggle"
-            aria-pressed={keyBarVisible}
-            onClick={() => onPreferences({ ...preferences, keyBar: !keyBarVisible })}
-          >
-            {keyBarVisible ? 'Shown' : 'Hidden'}
-          </button>
-        </div>
-      </fieldset>
+      {shown.has('eol') || shown.has('backspace') || shown.has('local-echo') ? (
+        <fieldset disabled={offline}>
+          <legend>Session</legend>
+          {shown.has('eol') ? (
+            <label>
+              Enter sends
+              <select
+                data-testid="setting-eol"
+                value={settings?.eol ?? ''}
+                onChange={(event) => onUpdate({ eol: event.target.value as (typeof EOL_MODES)[number] })}
+              >
+                {settings ? null : <option value="">—</option>}
+                {EOL_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {EOL_LABELS[mode]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {shown.has('backspace') ? (
+            <label>
+              Backspace sends
+              <select
+                data-testid="setting-backspace"
+                value={settings?.backspace ?? ''}
+                onChange={(event) =>
+                  onUpdate({ backspace: event.target.value as (typeof BACKSPACE_KEYS)[number] })
+                }
+              >
+                {settings ? null : <option value="">—</option>}
+                {BACKSPACE_KEYS.map((key) => (
+                  <option key={key} value={key}>
+                    {BACKSPACE_LABELS[key]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {shown.has('local-echo') ? (
+            <label>
+              Local echo
+              <select
+                data-testid="setting-local-echo"
+                value={settings?.localEcho ?? ''}
+                onChange={(event) =>
+                  onUpdate({ localEcho: event.target.value as (typeof LOCAL_ECHO_MODES)[number] })
+                }
+              >
+                {settings ? null : <option value="">—</option>}
+                {LOCAL_ECHO_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {LOCAL_ECHO_LABELS[mode]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <p className="settings-note" data-testid="setting-remote-echo">
+            {settings
+              ? settings.remoteEcho
+                ? 'The host echoes what you type.'
+                : 'The host does not echo.'
+              : ''}
+          </p>
+        </fieldset>
+      ) : null}
+      {shown.has('paste') ? <PasteFieldset snapshot={snapshot} /> : null}
+      {shown.has('font-size') || shown.has('theme') || shown.has('key-bar') ? (
+        <fieldset>
+          <legend>Display</legend>
+          {shown.has('font-size') ? (
+            <div className="settings-row">
+              <span>Font size</span>
+              <button
+                type="button"
+                data-testid="font-smaller"
+                aria-label="Smaller font"
+                onClick={() => fontSize(-1)}
+              >
+                A−
+              </button>
+              <output data-testid="font-size">{preferences.fontSize}</output>
+              <button
+                type="button"
+                data-testid="font-larger"
+                aria-label="Larger font"
+                onClick={() => fontSize(1)}
+              >
+                A+
+              </button>
+            </div>
+          ) : null}
+          {shown.has('theme') ? (
+            <div className="settings-row">
+              <span>Theme</span>
+              <button
+                type="button"
+                data-testid="theme-toggle"
+                onClick={() =>
+                  onPreferences({ ...preferences, theme: preferences.theme === 'dark' ? 'light' : 'dark' })
+                }
+              >
+                {preferences.theme === 'dark' ? 'Dark' : 'Light'}
+              </button>
+            </div>
+          ) : null}
+          {shown.has('key-bar') ? (
+            <div className="settings-row">
+              <span>On-screen keys</span>
+              <button
+                type="button"
+                data-testid="keybar-toggle"
+                aria-pressed={keyBarVisible}
+                onClick={() => onPreferences({ ...preferences, keyBar: !keyBarVisible })}
+              >
+                {keyBarVisible ? 'Shown' : 'Hidden'}
+              </button>
+            </div>
+          ) : null}
+        </fieldset>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,9 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { Preferences } from '../app/preferences';
 import type { SessionSnapshot, TelgateSession } from '../session/session';
 import { TELNET_ACTIONS } from './commands';
+import { ALL_CONTROLS, type Controls, type ToolbarItem } from './controls';
+import { useMediaQuery } from './hooks';
 import { SettingsPanel } from './SettingsPanel';
 import { StatusIndicator } from './StatusIndicator';
 
@@ -23,19 +25,158 @@ export interface ToolbarProps {
   readonly canDisconnect?: boolean;
   /** Leave the session for the connect screen (standalone only). */
   readonly onBack?: () => void;
+  /** What the bar offers (a kiosk's configuration can lock it down); everything unless given. */
+  readonly controls?: Controls;
   /** Extra content after the status (the kiosk's reconnect countdown). */
   readonly children?: ReactNode;
 }
+
+/**
+ * Below this width the bar is one row: the status, and a "⋯" menu with the commands and controls.
+ * The embedded terminal's slim bar is always one row.
+ */
+export const COMPACT_TOOLBAR_QUERY = '(max-width: 75rem)';
 
 export function Toolbar(props: ToolbarProps) {
   const { session, snapshot, slim = false } = props;
   const { settingsOpen, onSettingsOpen } = props;
   const connected = snapshot.status.phase === 'connected';
   const charset = snapshot.settings?.charset ?? snapshot.target?.charset;
-  const actions = slim ? TELNET_ACTIONS.filter((entry) => entry.action === 'interrupt') : TELNET_ACTIONS;
+  const { toolbar } = props.controls ?? ALL_CONTROLS;
+  const actions = (
+    slim ? TELNET_ACTIONS.filter((entry) => entry.action === 'interrupt') : TELNET_ACTIONS
+  ).filter((entry) => toolbar.has(entry.action as ToolbarItem));
+  const compact = useMediaQuery(COMPACT_TOOLBAR_QUERY) || slim;
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menu = useRef<HTMLDivElement>(null);
+  const canDisconnect = connected && !slim && props.canDisconnect !== false;
+  const anyControl =
+    actions.length > 0 ||
+    (['logout', 'search', 'settings', 'commands'] as const).some((item) => toolbar.has(item)) ||
+    props.onToggleInspector !== undefined ||
+    props.onBack !== undefined ||
+    canDisconnect;
+  const open = compact && menuOpen;
+
+  // The menu closes on Escape, on a press outside it, and once one of its buttons did its work.
+  useEffect(() => {
+    if (!open) return;
+    // Escape closes the menu before the terminal (which has the focus) would send it to the host.
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      event.stopPropagation();
+      setMenuOpen(false);
+    };
+    const onPointer = (event: PointerEvent) => {
+      const target = event.target as Element;
+      if (!menu.current?.contains(target) && !target.closest?.('[data-testid="toolbar-more"]'))
+        setMenuOpen(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    window.addEventListener('pointerdown', onPointer);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
+
+  const actionsBar = (
+    <div className="toolbar-actions" role="toolbar" aria-label="Telnet commands">
+      {toolbar.has('logout') ? (
+        <button
+          type="button"
+          data-testid="action-logout"
+          data-ends-session="true"
+          title="Ask the host to log you out (Telnet LOGOUT, RFC 727)"
+          disabled={!connected || snapshot.logout === 'pending'}
+          onClick={() => session.logout()}
+        >
+          Logout
+        </button>
+      ) : null}
+      {actions.map(({ action, label, hint }) => (
+        <button
+          key={action}
+          type="button"
+          data-testid={`action-${action}`}
+          title={hint}
+          disabled={!connected}
+          onClick={() => session.sendAction(action)}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+  const controlButtons = (
+    <>
+      {toolbar.has('search') ? (
+        <button
+          type="button"
+          data-testid="search-toggle"
+          title="Find (Ctrl-Shift-F)"
+          aria-label="Find"
+          onClick={props.onToggleSearch}
+        >
+          ⌕
+        </button>
+      ) : null}
+      {props.onToggleInspector ? (
+        <button
+          type="button"
+          data-testid="inspector-toggle"
+          aria-pressed={props.inspectorOpen}
+          title="Negotiation inspector"
+          onClick={props.onToggleInspector}
+        >
+          Inspector
+        </button>
+      ) : null}
+      {toolbar.has('settings') ? (
+        <button
+          type="button"
+          data-testid="settings-toggle"
+          aria-expanded={settingsOpen}
+          title="Settings"
+          onClick={() => onSettingsOpen(!settingsOpen)}
+        >
+          Settings
+        </button>
+      ) : null}
+      {toolbar.has('commands') ? (
+        <button
+          type="button"
+          data-testid="palette-open"
+          title="All commands (Ctrl-])"
+          onClick={props.onOpenPalette}
+        >
+          Commands
+        </button>
+      ) : null}
+      {props.onBack ? (
+        <button type="button" data-testid="back-to-targets" onClick={props.onBack}>
+          Targets
+        </button>
+      ) : null}
+      {canDisconnect ? (
+        <button
+          type="button"
+          data-testid="disconnect"
+          data-ends-session="true"
+          onClick={() => session.disconnect()}
+        >
+          Disconnect
+        </button>
+      ) : null}
+    </>
+  );
 
   return (
-    <header className={`toolbar${slim ? ' toolbar-slim' : ''}`} data-testid="toolbar">
+    <header
+      className={`toolbar${slim ? ' toolbar-slim' : ''}${compact ? ' toolbar-compact' : ''}`}
+      data-testid="toolbar"
+    >
       <div className="toolbar-start">
         {slim ? null : (
           <span className="brand" aria-hidden="true">
@@ -50,84 +191,42 @@ export function Toolbar(props: ToolbarProps) {
         ) : null}
         {props.children}
       </div>
-      <div className="toolbar-actions" role="toolbar" aria-label="Telnet commands">
-        <button
-          type="button"
-          data-testid="action-logout"
-          data-ends-session="true"
-          title="Ask the host to log you out (Telnet LOGOUT, RFC 727)"
-          disabled={!connected || snapshot.logout === 'pending'}
-          onClick={() => session.logout()}
-        >
-          Logout
-        </button>
-        {actions.map(({ action, label, hint }) => (
-          <button
-            key={action}
-            type="button"
-            data-testid={`action-${action}`}
-            title={hint}
-            disabled={!connected}
-            onClick={() => session.sendAction(action)}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      {compact ? null : actionsBar}
       <div className="toolbar-end">
-        <button
-          type="button"
-          data-testid="search-toggle"
-          title="Find (Ctrl-Shift-F)"
-          aria-label="Find"
-          onClick={props.onToggleSearch}
-        >
-          ⌕
-        </button>
-        {props.onToggleInspector ? (
-          <button
-            type="button"
-            data-testid="inspector-toggle"
-            aria-pressed={props.inspectorOpen}
-            title="Negotiation inspector"
-            onClick={props.onToggleInspector}
+        {compact ? (
+          anyControl ? (
+            <button
+              type="button"
+              className="toolbar-more"
+              data-testid="toolbar-more"
+              aria-haspopup="menu"
+              aria-expanded={open}
+              title="Commands and settings"
+              aria-label="More"
+              onClick={() => setMenuOpen(!menuOpen)}
+            >
+              ⋯
+            </button>
+          ) : null
+        ) : (
+          controlButtons
+        )}
+        {open ? (
+          // biome-ignore lint/a11y/useKeyWithClickEvents: the buttons inside are the controls; this only closes the menu after one did its work
+          <div
+            ref={menu}
+            className="toolbar-menu"
+            role="menu"
+            data-testid="toolbar-menu"
+            onClick={(event) => {
+              if ((event.target as Element).closest('button')) setMenuOpen(false);
+            }}
           >
-            Inspector
-          </button>
+            {actionsBar}
+            <div className="toolbar-menu-controls">{controlButtons}</div>
+          </div>
         ) : null}
-        <button
-          type="button"
-          data-testid="settings-toggle"
-          aria-expanded={settingsOpen}
-          title="Settings"
-          onClick={() => onSettingsOpen(!settingsOpen)}
-        >
-          Settings
-        </button>
-        <button
-          type="button"
-          data-testid="palette-open"
-          title="All commands (Ctrl-])"
-          onClick={props.onOpenPalette}
-        >
-          Commands
-        </button>
-        {props.onBack ? (
-          <button type="button" data-testid="back-to-targets" onClick={props.onBack}>
-            Targets
-          </button>
-        ) : null}
-        {connected && !slim && props.canDisconnect !== false ? (
-          <button
-            type="button"
-            data-testid="disconnect"
-            data-ends-session="true"
-            onClick={() => session.disconnect()}
-          >
-            Disconnect
-          </button>
-        ) : null}
-        {settingsOpen ? (
+        {settingsOpen && toolbar.has('settings') ? (
           <SettingsPanel
             snapshot={snapshot}
             onUpdate={(update) => session.updateSettings(update)}
@@ -135,6 +234,7 @@ export function Toolbar(props: ToolbarProps) {
             onPreferences={props.onPreferences}
             keyBarVisible={props.keyBarVisible}
             onClose={() => onSettingsOpen(false)}
+            {...(props.controls ? { shown: props.controls.settings } : {})}
           />
         ) : null}
       </div>

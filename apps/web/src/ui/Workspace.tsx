@@ -20,6 +20,7 @@ import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
 import { AutoLogoutBanner, ClosedBanner, LogoutBanner, Notices } from './Banners';
 import { CommandPalette } from './CommandPalette';
 import { buildCommands } from './commands';
+import { ALL_CONTROLS, type Controls, paletteAllows } from './controls';
 import { toggleFullScreen } from './FullScreenButton';
 import { targetName } from './format';
 import { useMediaQuery, useSessionSnapshot } from './hooks';
@@ -57,6 +58,8 @@ export interface WorkspaceProps {
   /** Shown after the status in the toolbar. */
   readonly toolbarExtra?: ReactNode;
   readonly onTitle?: (title: string) => void;
+  /** What the toolbar, its settings and the command palette offer (a kiosk's configuration). */
+  readonly controls?: Controls;
   readonly ref?: Ref<WorkspaceHandle>;
 }
 
@@ -101,6 +104,8 @@ export function Workspace(props: WorkspaceProps) {
   const touchScreen = useMediaQuery('(pointer: coarse)');
   const keyBarVisible = variant === 'kiosk' || (preferences.keyBar ?? touchScreen);
   const connected = snapshot.status.phase === 'connected';
+  const controls = props.controls ?? ALL_CONTROLS;
+  const paletteAllowed = controls.toolbar.has('commands');
 
   // Read by the terminal's listeners, which are set up once per terminal.
   const latest = useRef(props);
@@ -120,8 +125,12 @@ export function Workspace(props: WorkspaceProps) {
       theme: initialAppearance.current.theme,
       renderer,
       links: variant !== 'kiosk',
-      onPaletteKey: () => setPaletteOpen(true),
-      onSearchKey: () => setSearchOpen(true),
+      onPaletteKey: () => {
+        if (latest.current.controls?.toolbar.has('commands') !== false) setPaletteOpen(true);
+      },
+      onSearchKey: () => {
+        if (latest.current.controls?.toolbar.has('search') !== false) setSearchOpen(true);
+      },
       onPaste: (text) => pasteRequest.current(text),
       onClipboardProblem: setClipboardNotice,
     });
@@ -186,7 +195,7 @@ export function Workspace(props: WorkspaceProps) {
       if (event.defaultPrevented || !event.ctrlKey || event.altKey || event.metaKey) return;
       if (event.key === ']' || event.code === 'BracketRight') {
         event.preventDefault();
-        setPaletteOpen(true);
+        if (latest.current.controls?.toolbar.has('commands') !== false) setPaletteOpen(true);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -242,7 +251,7 @@ export function Workspace(props: WorkspaceProps) {
     else view?.focus();
   };
 
-  const commands = buildCommands({
+  const allCommands = buildCommands({
     connected,
     canReconnect: session.canReconnect && props.onReconnect !== undefined,
     ...(snapshot.settings ? { settings: snapshot.settings } : {}),
@@ -268,6 +277,9 @@ export function Workspace(props: WorkspaceProps) {
     ...(props.onBack ? { targets: props.onBack } : {}),
     ...(snapshot.autoLogoutWarning ? { stayLoggedIn: () => session.stayLoggedIn() } : {}),
   });
+  const commands = props.controls
+    ? allCommands.filter((command) => paletteAllows(controls, command.id))
+    : allCommands;
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: focus management for the buttons inside, not a control
@@ -289,6 +301,7 @@ export function Workspace(props: WorkspaceProps) {
           keyBarVisible={keyBarVisible}
           onToggleSearch={() => setSearchOpen((open) => !open)}
           onOpenPalette={() => setPaletteOpen(true)}
+          controls={controls}
           settingsOpen={settingsOpen}
           onSettingsOpen={openSettings}
           inspectorOpen={inspectorOpen}
@@ -361,9 +374,12 @@ export function Workspace(props: WorkspaceProps) {
             pipeline.current?.insert(arrowKey(direction, view?.applicationCursorMode ?? false))
           }
           onAction={sendAction}
+          {...(props.controls
+            ? { showAction: (action: Action) => paletteAllows(controls, `action-${action}`) }
+            : {})}
         />
       ) : null}
-      {paletteOpen ? (
+      {paletteOpen && paletteAllowed ? (
         <CommandPalette
           commands={commands}
           onClose={() => {
