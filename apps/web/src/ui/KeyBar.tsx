@@ -43,6 +43,7 @@ export function KeyBar({
     extra: { title?: string; pressed?: boolean } = {},
   ) => (
     <button
+      key={testId}
       type="button"
       className={`key${extra.pressed ? ' key-armed' : ''}`}
       data-testid={testId}
