@@ -18,6 +18,7 @@ import { ownLine, toNormalScreen } from './closing-line';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
 import { TERMINAL_FONT, TERMINAL_THEMES } from './themes';
+import { VisualBell } from './visual-bell';
 
 export interface TerminalViewOptions {
   readonly fontSize: number;
@@ -64,6 +65,7 @@ export class TerminalView {
   private activeRenderer: ActiveRenderer = 'dom';
   private readonly rendererListeners = new Set<(renderer: ActiveRenderer) => void>();
   private searchResults: ((index: number, count: number) => void) | undefined;
+  private readonly bell: VisualBell;
 
   constructor(
     private readonly container: HTMLElement,
@@ -103,6 +105,11 @@ export class TerminalView {
         this.selectionTimer = setTimeout(() => void this.copyOnSelect(), SELECTION_COPY_DELAY_MS);
       }),
     );
+    // BEL from the host: a brief flash of the terminal (an outline with reduced motion), never a sound.
+    this.bell = new VisualBell(container, {
+      reducedMotion: () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false,
+    });
+    this.disposables.push(this.term.onBell(() => this.bell.ring()));
     container.addEventListener('contextmenu', this.onContextMenu);
     // Before xterm.js's own paste handler (on its textarea inside the container) sends the text as is.
     container.addEventListener('paste', this.onPasteEvent, true);
@@ -270,6 +277,7 @@ export class TerminalView {
     this.container.removeEventListener('contextmenu', this.onContextMenu);
     this.container.removeEventListener('paste', this.onPasteEvent, true);
     for (const disposable of this.disposables) disposable.dispose();
+    this.bell.dispose();
     this.rendererListeners.clear();
     this.term.dispose();
   }
