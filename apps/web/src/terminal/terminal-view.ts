@@ -23,6 +23,8 @@ import { VisualBell } from './visual-bell';
 export interface TerminalViewOptions {
   readonly fontSize: number;
   readonly theme: Theme;
+  /** Lines kept above the screen. */
+  readonly scrollback: number;
   readonly renderer: RendererChoice;
   /** Make links in the output clickable (not in a kiosk, where nothing may lead elsewhere). */
   readonly links: boolean;
@@ -75,7 +77,7 @@ export class TerminalView {
       fontFamily: TERMINAL_FONT,
       fontSize: options.fontSize,
       theme: TERMINAL_THEMES[options.theme],
-      scrollback: 5000,
+      scrollback: options.scrollback,
       cursorBlink: true,
       // Needed for the Unicode 11 width tables and search result decorations.
       allowProposedApi: true,
@@ -178,6 +180,11 @@ export class TerminalView {
     if (this.term.options.fontSize === size) return;
     this.term.options.fontSize = size;
     this.fitNow();
+  }
+
+  /** Lines kept above the screen; fewer drops the oldest at once. */
+  setScrollback(lines: number): void {
+    if (this.term.options.scrollback !== lines) this.term.options.scrollback = lines;
   }
 
   get renderer(): ActiveRenderer {
