@@ -193,6 +193,7 @@ export const KIOSK_SETTINGS = [
   'font-size',
   'theme',
   'key-bar',
+  'scrollback',
 ] as const;
 export type KioskSetting = (typeof KIOSK_SETTINGS)[number];
 

@@ -60,6 +60,15 @@ describe('HostLink', () => {
     expect(got.closed[0]![0]).toBe('GW_ERR_LOGGED_OUT');
   });
 
+  it('says the host ended the session when it closes cleanly after an accepted logout', async () => {
+    const { port } = await server((socket) => socket.end());
+    const { got, events, closed } = recorder(true);
+    const link = await HostLink.open(address(port), 3000, new AbortController().signal, events);
+    cleanups.push(() => link.destroy());
+    await closed;
+    expect(got.closed).toEqual([['GW_ERR_LOGGED_OUT', 'the host ended the session']]);
+  });
+
   it('turns TCP keepalive on, so a host that vanished is noticed', async () => {
     const { port } = await server(() => {});
     const spy = vi.spyOn(Socket.prototype, 'setKeepAlive');

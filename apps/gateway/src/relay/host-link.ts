@@ -112,6 +112,11 @@ export class HostLink {
     if (this.ended) return;
     this.ended = true;
     const code = hostCloseCode(err, this.events.loggedOut?.() ?? false);
-    this.events.closed(code, err ? `${err.code ?? err.message}` : 'the host closed the connection');
+    const detail = err
+      ? `${err.code ?? err.message}`
+      : code === 'GW_ERR_LOGGED_OUT'
+        ? 'the host ended the session'
+        : 'the host closed the connection';
+    this.events.closed(code, detail);
   }
 }

@@ -119,7 +119,10 @@ describe('planTarget', () => {
     expect(refusal(() => planTarget(catalog, { host: 'public.example', port: '65536' })).code).toBe(
       'GW_ERR_TARGET_DENIED',
     );
-    expect(refusal(() => planTarget(catalog, { host: 'bad host!' })).code).toBe('GW_ERR_TARGET_DENIED');
+    expect(refusal(() => planTarget(catalog, { host: 'bad host!' }))).toEqual({
+      code: 'GW_ERR_TARGET_DENIED',
+      message: '"bad host!" is not a valid host name or IP address',
+    });
     expect(refusal(() => planTarget(catalog, { host: '2130706433' })).code).toBe('GW_ERR_TARGET_DENIED');
   });
 

@@ -54,7 +54,8 @@ function planFreeForm(catalog: TargetCatalog, hostText: string, portText: string
   const { freeForm } = catalog;
   if (!freeForm.enabled) throw new GatewayError('GW_ERR_TARGET_DENIED', 'free-form targets are disabled');
   const host = parseHost(hostText);
-  if (!host) throw new GatewayError('GW_ERR_TARGET_DENIED', `"${hostText}" is not a host name or IP address`);
+  if (!host)
+    throw new GatewayError('GW_ERR_TARGET_DENIED', `"${hostText}" is not a valid host name or IP address`);
   const port =
     portText === undefined ? DEFAULT_TELNET_PORT : /^\d{1,5}$/.test(portText) ? Number(portText) : 0;
   if (port < 1 || port > 65535) throw new GatewayError('GW_ERR_TARGET_DENIED', `"${portText}" is not a port`);

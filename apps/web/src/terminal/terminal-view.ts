@@ -18,10 +18,13 @@ import { ownLine, toNormalScreen } from './closing-line';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
 import { TERMINAL_FONT, TERMINAL_THEMES } from './themes';
+import { VisualBell } from './visual-bell';
 
 export interface TerminalViewOptions {
   readonly fontSize: number;
   readonly theme: Theme;
+  /** Lines kept above the screen. */
+  readonly scrollback: number;
   readonly renderer: RendererChoice;
   /** Make links in the output clickable (not in a kiosk, where nothing may lead elsewhere). */
   readonly links: boolean;
@@ -64,6 +67,7 @@ export class TerminalView {
   private activeRenderer: ActiveRenderer = 'dom';
   private readonly rendererListeners = new Set<(renderer: ActiveRenderer) => void>();
   private searchResults: ((index: number, count: number) => void) | undefined;
+  private readonly bell: VisualBell;
 
   constructor(
     private readonly container: HTMLElement,
@@ -73,7 +77,7 @@ export class TerminalView {
       fontFamily: TERMINAL_FONT,
       fontSize: options.fontSize,
       theme: TERMINAL_THEMES[options.theme],
-      scrollback: 5000,
+      scrollback: options.scrollback,
       cursorBlink: true,
       // Needed for the Unicode 11 width tables and search result decorations.
       allowProposedApi: true,
@@ -103,6 +107,11 @@ export class TerminalView {
         this.selectionTimer = setTimeout(() => void this.copyOnSelect(), SELECTION_COPY_DELAY_MS);
       }),
     );
+    // BEL from the host: a brief flash of the terminal (an outline with reduced motion), never a sound.
+    this.bell = new VisualBell(container, {
+      reducedMotion: () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false,
+    });
+    this.disposables.push(this.term.onBell(() => this.bell.ring()));
     container.addEventListener('contextmenu', this.onContextMenu);
     // Before xterm.js's own paste handler (on its textarea inside the container) sends the text as is.
     container.addEventListener('paste', this.onPasteEvent, true);
@@ -171,6 +180,11 @@ export class TerminalView {
     if (this.term.options.fontSize === size) return;
     this.term.options.fontSize = size;
     this.fitNow();
+  }
+
+  /** Lines kept above the screen; fewer drops the oldest at once. */
+  setScrollback(lines: number): void {
+    if (this.term.options.scrollback !== lines) this.term.options.scrollback = lines;
   }
 
   get renderer(): ActiveRenderer {
@@ -270,6 +284,7 @@ export class TerminalView {
     this.container.removeEventListener('contextmenu', this.onContextMenu);
     this.container.removeEventListener('paste', this.onPasteEvent, true);
     for (const disposable of this.disposables) disposable.dispose();
+    this.bell.dispose();
     this.rendererListeners.clear();
     this.term.dispose();
   }

@@ -3,7 +3,7 @@ import { fetchTargetCatalog, GatewayApiError, type TargetCatalog } from '../api/
 import type { RecentTarget } from '../app/recent-targets';
 import { parsePort } from '../app/route';
 import { type ConnectTarget, describeConnectTarget } from '../session/socket';
-import { hostPort } from './format';
+import { hostNameProblem, hostPort } from './format';
 
 interface ConnectScreenProps {
   readonly recent: readonly RecentTarget[];
@@ -152,6 +152,8 @@ function FreeFormHost({ onConnect }: { onConnect: ConnectScreenProps['onConnect'
           const name = host.trim();
           const number = parsePort(port);
           if (!name) return setProblem('Enter a host name or address.');
+          const invalid = hostNameProblem(name);
+          if (invalid) return setProblem(invalid);
           if (number === undefined) return setProblem('The port must be a number from 1 to 65535.');
           setProblem(undefined);
           onConnect({ kind: 'host', host: name, port: number });

@@ -2,7 +2,7 @@ import { BACKSPACE_KEYS, EOL_MODES, LOCAL_ECHO_MODES, type SettingsUpdate } from
 import { useEffect, useRef, useState } from 'react';
 import { browserStorage } from '../app/App';
 import { loadPasteSettings, savePasteSettings } from '../app/paste-settings';
-import { FONT_SIZE_MAX, FONT_SIZE_MIN, type Preferences } from '../app/preferences';
+import { FONT_SIZE_MAX, FONT_SIZE_MIN, type Preferences, SCROLLBACK_CHOICES } from '../app/preferences';
 import type { SessionSnapshot } from '../session/session';
 import {
   MAX_CHAR_DELAY_MS,
@@ -150,7 +150,7 @@ export function SettingsPanel({
         </fieldset>
       ) : null}
       {shown.has('paste') ? <PasteFieldset snapshot={snapshot} /> : null}
-      {shown.has('font-size') || shown.has('theme') || shown.has('key-bar') ? (
+      {shown.has('font-size') || shown.has('theme') || shown.has('key-bar') || shown.has('scrollback') ? (
         <fieldset>
           <legend>Display</legend>
           {shown.has('font-size') ? (
@@ -201,6 +201,24 @@ export function SettingsPanel({
                 {keyBarVisible ? 'Shown' : 'Hidden'}
               </button>
             </div>
+          ) : null}
+          {shown.has('scrollback') ? (
+            <label>
+              Scrollback
+              <select
+                data-testid="setting-scrollback"
+                value={preferences.scrollback}
+                onChange={(event) =>
+                  onPreferences({ ...preferences, scrollback: Number(event.target.value) })
+                }
+              >
+                {SCROLLBACK_CHOICES.map((lines) => (
+                  <option key={lines} value={lines}>
+                    {lines.toLocaleString('en-US')} lines
+                  </option>
+                ))}
+              </select>
+            </label>
           ) : null}
         </fieldset>
       ) : null}

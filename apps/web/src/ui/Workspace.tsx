@@ -123,6 +123,7 @@ export function Workspace(props: WorkspaceProps) {
     const terminal = new TerminalView(element, {
       fontSize: initialAppearance.current.fontSize,
       theme: initialAppearance.current.theme,
+      scrollback: initialAppearance.current.scrollback,
       renderer,
       links: variant !== 'kiosk',
       onPaletteKey: () => {
@@ -188,6 +189,7 @@ export function Workspace(props: WorkspaceProps) {
 
   useEffect(() => view?.setTheme(preferences.theme), [view, preferences.theme]);
   useEffect(() => view?.setFontSize(preferences.fontSize), [view, preferences.fontSize]);
+  useEffect(() => view?.setScrollback(preferences.scrollback), [view, preferences.scrollback]);
 
   // Ctrl-] also works when the focus is outside the terminal (the terminal handles its own).
   useEffect(() => {

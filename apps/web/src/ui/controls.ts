@@ -27,6 +27,7 @@ export const SETTING_ITEMS = [
   'font-size',
   'theme',
   'key-bar',
+  'scrollback',
 ] as const;
 export type SettingItem = (typeof SETTING_ITEMS)[number];
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionSnapshot } from '../session/session';
-import { connectionStatus, formatDuration, hostPort, secondsLeft, targetName } from './format';
+import {
+  connectionStatus,
+  formatDuration,
+  hostNameProblem,
+  hostPort,
+  secondsLeft,
+  targetName,
+} from './format';
 
 describe('formatDuration', () => {
   it('shows minutes and seconds, and hours when there are some', () => {
@@ -9,6 +16,38 @@ describe('formatDuration', () => {
     expect(formatDuration(723_000)).toBe('12:03');
     expect(formatDuration(3_723_000)).toBe('1:02:03');
     expect(formatDuration(-5)).toBe('0:00');
+  });
+});
+
+describe('hostNameProblem', () => {
+  it('accepts host names and IP addresses', () => {
+    for (const host of [
+      'bbs.example.org',
+      'BBS.Example.org.',
+      'localhost',
+      'my_host-1',
+      '10.0.0.1',
+      '2001:db8::1',
+      '[::1]',
+    ])
+      expect(hostNameProblem(host)).toBeUndefined();
+  });
+
+  it('says a name with spaces or other characters no host name has is not a valid host name', () => {
+    for (const host of [
+      'foo bar',
+      'bbs.example.org/path',
+      'user@bbs',
+      'foo..bar',
+      '-foo',
+      '[bbs]',
+      '[::1',
+      'a:b:zz',
+    ])
+      expect(hostNameProblem(host)).toMatch(/^".*" is not a valid host name\./);
+    expect(hostNameProblem('foo bar')).toBe(
+      '"foo bar" is not a valid host name. Use a name such as bbs.example.org or an IP address.',
+    );
   });
 });
 

@@ -18,6 +18,24 @@ export function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+
+/**
+ * Why a free-form host cannot be a host name or IP address, before asking the gateway; undefined when it
+ * may be one (the gateway has the last word). Letters, digits, hyphens, underscores and dots for names;
+ * IPv6 addresses with colons, optionally in brackets.
+ */
+export function hostNameProblem(host: string): string | undefined {
+  const invalid = `"${host}" is not a valid host name. Use a name such as bbs.example.org or an IP address.`;
+  const bracketed = /^\[(.*)\]$/.exec(host);
+  const inner = bracketed ? bracketed[1]! : host;
+  if (inner.includes(':')) return /^[0-9a-f:.]+$/i.test(inner) ? undefined : invalid;
+  if (bracketed) return invalid;
+  const name = host.replace(/\.$/, '');
+  if (name.length === 0 || name.length > 253) return invalid;
+  return name.split('.').every((label) => HOST_LABEL.test(label)) ? undefined : invalid;
+}
+
 /** What the status line calls the host: its label once the gateway named it, else what was asked for. */
 export function targetName(target: TargetInfo | undefined, requested: ConnectTarget | undefined): string {
   if (target) return target.label || target.id;
