@@ -204,9 +204,12 @@ test('failed attempts to reconnect add no closed mark', async ({ page }) => {
   for (let attempt = 0; attempt < 3; attempt++) {
     await terminalFocused(page);
     // Each attempt is a new connection to the gateway.
-    const attempt = page.waitForEvent('websocket');
+    // A refused attempt can close before a listener added later would hear it: listen as it opens.
+    const attempt = page
+      .waitForEvent('websocket')
+      .then((socket) => (socket.isClosed() ? undefined : socket.waitForEvent('close')));
     await page.keyboard.press('Enter');
-    await (await attempt).waitForEvent('close');
+    await attempt;
     await expect(banner).toHaveAttribute('data-code', 'GW_ERR_HOST_REFUSED');
   }
   expect(await countOnScreen(page, 'session closed')).toBe(0);
