@@ -20,6 +20,8 @@ export interface CommandThrottleOptions {
 export class CommandThrottle {
   private readonly window: RateWindow;
   private sinceYield = 0;
+  /** Commands of the chunk being handled, added to the window once the chunk is done. */
+  private unwindowed = 0;
   private held = false;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
@@ -34,14 +36,18 @@ export class CommandThrottle {
     return this.held;
   }
 
-  /** One command from the host. */
+  /** One command from the host. Only counted here: the clock is read once per chunk, not per command. */
   count(): void {
-    this.window.take();
+    this.unwindowed++;
     this.sinceYield++;
   }
 
   /** Called once the engine has handled a host chunk. */
   afterChunk(): void {
+    if (this.unwindowed > 0) {
+      this.window.take(this.unwindowed);
+      this.unwindowed = 0;
+    }
     if (this.held || this.disposed) return;
     if (this.window.used > this.options.perSecond) {
       this.hold();

@@ -282,7 +282,13 @@ export class TelnetSession {
     let host: HostLink;
     try {
       host = await HostLink.open(ctx.address, ctx.limits.dialTimeoutMs, this.abort.signal, {
-        data: (chunk) => this.guard(() => this.onHostData(chunk)),
+        data: (chunk) => {
+          try {
+            this.onHostData(chunk);
+          } catch (err) {
+            this.fail(err);
+          }
+        },
         drain: () => this.guard(() => this.updateHostQueue()),
         closed: (code, detail) => this.finish(code, detail),
         loggedOut: () => this.logout.accepted,
@@ -334,7 +340,12 @@ export class TelnetSession {
       // replies it owes the host are still written.
       (event) => {
         if (this.closed && event.type !== 'send') return;
-        this.guard(() => this.onTelnetEvent(event));
+        // Inline rather than through guard(): this runs for every event, and a closure each is waste.
+        try {
+          this.onTelnetEvent(event);
+        } catch (err) {
+          this.fail(err);
+        }
       },
     );
   }
