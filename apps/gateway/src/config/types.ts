@@ -1,3 +1,4 @@
+import type { KioskSetting, KioskToolbarItem } from '@telgate/protocol';
 import type { EolMode, PolicyTable, StartMode } from '@telgate/telnet-core';
 import type { Cidr } from '../targets/ip.js';
 
@@ -167,35 +168,12 @@ export interface DemoConfig {
   readonly port: number;
 }
 
-/** What a kiosk's toolbar can offer: the Telnet commands, and the page's own controls. */
-export const KIOSK_TOOLBAR_ITEMS = [
-  'logout',
-  'interrupt',
-  'break',
-  'are-you-there',
-  'abort-output',
-  'synch',
-  'erase-char',
-  'erase-line',
-  'search',
-  'settings',
-  'commands',
-  'fullscreen',
-] as const;
-export type KioskToolbarItem = (typeof KIOSK_TOOLBAR_ITEMS)[number];
-
-/** The fields of a kiosk's settings panel. */
-export const KIOSK_SETTINGS = [
-  'eol',
-  'backspace',
-  'local-echo',
-  'paste',
-  'font-size',
-  'theme',
-  'key-bar',
-  'scrollback',
-] as const;
-export type KioskSetting = (typeof KIOSK_SETTINGS)[number];
+export {
+  KIOSK_SETTINGS,
+  KIOSK_TOOLBAR_ITEMS,
+  type KioskSetting,
+  type KioskToolbarItem,
+} from '@telgate/protocol';
 
 export interface KioskConfig {
   /** The only target: the page always shows its kiosk, and the gateway opens no other. */

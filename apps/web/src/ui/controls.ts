@@ -3,33 +3,14 @@
  * (GET /api/config `kiosk`); every other page shows them all.
  */
 
-export const TOOLBAR_ITEMS = [
-  'logout',
-  'interrupt',
-  'break',
-  'are-you-there',
-  'abort-output',
-  'synch',
-  'erase-char',
-  'erase-line',
-  'search',
-  'settings',
-  'commands',
-  'fullscreen',
-] as const;
-export type ToolbarItem = (typeof TOOLBAR_ITEMS)[number];
+import {
+  KIOSK_SETTINGS as SETTING_ITEMS,
+  type KioskSetting as SettingItem,
+  KIOSK_TOOLBAR_ITEMS as TOOLBAR_ITEMS,
+  type KioskToolbarItem as ToolbarItem,
+} from '@telgate/protocol';
 
-export const SETTING_ITEMS = [
-  'eol',
-  'backspace',
-  'local-echo',
-  'paste',
-  'font-size',
-  'theme',
-  'key-bar',
-  'scrollback',
-] as const;
-export type SettingItem = (typeof SETTING_ITEMS)[number];
+export type { SettingItem, ToolbarItem };
 
 export interface Controls {
   readonly toolbar: ReadonlySet<ToolbarItem>;
