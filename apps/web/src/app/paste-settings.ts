@@ -6,14 +6,13 @@ import {
   PASTE_WAITS,
   type PasteSettings,
 } from '../terminal/paced-paste';
-import { hostKey, MAX_REMEMBERED_HOSTS } from './line-settings';
-import { readJson, writeJson } from './preferences';
+import { perHostStore } from './per-host-store';
 
 /**
  * How pastes are paced for each host (line and character delays, what to wait for), kept in this
  * browser like the line settings: slow gear keeps its slow settings, other hosts keep the defaults.
  */
-const STORAGE_KEY = 'telgate.paste-settings';
+
 /** Longest prompt text kept. */
 const MAX_PROMPT_LENGTH = 64;
 
@@ -37,16 +36,7 @@ function parseSettings(value: unknown): Partial<PasteSettings> {
   };
 }
 
-function loadAll(storage: Storage | undefined): Record<string, Partial<PasteSettings>> {
-  const stored = readJson(storage, STORAGE_KEY);
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
-  const result: Record<string, Partial<PasteSettings>> = {};
-  for (const [key, value] of Object.entries(stored)) {
-    const settings = parseSettings(value);
-    if (Object.keys(settings).length > 0) result[key] = settings;
-  }
-  return result;
-}
+const store = perHostStore<Partial<PasteSettings>>('telgate.paste-settings', parseSettings);
 
 /** The paste settings for this host: what the user chose over the defaults. */
 export function loadPasteSettings(
@@ -54,9 +44,7 @@ export function loadPasteSettings(
   target: ConnectTarget | undefined,
 ): PasteSettings {
   if (!target) return DEFAULT_PASTE_SETTINGS;
-  const all = loadAll(storage);
-  const key = hostKey(target);
-  return { ...DEFAULT_PASTE_SETTINGS, ...(Object.hasOwn(all, key) ? all[key] : {}) };
+  return { ...DEFAULT_PASTE_SETTINGS, ...store.load(storage, target) };
 }
 
 /** Merges `update` into what is kept for this host; it becomes the most recently changed. */
@@ -65,10 +53,5 @@ export function savePasteSettings(
   target: ConnectTarget,
   update: Partial<PasteSettings>,
 ): void {
-  const all = loadAll(storage);
-  const key = hostKey(target);
-  const merged = { ...(Object.hasOwn(all, key) ? all[key] : {}), ...parseSettings(update) };
-  delete all[key];
-  const entries = [...Object.entries(all), [key, merged] as const].slice(-MAX_REMEMBERED_HOSTS);
-  writeJson(storage, STORAGE_KEY, Object.fromEntries(entries));
+  store.save(storage, target, update);
 }
