@@ -15,11 +15,12 @@ export function startHeartbeat(socket: WebSocket, intervalMs: number): () => voi
   let lastSentAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
 
-  // Every frame the handler sends, on this socket only.
+  // Every frame the handler sends, on this socket only. Output goes through here for every host chunk,
+  // so the wrapper takes ws's fixed arguments instead of gathering an array each time.
   const send = socket.send;
-  socket.send = function (this: WebSocket, ...args: Parameters<WebSocket['send']>) {
+  socket.send = function (this: WebSocket, data: unknown, options?: unknown, cb?: unknown) {
     lastSentAt = Date.now();
-    return send.apply(this, args);
+    return (send as (data: unknown, options?: unknown, cb?: unknown) => void).call(this, data, options, cb);
   } as WebSocket['send'];
 
   const beat = () => {
