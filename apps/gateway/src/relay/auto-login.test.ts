@@ -217,15 +217,14 @@ describe('automatic sign-in against a scripted host', () => {
     });
     const logs = new LogCapture();
     const client = await gateway(host.port, { logs });
-    const raw: Buffer[] = [];
-    client.ws.on('message', (data: Buffer) => raw.push(Buffer.from(data)));
     await noticeOf(client, AUTO_LOGIN_NOTICE.signedIn);
     client.type('exit\r');
     await host.settled();
     client.close();
     await app?.close();
     expect(client.frames.some((f) => f.type === 'trace')).toBe(true);
-    expect(Buffer.concat(raw).includes(PASSWORD)).toBe(false);
+    expect(client.rawFrames.length).toBe(client.frames.length);
+    expect(Buffer.concat(client.rawFrames).includes(PASSWORD)).toBe(false);
     expect(logs.text).toContain('automatic sign-in succeeded');
     expect(logs.text).not.toContain(PASSWORD);
   });
