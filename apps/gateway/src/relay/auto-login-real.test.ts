@@ -94,6 +94,7 @@ describe('automatic sign-in to real inetutils telnetd with /bin/login', () => {
     expect(logs.lines.length).toBeGreaterThan(0);
     expect(logs.text).toContain('automatic sign-in succeeded');
     expect(logs.text).not.toContain(TEST_PASSWORD);
+    expect(metrics).toContain('telgate_auto_logins_total{outcome="signed_in"} 1');
     expect(metrics).not.toContain(TEST_PASSWORD);
   });
 

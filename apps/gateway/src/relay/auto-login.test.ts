@@ -220,8 +220,11 @@ describe('automatic sign-in against a scripted host', () => {
     await noticeOf(client, AUTO_LOGIN_NOTICE.signedIn);
     client.type('exit\r');
     await host.settled();
+    const metrics = (await app!.inject('/metrics')).body;
     client.close();
     await app?.close();
+    expect(metrics).toContain('telgate_auto_logins_total{outcome="signed_in"} 1');
+    expect(metrics).not.toContain(PASSWORD);
     expect(client.frames.some((f) => f.type === 'trace')).toBe(true);
     expect(client.rawFrames.length).toBe(client.frames.length);
     expect(Buffer.concat(client.rawFrames).includes(PASSWORD)).toBe(false);

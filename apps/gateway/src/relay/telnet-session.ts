@@ -678,6 +678,7 @@ export class TelnetSession {
 
   private onAutoLogin(outcome: AutoLoginOutcome): void {
     if (this.closed) return;
+    this.ctx.metrics.autoLogins.inc({ outcome: outcome.ok ? 'signed_in' : 'failed' });
     if (outcome.ok) {
       this.ctx.log.info({ autoLogin: 'signed-in' }, 'automatic sign-in succeeded');
       this.sendFrame({
