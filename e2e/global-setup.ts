@@ -1,7 +1,7 @@
 /**
  * Starts what the end-to-end tests talk to, and stops it all afterwards:
- * - real telnet servers (busybox, inetutils, netkit, each with /bin/login) and the test user, whom one
- *   target signs in automatically;
+ * - real telnet servers (busybox, inetutils, netkit, each with /bin/login) and the test user, whom two
+ *   targets sign in automatically (one with its own credentials, one with those in the token);
  * - scripted hosts: a CP437 BBS screen, a host that refuses logout, a host that drops connections, a
  *   host that shows the keys and Telnet commands it receives (with a full-screen editor), a host that
  *   loses lines sent too fast (for paced paste);
@@ -122,6 +122,12 @@ targets:
     port: ${inetutils.port}
     negotiation: active
     autoLogin: { username: ${TEST_USER}, passwordFile: "${passwordFile}", timeoutMs: 20000 }
+  - id: autologin-token
+    label: inetutils telnetd, signed in with the token's credentials
+    host: 127.0.0.1
+    port: ${inetutils.port}
+    negotiation: active
+    autoLogin: { fromToken: true, timeoutMs: 20000 }
   - { id: netkit, label: netkit telnetd, host: 127.0.0.1, port: ${netkit.port}, negotiation: active }
   - { id: bbs, label: CP437 BBS, host: 127.0.0.1, port: ${bbs.port}, charset: CP437 }
   - { id: stubborn, label: Host that refuses logout, host: 127.0.0.1, port: ${stubborn.port} }
