@@ -14,6 +14,9 @@ import {
   TEST_USER,
   type TelnetServer,
 } from '@telgate/test-peers';
+
+type LoginServer = 'busybox-login' | 'inetutils-login' | 'netkit-login';
+
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../observability/logging.js';
@@ -46,8 +49,8 @@ afterEach(async () => {
 });
 
 /** A session to real inetutils /bin/login that signs in with `password`; every frame is kept raw. */
-async function open(password: string, logs: LogCapture) {
-  server = await startTelnetServer('inetutils-login');
+async function open(password: string, logs: LogCapture, kind: LoginServer = 'inetutils-login') {
+  server = await startTelnetServer(kind);
   const file = join(dir, 'password');
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   app = await buildTestApp(
@@ -118,5 +121,22 @@ describe('automatic sign-in to real inetutils telnetd with /bin/login', () => {
     expect(c.text.match(/Login incorrect/g)).toHaveLength(1);
     expect(Buffer.concat(raw).includes(wrong)).toBe(false);
     expect(logs.text).not.toContain(wrong);
+  });
+});
+
+describe.each(['busybox-login', 'netkit-login'] as const)('automatic sign-in to real %s', (kind) => {
+  it('lands at the shell without typing', async () => {
+    const logs = new LogCapture();
+    const { c, raw } = await open(TEST_PASSWORD, logs, kind);
+    await c.waitForFrame(
+      'notice',
+      (f) => f.notice.kind === 'warning' && f.notice.code === AUTO_LOGIN_NOTICE.signedIn,
+      20_000,
+    );
+    const from = c.text.length;
+    c.type('echo ran-$((6*7))\r');
+    await c.until(() => c.text.slice(from).includes('ran-42'), 'the command output');
+    expect(Buffer.concat(raw).includes(TEST_PASSWORD)).toBe(false);
+    expect(logs.text).not.toContain(TEST_PASSWORD);
   });
 });

@@ -170,10 +170,31 @@ describe('automatic sign-in against a scripted host', () => {
       autoLogin: `{ username: alice, password: "${PASSWORD}", timeoutMs: 500 }`,
     });
     expect(await noticeOf(client, AUTO_LOGIN_NOTICE.failed)).toBe(
-      'Automatic sign-in failed: no login prompt within 0.5 s',
+      'Automatic sign-in failed: no login prompt within 0.5 s of connecting',
     );
     const conn = host.connections[0]!;
     expect(typed(await sentBefore(client, conn))).toBe('');
+  });
+
+  it.each([
+    ['a password prompt', 'no password prompt within 0.5 s of connecting', false],
+    ['a shell prompt', 'the password was sent, but no shell prompt came within 0.5 s of connecting', true],
+  ])('gives up when %s does not come in time', async (_what, reason, askPassword) => {
+    const host = await scripted(async (conn) => {
+      await conn.write('login: ');
+      await conn.expect('alice\r\n');
+      if (askPassword) {
+        await conn.write('Password: ');
+        await conn.expect(`${PASSWORD}\r\n`);
+        await conn.write('\r\nPlease wait...\r\n');
+      }
+      await conn.closed;
+    });
+    const client = await gateway(host.port, {
+      autoLogin: `{ username: alice, password: "${PASSWORD}", timeoutMs: 500 }`,
+    });
+    expect(await noticeOf(client, AUTO_LOGIN_NOTICE.failed)).toBe(`Automatic sign-in failed: ${reason}`);
+    expect(typed(await sentBefore(client, host.connections[0]!))).toBe('');
   });
 
   it('stops as soon as the user types: later prompts are theirs to answer', async () => {

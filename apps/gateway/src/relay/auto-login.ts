@@ -187,9 +187,9 @@ export class AutoLogin {
     if (this.step === 'done') return;
     const seconds = `${Math.round(this.options.config.timeoutMs / 100) / 10} s`;
     const reasons: Record<Exclude<Step, 'done'>, string> = {
-      username: `no login prompt within ${seconds}`,
-      password: `no password prompt within ${seconds}`,
-      verify: `no shell prompt within ${seconds} after the password was sent`,
+      username: `no login prompt within ${seconds} of connecting`,
+      password: `no password prompt within ${seconds} of connecting`,
+      verify: `the password was sent, but no shell prompt came within ${seconds} of connecting`,
     };
     this.fail(reasons[this.step]);
   }

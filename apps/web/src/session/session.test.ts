@@ -238,7 +238,7 @@ describe('TelgateSession sending', () => {
       const failed = {
         kind: 'warning',
         code: AUTO_LOGIN_NOTICE.failed,
-        message: 'Automatic sign-in failed: no login prompt within 10 s',
+        message: 'Automatic sign-in failed: no login prompt within 10 s of connecting',
       } as const;
       socket.receive({ type: 'notice', notice: signedIn });
       socket.receive({ type: 'notice', notice: failed });
