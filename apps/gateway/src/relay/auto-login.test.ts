@@ -1,13 +1,16 @@
 import { AUTO_LOGIN_NOTICE, type Notice } from '@telgate/protocol';
 import { Cmd, Opt } from '@telgate/telnet-core';
 import { type ScriptedConnection, startScriptedHost } from '@telgate/test-peers';
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mintToken } from '../auth/token.js';
+import { parseConfig } from '../config/load.js';
+import { Secret } from '../config/secret.js';
 import { createLogger } from '../observability/logging.js';
 import { buildTestApp, LogCapture } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
-import { DEFAULT_SETTLE_MS, lineBytes, visibleText } from './auto-login.js';
+import { AutoLogin, type AutoLoginOutcome, DEFAULT_SETTLE_MS, lineBytes, visibleText } from './auto-login.js';
 import { createTelnetRelay } from './index.js';
 
 const IAC = Cmd.IAC;
@@ -100,6 +103,84 @@ describe('lineBytes', () => {
     expect([...lineBytes(Buffer.from('ab'), 'crlf')]).toEqual([0x61, 0x62, 0x0d, 0x0a]);
     expect([...lineBytes(Buffer.from('ab'), 'crnul')]).toEqual([0x61, 0x62, 0x0d, 0x00]);
     expect([...lineBytes(Buffer.from('ab'), 'lf')]).toEqual([0x61, 0x62, 0x0a]);
+  });
+});
+
+describe('AutoLogin, fed host output in any chunks', () => {
+  const config = parseConfig(
+    'targets: [{ id: t, host: h.example, port: 23, autoLogin: { username: a, password: b } }]',
+  ).targets[0]!.autoLogin!;
+
+  /** `text` cut at the given offsets. */
+  const cut = (text: string, at: number[]) => {
+    const points = [...new Set(at.map((n) => n % (text.length + 1)))].sort((x, y) => x - y);
+    return [0, ...points].map((from, i) => text.slice(from, points[i] ?? text.length)).filter(Boolean);
+  };
+
+  /** Runs a host transcript, one part per step, each cut anywhere; what was typed, and the outcome. */
+  function run(parts: string[][]) {
+    const typedLines: string[] = [];
+    const outcomes: AutoLoginOutcome[] = [];
+    const login = new AutoLogin({
+      config,
+      credentials: { username: 'alice', password: new Secret(PASSWORD) },
+      decode: (b) => b,
+      sendLine: (text) => typedLines.push(text),
+      report: (outcome) => outcomes.push(outcome),
+    });
+    for (const chunks of parts) {
+      for (const chunk of chunks) {
+        login.hostBytes(Buffer.from(chunk, 'utf8'));
+        vi.advanceTimersByTime(DEFAULT_SETTLE_MS / 2);
+      }
+      vi.advanceTimersByTime(DEFAULT_SETTLE_MS);
+    }
+    login.dispose();
+    return { typedLines, outcomes };
+  }
+
+  const offsets = fc.array(fc.nat(200), { maxLength: 8 });
+
+  it('answers each prompt once, escape sequences and splits notwithstanding', () => {
+    vi.useFakeTimers();
+    try {
+      fc.assert(
+        fc.property(offsets, offsets, offsets, (a, b, c) => {
+          const { typedLines, outcomes } = run([
+            cut('Debian GNU/Linux 12\r\n\x1b[1mhost login:\x1b[0m ', a),
+            cut('alice\r\n\x1b]0;title\x07Password: ', b),
+            cut('\r\nLast login: Mon\r\n\x1b[32malice@host\x1b[0m:~$ ', c),
+          ]);
+          expect(typedLines).toEqual(['alice', PASSWORD]);
+          expect(outcomes).toEqual([{ ok: true, username: 'alice' }]);
+        }),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stops at a refusal however it arrives, and never answers again', () => {
+    vi.useFakeTimers();
+    try {
+      fc.assert(
+        fc.property(offsets, (a) => {
+          const { typedLines, outcomes } = run([
+            ['login: '],
+            ['Password: '],
+            cut('\r\nLogin incorrect\r\nlogin: ', a),
+            ['Password: '],
+            ['login: '],
+          ]);
+          expect(typedLines).toEqual(['alice', PASSWORD]);
+          expect(outcomes).toEqual([
+            { ok: false, username: 'alice', reason: 'the host refused the username or password' },
+          ]);
+        }),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
