@@ -10,7 +10,14 @@ import { Secret } from '../config/secret.js';
 import { createLogger } from '../observability/logging.js';
 import { buildTestApp, LogCapture } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
-import { AutoLogin, type AutoLoginOutcome, DEFAULT_SETTLE_MS, lineBytes, visibleText } from './auto-login.js';
+import {
+  AutoLogin,
+  type AutoLoginOutcome,
+  DEFAULT_SETTLE_MS,
+  isTerminalReport,
+  lineBytes,
+  visibleText,
+} from './auto-login.js';
 import { createTelnetRelay } from './index.js';
 
 const IAC = Cmd.IAC;
@@ -95,6 +102,21 @@ const typed = (text: string) => text.replace(/\xff[\xfb-\xfe]./gs, '').replace(/
 describe('visibleText', () => {
   it('removes escape sequences and control characters, keeping line breaks', () => {
     expect(visibleText('\x1b[1;32mlog\x1b[0min:\x1b]0;title\x07 \x1b(B\x07\r\n$ ')).toBe('login: \n$ ');
+  });
+});
+
+describe('isTerminalReport', () => {
+  it('tells the terminal answering a query from the user typing', () => {
+    const report = (text: string) => isTerminalReport(Buffer.from(text, 'latin1'));
+    expect(report('\x1b[24;80R')).toBe(true);
+    expect(report('\x1b[?1;2c\x1b[>0;276;0c')).toBe(true);
+    expect(report('\x1b]11;rgb:0000/0000/0000\x1b\\')).toBe(true);
+    expect(report('\x1b[I')).toBe(true);
+    expect(report('\x1b[A')).toBe(false); // an arrow key
+    expect(report('\x1b')).toBe(false); // Esc
+    expect(report('\x1b[24;80Rx')).toBe(false);
+    expect(report('q')).toBe(false);
+    expect(report('')).toBe(false);
   });
 });
 
@@ -291,6 +313,38 @@ describe('automatic sign-in against a scripted host', () => {
     await client.waitForText('Choose a system: ');
     client.type('2');
     await client.waitForText('login: ');
+    await host.settled();
+    expect(autoLoginNotices(client)).toEqual([]);
+  });
+
+  it('goes on when the terminal answers a query of the host by itself', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.write('\x1b[6n');
+      await conn.expect('\x1b[24;80R');
+      await conn.write('\r\nlogin: ');
+      await conn.expect('alice\r\n');
+      await conn.write('Password: ');
+      await conn.expect(`${PASSWORD}\r\n`);
+      await conn.write('$ ');
+    });
+    const client = await gateway(host.port);
+    await client.waitForText('\x1b[6n');
+    client.type('\x1b[24;80R');
+    expect(await noticeOf(client, AUTO_LOGIN_NOTICE.signedIn)).toBe('Signed in as alice automatically');
+    await host.settled();
+  });
+
+  it('stops when the user asks for an action', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.write('Press Break for the menu\r\n');
+      await conn.expect(Buffer.of(IAC, Cmd.BRK));
+      await conn.write('login: ');
+      await new Promise((r) => setTimeout(r, 4 * DEFAULT_SETTLE_MS));
+      expect(typed(await sentBefore(client, conn))).toBe('');
+    });
+    const client = await gateway(host.port);
+    await client.waitForText('Press Break');
+    client.send({ type: 'action', action: 'break' });
     await host.settled();
     expect(autoLoginNotices(client)).toEqual([]);
   });

@@ -38,6 +38,17 @@ export function visibleText(text: string): string {
   return text.replace(TERMINAL_CONTROLS, '');
 }
 
+/** Reports a terminal sends unasked: cursor position, device attributes, focus, OSC colour answers. */
+const TERMINAL_REPORTS =
+  /^(?:\x1b\[\??[\d;]*[Rc]|\x1b\[>[\d;]*c|\x1b\[[IO]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\))+$/;
+
+/** Whether input from the page is only the terminal answering the host's queries, not the user typing. */
+export function isTerminalReport(data: Uint8Array): boolean {
+  // Reports are short ASCII; anything longer or other is typing.
+  if (data.length === 0 || data.length > 256 || data[0] !== 0x1b) return false;
+  return TERMINAL_REPORTS.test(String.fromCharCode(...data));
+}
+
 /**
  * Which credentials a session signs in with, if any: a token's (when the target takes them from tokens),
  * else the target's own.
@@ -127,7 +138,16 @@ export class AutoLogin {
     if (matched) this.settle = setTimeout(() => this.answer(matched), this.settleMs);
   }
 
-  /** The user typed (or asked for an action): the session is theirs now. */
+  /**
+   * Input from the page: the user typed, and the session is theirs now. Answers the terminal gives by
+   * itself to the host's queries (cursor position, device attributes) are not typing.
+   */
+  userTyped(data: Uint8Array): void {
+    if (this.step === 'done' || isTerminalReport(data)) return;
+    this.stop();
+  }
+
+  /** The user asked for an action (Interrupt, Break…): the session is theirs now. */
   userActed(): void {
     this.stop();
   }

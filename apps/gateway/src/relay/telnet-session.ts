@@ -517,7 +517,7 @@ export class TelnetSession {
     switch (frame.type) {
       case 'input':
         this.idle.touch();
-        this.autoLogin?.userActed();
+        this.autoLogin?.userTyped(frame.data);
         this.onInput(frame.data);
         break;
       case 'resize':
