@@ -1,5 +1,6 @@
 import {
   type Action,
+  AUTO_LOGIN_NOTICE,
   type ClientFrame,
   closeCodeFor,
   decodeClientFrame,
@@ -16,6 +17,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
 import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
+import { type AutoLogin, type AutoLoginOutcome, lineBytes, startAutoLogin } from './auto-login.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
 import { CommandThrottle } from './command-throttle.js';
 import { FlowController, SharedPause } from './flow-controller.js';
@@ -151,6 +153,8 @@ export class TelnetSession {
   private tracesDropped = 0;
   private readonly liveness: BrowserLiveness;
   private readonly notices: RateWindow;
+  /** Answers the host's login prompts, until it is done or the user types. */
+  private autoLogin: AutoLogin | undefined;
 
   private bytesFromHost = 0;
   private bytesToHost = 0;
@@ -314,6 +318,10 @@ export class TelnetSession {
     if (ctx.target.mode === 'telnet') this.engine = this.createEngine();
     this.sendState({ state: 'connected', target: this.targetInfo(), sessionId: ctx.sessionId });
     this.sendSettings();
+    this.autoLogin = startAutoLogin(ctx.target, ctx.login, {
+      sendLine: (text) => this.typeLine(text),
+      report: (outcome) => this.onAutoLogin(outcome),
+    });
     this.engine?.start();
     this.idle.touch();
     this.silentHostTimer = setTimeout(() => {
@@ -369,7 +377,10 @@ export class TelnetSession {
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
     this.idle.touch();
     if (this.engine) this.engine.receive(chunk);
-    else this.output.collect(chunk);
+    else {
+      this.output.collect(chunk);
+      this.autoLogin?.hostBytes(chunk);
+    }
     this.flushOutput();
     if (this.closed || !this.engine) return;
     this.commands.afterChunk();
@@ -381,6 +392,7 @@ export class TelnetSession {
       case 'data':
         this.abuse.spoke();
         if (!this.discard.active) this.output.collect(event.data);
+        this.autoLogin?.hostBytes(event.data);
         break;
       case 'send':
         this.writeHost(event.data);
@@ -505,6 +517,7 @@ export class TelnetSession {
     switch (frame.type) {
       case 'input':
         this.idle.touch();
+        this.autoLogin?.userTyped(frame.data);
         this.onInput(frame.data);
         break;
       case 'resize':
@@ -512,6 +525,7 @@ export class TelnetSession {
         break;
       case 'action':
         this.idle.touch();
+        this.autoLogin?.userActed();
         this.onAction(frame.action);
         break;
       case 'ack':
@@ -654,6 +668,40 @@ export class TelnetSession {
     }
   }
 
+  /** Types `text` and Enter at the host for the automatic sign-in; the text is never traced or logged. */
+  private typeLine(text: string): void {
+    if (this.closed || !this.host) return;
+    // One write: the text and Enter (a CR, which the engine turns into the session's end of line).
+    if (this.engine) this.engine.sendInput(this.encode(Buffer.from(`${text}\r`, 'utf8')));
+    else this.writeHost(lineBytes(this.encode(Buffer.from(text, 'utf8')), this.ctx.target.eol));
+  }
+
+  private onAutoLogin(outcome: AutoLoginOutcome): void {
+    if (this.closed) return;
+    this.ctx.metrics.autoLogins.inc({ outcome: outcome.ok ? 'signed_in' : 'failed' });
+    if (outcome.ok) {
+      this.ctx.log.info({ autoLogin: 'signed-in' }, 'automatic sign-in succeeded');
+      this.sendFrame({
+        type: 'notice',
+        notice: {
+          kind: 'warning',
+          code: AUTO_LOGIN_NOTICE.signedIn,
+          message: `Signed in as ${outcome.username} automatically`,
+        },
+      });
+    } else {
+      this.ctx.log.info({ autoLogin: 'failed', reason: outcome.reason }, 'automatic sign-in failed');
+      this.sendFrame({
+        type: 'notice',
+        notice: {
+          kind: 'warning',
+          code: AUTO_LOGIN_NOTICE.failed,
+          message: `Automatic sign-in failed: ${outcome.reason}`,
+        },
+      });
+    }
+  }
+
   private writeHost(bytes: Uint8Array): void {
     if (!this.host || this.host.destroyed || bytes.length === 0) return;
     this.bytesToHost += bytes.length;
@@ -712,6 +760,7 @@ export class TelnetSession {
     this.closed = true;
     this.abort.abort();
     this.resize.dispose();
+    this.autoLogin?.dispose();
     clearTimeout(this.silentHostTimer);
     this.liveness.stop();
     this.idle.dispose();

@@ -18,6 +18,8 @@ export const CLIENT_WAIT_MS = 8000;
  */
 export class TerminalClient {
   readonly frames: ServerFrame[] = [];
+  /** Every message as it crossed the socket, before decoding. */
+  readonly rawFrames: Buffer[] = [];
   /** All OUTPUT bytes so far. */
   private output: Buffer[] = [];
   outputBytes = 0;
@@ -29,6 +31,7 @@ export class TerminalClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
+      this.rawFrames.push(Buffer.from(data));
       const result = decodeServerFrame(data);
       if (!result.ok) throw new Error(`undecodable frame: ${result.message}`);
       const frame = result.frame;
