@@ -603,12 +603,10 @@ export class TelnetSession implements ResumableSession {
 
   private flushOutput(): void {
     const link = this.link;
-    if (!link) {
-      this.output.flush(undefined, noop, this.screen);
-      if (this.screen) this.ctx.resumable.checkMemory();
-      return;
-    }
-    if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
+    if (!link) this.output.flush(undefined, noop, this.screen);
+    else if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
+    // Screens grow with output: past the memory bound, detached sessions give way (at most once a second).
+    if (this.screen) this.ctx.resumable.checkMemory();
   }
 
   /** The session has ended (its close may still be on its way to the browser). */
