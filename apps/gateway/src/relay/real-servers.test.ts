@@ -38,13 +38,17 @@ afterEach(async () => {
   client = undefined;
 });
 
-async function open(kind: TelnetServerKind, protocols?: readonly string[]): Promise<TerminalClient> {
+async function open(
+  kind: TelnetServerKind,
+  targetExtra = '',
+  protocols?: readonly string[],
+): Promise<TerminalClient> {
   server = await startTelnetServer(kind);
   app = await buildTestApp(
     `
 listen: { host: 127.0.0.1 }
 targets:
-  - { id: real, label: ${kind}, host: 127.0.0.1, port: ${server.port}, negotiation: active }
+  - { id: real, label: ${kind}, host: 127.0.0.1, port: ${server.port}, negotiation: active${targetExtra} }
 `,
     { onSession: createTelnetRelay() },
   );
@@ -56,9 +60,10 @@ targets:
 
 async function loggedIn(
   kind: 'busybox-login' | 'inetutils-login' | 'netkit-login',
+  targetExtra = '',
   protocols?: readonly string[],
 ): Promise<TerminalClient> {
-  const c = await open(kind, protocols);
+  const c = await open(kind, targetExtra, protocols);
   await c.waitForText('login: ', 15_000);
   c.type(`${TEST_USER}\r`);
   await c.waitForText('Password: ');
@@ -148,9 +153,65 @@ describe('Interrupt action (IAC IP) against real servers', () => {
   });
 });
 
+describe('Synch (IAC DM as TCP urgent data) against real servers', () => {
+  it.each(['inetutils-shell', 'netkit-login'] as const)(
+    '%s: Interrupt followed by a Synch stops a running command, and no stray byte reaches the shell',
+    async (kind) => {
+      const extra = ', synchOnInterrupt: true';
+      const c = kind === 'netkit-login' ? await loggedIn(kind, extra) : await open(kind, extra);
+      await c.waitForText(SHELL_PROMPT, 15_000);
+      const from = c.text.length;
+      c.type('echo looping-$((4*4)); while true; do sleep 1; done\r');
+      await c.until(() => after(c, from).includes('looping-16'), 'the loop to start');
+      await new Promise((r) => setTimeout(r, 300));
+      c.send({ type: 'action', action: 'interrupt' });
+      await c.waitForFrame(
+        'trace',
+        (f) => f.direction === 'out' && f.bytes.length === 2 && f.bytes[1] === 0xf2,
+      );
+      await c.until(() => after(c, from).includes(SHELL_PROMPT), 'the prompt after Interrupt', 5000);
+      await runCommand(c, 'echo back-$((5+5))', 'back-10');
+      expect(after(c, from)).not.toMatch(/not found|\ufffd/);
+    },
+  );
+
+  it.each(['inetutils-login', 'netkit-login'] as const)(
+    '%s: the Synch action, then a command runs intact',
+    async (kind) => {
+      const c = await loggedIn(kind);
+      const from = c.text.length;
+      c.send({ type: 'action', action: 'synch' });
+      await c.waitForFrame(
+        'trace',
+        (f) => f.direction === 'out' && f.bytes.length === 2 && f.bytes[1] === 0xf2,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await runCommand(c, 'echo synched-$((3+4))', 'synched-7');
+      expect(after(c, from)).not.toMatch(/not found|\ufffd/);
+    },
+  );
+
+  // Measured: busybox telnetd reads urgent data out of line, so the urgent DM never reaches its Telnet
+  // parser, which takes the IAC left behind and the bytes after it as a command. This is why Interrupt
+  // sends no Synch unless a target asks for it (synchOnInterrupt).
+  it("busybox-login loses the Synch's DM and the bytes after it", async () => {
+    const c = await loggedIn('busybox-login');
+    const from = c.text.length;
+    c.send({ type: 'action', action: 'synch' });
+    await c.waitForFrame(
+      'trace',
+      (f) => f.direction === 'out' && f.bytes.length === 2 && f.bytes[1] === 0xf2,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    c.type('echo synched-$((3+4))\r');
+    await c.until(() => after(c, from).includes('not found'), 'the shell to run a mangled command');
+    expect(after(c, from)).not.toContain('synched-7');
+  });
+});
+
 describe('a resumed session against a real server', () => {
   it('inetutils-login: log in, detach, resume: the same shell goes on', async () => {
-    const c = await loggedIn('inetutils-login', SUBPROTOCOLS);
+    const c = await loggedIn('inetutils-login', '', SUBPROTOCOLS);
     const connected = await c.waitForFrame('state', (f) => f.state === 'connected');
     const credential = connected.state === 'connected' ? connected.resume?.credential : undefined;
     expect(credential).toBeDefined();
