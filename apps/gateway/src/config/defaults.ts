@@ -24,6 +24,7 @@ export const DEFAULT_TARGET_SETTINGS: FreeFormDefaults = {
   mode: 'telnet',
   interruptFlush: 'timing-mark',
   synchOnInterrupt: false,
+  resume: { graceSeconds: 300 },
 };
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -42,6 +43,8 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   pingIntervalMs: 30_000,
   pingTimeoutMs: 30_000,
   heartbeatIntervalMs: 15_000,
+  maxDetachedSessions: 50,
+  maxScreenStateBytes: 128 * 1024 * 1024,
 };
 
 /** Auto-login defaults; prompts as regular expression sources, matched case-insensitively. */

@@ -27,6 +27,11 @@ const targetSettings = {
   mode: { enum: ['telnet', 'raw'] },
   interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
   synchOnInterrupt: { type: 'boolean' },
+  resume: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { graceSeconds: integer(0, 24 * 3600) },
+  },
 } as const;
 
 export const configSchema = {
@@ -147,6 +152,8 @@ export const configSchema = {
         pingIntervalMs: integer(0, 3_600_000),
         pingTimeoutMs: integer(100, 3_600_000),
         heartbeatIntervalMs: integer(0, 600_000),
+        maxDetachedSessions: integer(0, 100_000),
+        maxScreenStateBytes: integer(0, 64 * 1024 * 1024 * 1024),
       },
     },
     demo: {
@@ -188,6 +195,7 @@ type Settings = {
   mode?: 'telnet' | 'raw';
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
   synchOnInterrupt?: boolean;
+  resume?: { graceSeconds?: number };
 };
 
 export interface RawAutoLogin {

@@ -51,6 +51,16 @@ export interface TargetSettings {
    * Off by default: a host that does not read urgent data inline loses the DM byte from its stream.
    */
   readonly synchOnInterrupt: boolean;
+  /** Sessions that survive their socket (telgate.v2). */
+  readonly resume: ResumeSettings;
+}
+
+export interface ResumeSettings {
+  /**
+   * How long a session whose browser went away without ending it is kept (host connection open,
+   * screen kept) for the browser to resume it; 0 = sessions end with their socket.
+   */
+  readonly graceSeconds: number;
 }
 
 /** A dialable target: settings resolved, `auto` negotiation decided by port. */
@@ -187,6 +197,13 @@ export interface LimitsConfig {
    * show when the gateway stops answering; 0 = never.
    */
   readonly heartbeatIntervalMs: number;
+  /** Detached sessions (waiting to be resumed) kept at once; past it the oldest detached one ends. */
+  readonly maxDetachedSessions: number;
+  /**
+   * The screens kept for resumable sessions, summed over sessions, stay under this: past it the oldest
+   * detached sessions end first.
+   */
+  readonly maxScreenStateBytes: number;
 }
 
 export interface DemoConfig {

@@ -25,6 +25,14 @@ export interface GatewayMetrics {
   readonly refusals: Counter<'reason'>;
   /** Automatic sign-ins that ended, by `outcome`: `signed_in` or `failed`. */
   readonly autoLogins: Counter<'outcome'>;
+  /** telgate.v2 sessions kept without a socket now, waiting to be resumed. */
+  readonly sessionsDetached: Gauge;
+  /** RESUME attempts, by `outcome`: `resumed` (a detached session), `taken_over` (an attached one), `refused`. */
+  readonly resumes: Counter<'outcome'>;
+  /** Sessions a second socket took from the one attached to them (included in `resumes`). */
+  readonly takeovers: Counter;
+  /** Detached sessions that ended unresumed, by `reason`: `expired` (grace over) or `evicted` (a cap). */
+  readonly detachedEnded: Counter<'reason'>;
 }
 
 export interface MetricsOptions {
@@ -83,6 +91,28 @@ export function createMetrics({ processMetrics = true }: MetricsOptions = {}): G
       name: 'telgate_auto_logins_total',
       help: 'Automatic sign-ins that ended, by outcome',
       labelNames: ['outcome'],
+      registers,
+    }),
+    sessionsDetached: new Gauge({
+      name: 'telgate_sessions_detached',
+      help: 'Sessions kept without a browser socket, waiting to be resumed',
+      registers,
+    }),
+    resumes: new Counter({
+      name: 'telgate_resumes_total',
+      help: 'Attempts to resume a session, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    takeovers: new Counter({
+      name: 'telgate_session_takeovers_total',
+      help: 'Sessions resumed by a new socket while another socket was attached',
+      registers,
+    }),
+    detachedEnded: new Counter({
+      name: 'telgate_detached_sessions_ended_total',
+      help: 'Detached sessions that ended without being resumed, by reason',
+      labelNames: ['reason'],
       registers,
     }),
   };

@@ -2,7 +2,7 @@
  * The gateway against real Telnet servers on loopback (busybox, inetutils and netkit telnetd, each with
  * /bin/login), driven as the web page drives it: frames in, rendered output out.
  */
-import { closeCodeFor } from '@telgate/protocol';
+import { closeCodeFor, SUBPROTOCOLS } from '@telgate/protocol';
 import {
   ensureTestUser,
   SHELL_PROMPT,
@@ -38,7 +38,11 @@ afterEach(async () => {
   client = undefined;
 });
 
-async function open(kind: TelnetServerKind, targetExtra = ''): Promise<TerminalClient> {
+async function open(
+  kind: TelnetServerKind,
+  targetExtra = '',
+  protocols?: readonly string[],
+): Promise<TerminalClient> {
   server = await startTelnetServer(kind);
   app = await buildTestApp(
     `
@@ -48,7 +52,7 @@ targets:
 `,
     { onSession: createTelnetRelay() },
   );
-  const c = await TerminalClient.open(app, '/ws?target=real');
+  const c = await TerminalClient.open(app, '/ws?target=real', protocols ? { protocols } : {});
   client = c;
   c.send({ type: 'resize', cols: 80, rows: 24 });
   return c;
@@ -57,8 +61,9 @@ targets:
 async function loggedIn(
   kind: 'busybox-login' | 'inetutils-login' | 'netkit-login',
   targetExtra = '',
+  protocols?: readonly string[],
 ): Promise<TerminalClient> {
-  const c = await open(kind, targetExtra);
+  const c = await open(kind, targetExtra, protocols);
   await c.waitForText('login: ', 15_000);
   c.type(`${TEST_USER}\r`);
   await c.waitForText('Password: ');
@@ -201,5 +206,32 @@ describe('Synch (IAC DM as TCP urgent data) against real servers', () => {
     c.type('echo synched-$((3+4))\r');
     await c.until(() => after(c, from).includes('not found'), 'the shell to run a mangled command');
     expect(after(c, from)).not.toContain('synched-7');
+  });
+});
+
+describe('a resumed session against a real server', () => {
+  it('inetutils-login: log in, detach, resume: the same shell goes on', async () => {
+    const c = await loggedIn('inetutils-login', '', SUBPROTOCOLS);
+    const connected = await c.waitForFrame('state', (f) => f.state === 'connected');
+    const credential = connected.state === 'connected' ? connected.resume?.credential : undefined;
+    expect(credential).toBeDefined();
+    const pidOf = (text: string) => /shell-pid-(\d+)/.exec(text)?.[1];
+    let from = c.text.length;
+    c.type('echo shell-pid-$$\r');
+    await c.until(() => pidOf(after(c, from)) !== undefined, 'the shell to say its pid');
+    const pid = pidOf(after(c, from));
+    c.ws.terminate();
+    await new Promise((r) => setTimeout(r, 300));
+
+    const back = await TerminalClient.open(app!, '/ws?target=real', { protocols: SUBPROTOCOLS });
+    client = back;
+    back.send({ type: 'resume', credential: credential! });
+    await back.waitForFrame('screen');
+    await back.waitForFrame('notice', (f) => f.notice.kind === 'resumed');
+    from = back.text.length;
+    back.type('echo shell-pid-$$\r');
+    await back.until(() => pidOf(after(back, from)) !== undefined, 'the shell to say its pid again');
+    expect(pidOf(after(back, from))).toBe(pid);
+    await runCommand(back, 'echo resumed-$((20+22))', 'resumed-42');
   });
 });
