@@ -31,6 +31,7 @@ export function FontFamilyField({ preferences, onPreferences }: PreferenceFieldP
           Font names
           <input
             type="text"
+            className="settings-wide"
             maxLength={CUSTOM_FONT_MAX}
             placeholder="Iosevka, monospace"
             spellCheck={false}
