@@ -120,3 +120,23 @@ test('Save session text downloads the scrollback and screen as text; the palette
   expect(document).toContain('<meta charset="utf-8">');
   expect(document).toContain('kept for the record');
 });
+
+test('a BEL from the host flashes the terminal, briefly', async ({ page }) => {
+  await openDemo(page);
+  const terminal = page.getByTestId('terminal');
+  await expect(terminal).not.toHaveAttribute('data-bell');
+  // The page's clock stands still from here: the flash stays until the clock moves on.
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 1000);
+  // Tab on an empty line: the demo host has nothing to complete and rings the bell.
+  await page.keyboard.press('Tab');
+  await expect
+    .poll(async () => {
+      await page.clock.runFor(20);
+      return terminal.getAttribute('data-bell');
+    })
+    .toBe('flash');
+  await saveScreenshot(page, 'visual-bell');
+  await page.clock.runFor(200);
+  await expect(terminal).not.toHaveAttribute('data-bell');
+});
