@@ -46,6 +46,7 @@ test('at 900 px the toolbar is one row with a "⋯" menu', async ({ page }) => {
   expect(await height(page.getByTestId('toolbar'))).toBeLessThan(ONE_ROW_PX);
   await page.getByTestId('toolbar-more').click();
   await expect(page.getByTestId('toolbar-menu').getByTestId('disconnect')).toBeVisible();
+  await expect(page.getByTestId('toolbar-menu').getByTestId('save-text')).toHaveText('Save session text…');
   await saveScreenshot(page, 'toolbar-menu');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('toolbar-menu')).toHaveCount(0);

@@ -133,7 +133,8 @@ export function Toolbar(props: ToolbarProps) {
           aria-label="Save session text"
           onClick={props.onSaveText}
         >
-          ⤓
+          {/* The menu has room to say it; the bar has the icon. */}
+          {compact ? 'Save session text…' : '⤓'}
         </button>
       ) : null}
       {props.onToggleInspector ? (

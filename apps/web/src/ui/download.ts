@@ -8,6 +8,6 @@ export function downloadFile(name: string, content: string, type: string): void 
   document.body.append(link);
   link.click();
   link.remove();
-  // The download has started from the click; the URL is not needed after this task.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // Some browsers read the URL after the click's task: it is let go a while later, not at once.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
