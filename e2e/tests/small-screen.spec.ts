@@ -26,6 +26,12 @@ test.describe('on a phone', () => {
       .locator('button')
       .evaluateAll((keys) => keys.filter((key) => key.scrollWidth > key.clientWidth).length);
     expect(squeezed).toBe(0);
+    // The charset badge is whole; the status text is what gives way.
+    const badge = await page.getByTestId('charset').boundingBox();
+    const start = await page.locator('.toolbar-start').boundingBox();
+    expect(badge).not.toBeNull();
+    expect(start).not.toBeNull();
+    expect(badge!.x + badge!.width).toBeLessThanOrEqual(start!.x + start!.width + 0.5);
     await saveScreenshot(page, 'phone');
 
     // The commands and controls are in the menu, and work from there.
