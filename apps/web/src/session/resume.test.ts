@@ -93,6 +93,7 @@ describe('TelgateSession on telgate.v2', () => {
   it('keeps the credential in the tab’s storage once connected', () => {
     const { session, storage } = connectedV2();
     expect(session.isResumable).toBe(true);
+    expect(session.endsWithPage).toBe(false);
     expect(JSON.parse(storage.getItem(KEY) ?? 'null')).toEqual({ credential: FIRST, graceSeconds: 60 });
   });
 
@@ -300,7 +301,10 @@ describe('TelgateSession without resume', () => {
     socket.open('telgate.v1');
     socket.receive({ type: 'state', state: 'connected', target: TARGET });
     expect(session.isResumable).toBe(false);
+    // Leaving the page would end this session: the page asks first.
+    expect(session.endsWithPage).toBe(true);
     socket.serverClose(1006);
+    expect(session.endsWithPage).toBe(false);
     const { status } = session.getSnapshot();
     expect(status.phase === 'closed' && status.ending.code).toBe('WEB_ERR_CONNECTION_LOST');
     await advance(60_000);
@@ -316,6 +320,7 @@ describe('TelgateSession without resume', () => {
     socket.open('telgate.v2');
     socket.receive({ type: 'state', state: 'connected', target: TARGET });
     expect(session.isResumable).toBe(false);
+    expect(session.endsWithPage).toBe(true);
     socket.serverClose(1006);
     expect(session.getSnapshot().status.phase).toBe('closed');
     // Another target's credential is left alone.

@@ -295,6 +295,14 @@ export class TelgateSession {
     return this.resume !== undefined;
   }
 
+  /**
+   * Whether closing or reloading the page would end a live session for good: telgate.v1, or a gateway
+   * that keeps no session for its page (grace 0). A resumable session comes back after a reload.
+   */
+  get endsWithPage(): boolean {
+    return this.isLive && !this.isResumable;
+  }
+
   /** Whether there is something to reconnect to. */
   get canReconnect(): boolean {
     return this.last !== undefined;
