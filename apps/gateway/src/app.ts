@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
-import { SUBPROTOCOL } from '@telgate/protocol';
+import { SUBPROTOCOL, SUBPROTOCOL_V2 } from '@telgate/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authExposureProblem } from './auth/exposure.js';
@@ -18,6 +18,7 @@ import { createLogger, GatewayLogController, pathOf } from './observability/logg
 import { createMetrics, type GatewayMetrics, metricsRoute } from './observability/metrics.js';
 import { gatewayRoute } from './sessions/gateway-route.js';
 import { SessionRegistry } from './sessions/registry.js';
+import { ResumableSessions } from './sessions/resumable.js';
 import { type SessionHandler, sessionsUnavailable } from './sessions/session.js';
 import { type LookupAll, systemLookup } from './targets/policy.js';
 
@@ -41,6 +42,7 @@ export interface AppDeps {
 export interface GatewayServices {
   readonly config: GatewayConfig;
   readonly sessions: SessionRegistry;
+  readonly resumable: ResumableSessions;
   readonly metrics: GatewayMetrics;
 }
 
@@ -90,10 +92,12 @@ function createHttpServer(handshakeTimeoutMs: number, handler: RequestListener):
 }
 
 /**
- * The subprotocol the gateway speaks, wherever the browser lists it; none (and the session then
- * refuses the client) when it is not offered. ws would otherwise pick the first one listed.
+ * The subprotocol the gateway speaks, wherever the browser lists it: telgate.v2 when offered, else
+ * telgate.v1; none (and the session then refuses the client) when neither is offered. ws would
+ * otherwise pick the first one listed.
  */
 export function pickSubprotocol(offered: ReadonlySet<string>): string | false {
+  if (offered.has(SUBPROTOCOL_V2)) return SUBPROTOCOL_V2;
   return offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false;
 }
 
@@ -120,6 +124,10 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
 
   const metrics = deps.metrics ?? createMetrics();
   const sessions = new SessionRegistry(config.limits, (open) => metrics.sessionsOpen.set(open));
+  const resumable = new ResumableSessions(config.limits, {
+    detachedCount: (count) => metrics.sessionsDetached.set(count),
+    evicted: () => metrics.detachedEnded.inc({ reason: 'evicted' }),
+  });
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     trustProxy: trustProxyOption(config.security.trustProxy),
@@ -127,7 +135,7 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     logController: new GatewayLogController(),
     serverFactory: (handler) => createHttpServer(config.limits.handshakeTimeoutMs, handler),
   }) as unknown as FastifyInstance;
-  app.decorate('telgate', { config, sessions, metrics });
+  app.decorate('telgate', { config, sessions, resumable, metrics });
   // Set before any plugin, so that missing files of the web app end here too. The query string may hold
   // a token: neither the log line nor the answer repeats it.
   app.setNotFoundHandler((request, reply) => {
@@ -171,6 +179,7 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     verifier,
     lookup: deps.lookup ?? systemLookup,
     onSession: deps.onSession ?? sessionsUnavailable,
+    resumable,
   });
   await app.register(healthRoute, { sessions });
   await app.register(metricsRoute, { metrics });

@@ -107,6 +107,15 @@ export const GATEWAY_ERRORS = {
     closeCode: 4020,
     message: 'The access token has expired. Reload the page that opened this terminal to get a fresh one.',
   },
+  GW_ERR_TAKEN_OVER: {
+    closeCode: 4021,
+    message:
+      'This session was opened in another window or tab, so it was closed here. Reload to take it back.',
+  },
+  GW_ERR_RESUME_FAILED: {
+    closeCode: 4022,
+    message: 'The session could not be resumed: it has ended or the link is no longer valid.',
+  },
   GW_ERR_FRAME_TOO_LARGE: {
     closeCode: 1009,
     message: 'A message was larger than the gateway accepts. Paste less text at a time.',

@@ -23,6 +23,7 @@ export const DEFAULT_TARGET_SETTINGS: FreeFormDefaults = {
   idleTimeoutSeconds: 3600,
   mode: 'telnet',
   interruptFlush: 'timing-mark',
+  resume: { graceSeconds: 300 },
 };
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -41,6 +42,8 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   pingIntervalMs: 30_000,
   pingTimeoutMs: 30_000,
   heartbeatIntervalMs: 15_000,
+  maxDetachedSessions: 50,
+  maxScreenStateBytes: 128 * 1024 * 1024,
 };
 
 /** The longest a token may live (security.auth.maxTokenLifetimeSeconds). */

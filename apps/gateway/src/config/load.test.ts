@@ -123,6 +123,24 @@ targets:
     expect(config.freeForm.defaults.idleTimeoutSeconds).toBe(60);
   });
 
+  it('keeps sessions for 300 s to be resumed unless a target says otherwise, and caps detached ones', () => {
+    const config = parseConfig(`
+targets:
+  - { id: a, host: a.example, port: 23 }
+  - { id: b, host: b.example, port: 23, resume: { graceSeconds: 0 } }
+limits: { maxDetachedSessions: 5, maxScreenStateBytes: 1048576 }
+`);
+    expect(config.targets.map((t) => t.resume.graceSeconds)).toEqual([300, 0]);
+    expect(config.limits).toMatchObject({ maxDetachedSessions: 5, maxScreenStateBytes: 1048576 });
+    expect(parseConfig('').limits).toMatchObject({
+      maxDetachedSessions: 50,
+      maxScreenStateBytes: 128 * 1024 * 1024,
+    });
+    expect(() =>
+      parseConfig('targets: [{ id: a, host: a.example, port: 23, resume: { grace: 1 } }]'),
+    ).toThrow(/resume/);
+  });
+
   it('names the key and the line of each problem', () => {
     expect(
       problems(

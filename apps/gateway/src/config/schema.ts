@@ -26,6 +26,11 @@ const targetSettings = {
   idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
   mode: { enum: ['telnet', 'raw'] },
   interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
+  resume: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { graceSeconds: integer(0, 24 * 3600) },
+  },
 } as const;
 
 export const configSchema = {
@@ -129,6 +134,8 @@ export const configSchema = {
         pingIntervalMs: integer(0, 3_600_000),
         pingTimeoutMs: integer(100, 3_600_000),
         heartbeatIntervalMs: integer(0, 600_000),
+        maxDetachedSessions: integer(0, 100_000),
+        maxScreenStateBytes: integer(0, 64 * 1024 * 1024 * 1024),
       },
     },
     demo: {
@@ -169,6 +176,7 @@ type Settings = {
   idleTimeoutSeconds?: number;
   mode?: 'telnet' | 'raw';
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
+  resume?: { graceSeconds?: number };
 };
 
 /** The shape `configSchema` accepts. */

@@ -45,6 +45,16 @@ export interface TargetSettings {
   /** `raw`: plain TCP, no Telnet commands are read or sent. */
   readonly mode: TargetMode;
   readonly interruptFlush: InterruptFlush;
+  /** Sessions that survive their socket (telgate.v2). */
+  readonly resume: ResumeSettings;
+}
+
+export interface ResumeSettings {
+  /**
+   * How long a session whose browser went away without ending it is kept (host connection open,
+   * screen kept) for the browser to resume it; 0 = sessions end with their socket.
+   */
+  readonly graceSeconds: number;
 }
 
 /** A dialable target: settings resolved, `auto` negotiation decided by port. */
@@ -160,6 +170,13 @@ export interface LimitsConfig {
    * show when the gateway stops answering; 0 = never.
    */
   readonly heartbeatIntervalMs: number;
+  /** Detached sessions (waiting to be resumed) kept at once; past it the oldest detached one ends. */
+  readonly maxDetachedSessions: number;
+  /**
+   * The screens kept for resumable sessions, summed over sessions, stay under this: past it the oldest
+   * detached sessions end first.
+   */
+  readonly maxScreenStateBytes: number;
 }
 
 export interface DemoConfig {

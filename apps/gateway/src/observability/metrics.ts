@@ -23,6 +23,14 @@ export interface GatewayMetrics {
   readonly sessionCloses: Counter<'reason'>;
   /** Connections the gateway turned away before a session, by `reason`: a GW_ERR_… code or `origin`. */
   readonly refusals: Counter<'reason'>;
+  /** telgate.v2 sessions kept without a socket now, waiting to be resumed. */
+  readonly sessionsDetached: Gauge;
+  /** RESUME attempts, by `outcome`: `resumed` (a detached session), `taken_over` (an attached one), `refused`. */
+  readonly resumes: Counter<'outcome'>;
+  /** Sessions a second socket took from the one attached to them (included in `resumes`). */
+  readonly takeovers: Counter;
+  /** Detached sessions that ended unresumed, by `reason`: `expired` (grace over) or `evicted` (a cap). */
+  readonly detachedEnded: Counter<'reason'>;
 }
 
 export interface MetricsOptions {
@@ -74,6 +82,28 @@ export function createMetrics({ processMetrics = true }: MetricsOptions = {}): G
     refusals: new Counter({
       name: 'telgate_connection_refusals_total',
       help: 'WebSocket connections refused before a session started, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    sessionsDetached: new Gauge({
+      name: 'telgate_sessions_detached',
+      help: 'Sessions kept without a browser socket, waiting to be resumed',
+      registers,
+    }),
+    resumes: new Counter({
+      name: 'telgate_resumes_total',
+      help: 'Attempts to resume a session, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    takeovers: new Counter({
+      name: 'telgate_session_takeovers_total',
+      help: 'Sessions resumed by a new socket while another socket was attached',
+      registers,
+    }),
+    detachedEnded: new Counter({
+      name: 'telgate_detached_sessions_ended_total',
+      help: 'Detached sessions that ended without being resumed, by reason',
       labelNames: ['reason'],
       registers,
     }),

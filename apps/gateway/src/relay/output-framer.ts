@@ -11,6 +11,11 @@ writeOutputHeader(OUTPUT_HEADER);
 const MORE_FRAGMENTS = { binary: true, fin: false } as const;
 const LAST_FRAGMENT = { binary: true, fin: true } as const;
 
+/** Sees every OUTPUT payload, as sent (e.g. the session's screen state). */
+export interface OutputTap {
+  write(data: Uint8Array): void;
+}
+
 /**
  * Host output on its way to the browser: the data parts the engine produces while it handles one host
  * chunk are decoded from the host's charset and collected, then sent as one OUTPUT frame.
@@ -41,13 +46,15 @@ export class OutputFramer {
    * they are (views of the host's chunk) — so the bytes are not copied into a frame buffer on their
    * way; the browser still receives one message. A small one (a keystroke's echo), or one cut into many
    * parts by Telnet commands, is copied into one buffer, which costs less than the extra writes.
+   * `tap` gets the output whether or not there is a socket to send it on (none: the session is detached).
    */
-  flush(ws: WebSocket, onSent: () => void): number {
+  flush(ws: WebSocket | undefined, onSent: () => void, tap?: OutputTap): number {
     const total = this.bytes;
     if (total === 0) return 0;
     const parts = this.parts;
     this.clear();
-    if (ws.readyState !== ws.OPEN) return 0;
+    if (tap) for (const p of parts) tap.write(p);
+    if (ws === undefined || ws.readyState !== ws.OPEN) return 0;
     if (total >= FRAGMENT_FROM_BYTES && parts.length <= MAX_FRAGMENTS) {
       ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
       const last = parts.length - 1;

@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws';
 import { parseConfig } from '../config/load.js';
 import { createLogger } from '../observability/logging.js';
 import { createMetrics } from '../observability/metrics.js';
+import { ResumableSessions } from '../sessions/resumable.js';
 import type { SessionContext } from '../sessions/session.js';
 import { TelnetSession } from './telnet-session.js';
 
@@ -82,12 +83,16 @@ limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }
     address: { address: '127.0.0.1', family: 4, port: host.port },
     user: undefined,
     clientIp: '127.0.0.1',
+    origin: undefined,
     log: createLogger('silent'),
     limits: config.limits,
     metrics: createMetrics({ processMetrics: false }),
     signal: new AbortController().signal,
     shutdown: new AbortController().signal,
     reportEnding: () => {},
+    resumable: new ResumableSessions(config.limits),
+    outliveSocket: () => {},
+    ended: () => {},
   };
   const session = new TelnetSession(ws as unknown as WebSocket, ctx);
   stops.push(async () => session.finish(undefined, 'test over'));

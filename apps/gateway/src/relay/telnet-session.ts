@@ -2,26 +2,28 @@ import {
   type Action,
   type ClientFrame,
   closeCodeFor,
-  decodeClientFrame,
   type EffectiveSettings,
-  encodeServerFrame,
   type GatewayErrorCode,
   type LocalEchoMode,
   type Notice,
+  type ServerFrame,
   type SessionState,
   SUBPROTOCOL,
+  SUBPROTOCOL_V2,
 } from '@telgate/protocol';
 import { Cmd, Opt, optionName, TelnetEngine, type TelnetEvent } from '@telgate/telnet-core';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
+import { DEFAULT_SCREEN_OPTIONS, ScreenState } from '../screen/screen-state.js';
+import type { QueuedMessage, ResumableSession, ResumeBinding } from '../sessions/resumable.js';
 import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
+import { BrowserLink } from './browser-link.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
 import { CommandThrottle } from './command-throttle.js';
 import { FlowController, SharedPause } from './flow-controller.js';
 import { HostAbuseGuard } from './host-abuse.js';
 import { HostLink } from './host-link.js';
-import { BrowserLiveness } from './liveness.js';
 import { LogoutFlow } from './logout-flow.js';
 import { OutputDiscard } from './output-discard.js';
 import { OutputFramer } from './output-framer.js';
@@ -98,15 +100,44 @@ export interface SessionFlowStats {
 
 const DEL = 0x7f;
 const BS = 0x08;
+/** The size a screen state starts at, until the browser reports its own. */
+const DEFAULT_SIZE = { cols: 80, rows: 24 };
+
+/** How a session ended, beyond its code: for sessions that ended without a socket. */
+interface FinishOptions {
+  /** The outcome to count and log instead of the one read from the code. */
+  readonly outcome?: string;
+  /** The close code the socket closed with, when the browser closed it. */
+  readonly closeCode?: number;
+}
 
 /**
  * One browser terminal bridged to one Telnet host. Host bytes go through the Telnet engine and the
  * host's charset to the browser as OUTPUT frames; typed input goes the other way. The concerns live in
- * their own modules: the host link (socket and close mapping), the output framer, the flow controller,
- * the discard after an interrupt, the logout flow, rate windows and timers; this class wires them.
+ * their own modules: the browser link (socket, pings, frames, acknowledgements), the host link (socket
+ * and close mapping), the output framer, the flow controller, the discard after an interrupt, the
+ * logout flow, rate windows and timers; this class wires them.
+ *
+ * On telgate.v2 the session outlives its browser link: when the socket goes away without the page
+ * ending the session (close 1000), the session is detached — the host connection stays, its output
+ * goes on into the screen state — until a new socket resumes it or the grace period ends.
  */
-export class TelnetSession {
+export class TelnetSession implements ResumableSession {
   private host: HostLink | undefined;
+  /** The browser's socket now; undefined while detached. */
+  private link: BrowserLink | undefined;
+  /** telgate.v2 with a grace period: the session may outlive its socket. */
+  private readonly resumable: boolean;
+  private readonly graceMs: number;
+  /** The terminal as the browser sees it, for a browser that comes back (resumable sessions only). */
+  private readonly screen: ScreenState | undefined;
+  /** A credential was handed out: a socket going away detaches the session instead of ending it. */
+  private detachable = false;
+  private detachedAt: number | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  /** INPUT payload bytes received from browsers, every link together. */
+  private inputReceived = 0;
+  readonly binding: ResumeBinding;
   private engine: TelnetEngine | undefined;
   private readonly encode: HostEncoder;
   private readonly abort = new AbortController();
@@ -115,17 +146,11 @@ export class TelnetSession {
   private backspace: BackspaceKey;
   private localEcho: LocalEchoMode = 'auto';
 
-  /** OUTPUT payload bytes sent and not yet acknowledged. */
-  private unacked = 0;
   private readonly output: OutputFramer;
-  /** Reading from the browser, paused while its frames' replies or input cannot be queued. */
-  private readonly browserReads: SharedPause;
   /** Reading from the host, paused while its output or replies cannot be queued. */
   private readonly hostReads: SharedPause;
-  /** Host → browser: the host is read only while the browser keeps up. */
+  /** Host → browser: the host is read only while the browser keeps up (and freely while detached). */
   private readonly toBrowser: FlowController;
-  /** Every frame toward the browser: the browser's own frames are not read while it does not read ours. */
-  private readonly browserQueue: FlowController;
   /** Browser → host: the browser is not read while the host does not read. */
   private readonly toHost: FlowController;
   /** The engine's replies toward a host that does not read: the host is not read either. */
@@ -142,25 +167,27 @@ export class TelnetSession {
   /** Until the host's first byte: some hosts wait for the user to speak first, and the page looks frozen. */
   private silentHostTimer: NodeJS.Timeout | undefined;
   private tracesDropped = 0;
-  private readonly liveness: BrowserLiveness;
   private readonly notices: RateWindow;
 
   private bytesFromHost = 0;
   private bytesToHost = 0;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     private readonly ctx: SessionContext,
     private readonly timings: RelayTimings = DEFAULT_TIMINGS,
   ) {
     const { target, limits } = ctx;
+    this.link = this.createLink(ws);
+    this.graceMs = target.resume.graceSeconds * 1000;
+    this.resumable = ws.protocol === SUBPROTOCOL_V2 && this.graceMs > 0;
+    this.screen = this.resumable
+      ? new ScreenState({ ...DEFAULT_SIZE, ...DEFAULT_SCREEN_OPTIONS })
+      : undefined;
+    this.binding = { targetId: target.id, user: ctx.user, origin: ctx.origin };
     this.output = new OutputFramer(createHostDecoder(target.charset));
     this.encode = createHostEncoder(target.charset);
     this.backspace = target.backspace;
-    this.browserReads = new SharedPause(
-      () => this.ws.pause(),
-      () => this.ws.resume(),
-    );
     this.hostReads = new SharedPause(
       () => this.host?.pause(),
       () => this.host?.resume(),
@@ -176,32 +203,18 @@ export class TelnetSession {
     this.toBrowser = new FlowController({
       highWaterBytes: limits.highWaterBytes,
       lowWaterBytes: limits.lowWaterBytes,
-      pending: () => Math.max(this.unacked, this.ws.bufferedAmount),
+      // Detached, nothing waits for a browser: the host is read on, into the screen state.
+      pending: () => this.link?.pending ?? 0,
       hold: () => this.discard.active,
       pause: () => this.hostReads.hold('output'),
       resume: () => this.hostReads.release('output'),
-    });
-    // A browser that does not read cannot make the gateway queue replies to its SETTINGS or TRACE
-    // frames for its ACTIONs without bound: its socket is not read either, and after a while it is cut.
-    this.browserQueue = new FlowController({
-      highWaterBytes: limits.highWaterBytes,
-      lowWaterBytes: limits.lowWaterBytes,
-      pending: () => this.ws.bufferedAmount,
-      pause: () => this.browserReads.hold('browser'),
-      resume: () => this.browserReads.release('browser'),
-      stallMs: limits.slowClientTimeoutMs,
-      onStall: () =>
-        this.finish(
-          'GW_ERR_SLOW_CLIENT',
-          `the browser read nothing for ${limits.slowClientTimeoutMs} ms with its queue full`,
-        ),
     });
     this.toHost = new FlowController({
       highWaterBytes: limits.highWaterBytes,
       lowWaterBytes: limits.lowWaterBytes,
       pending: () => this.host?.writableLength ?? 0,
-      pause: () => this.browserReads.hold('host'),
-      resume: () => this.browserReads.release('host'),
+      pause: () => this.link?.hold('host'),
+      resume: () => this.link?.release('host'),
     });
     // Past the browser's share, only the engine's replies to the host's own commands can fill the
     // host's queue: stop reading those commands until the host reads again.
@@ -226,13 +239,6 @@ export class TelnetSession {
     this.resize = new ResizeCoalescer(timings.resizeCoalesceMs, ({ cols, rows }) =>
       this.engine?.setWindowSize(cols, rows),
     );
-    this.liveness = new BrowserLiveness(ws, {
-      intervalMs: limits.pingIntervalMs,
-      timeoutMs: limits.pingTimeoutMs,
-      readsPaused: () => this.browserReads.paused,
-      onGone: () =>
-        this.finish('GW_ERR_CLIENT_GONE', `the browser did not answer a ping in ${limits.pingTimeoutMs} ms`),
-    });
     this.commands = new CommandThrottle({
       perTick: timings.maxCommandsPerTick,
       perSecond: timings.maxCommandsPerSecond,
@@ -250,17 +256,170 @@ export class TelnetSession {
 
   /** Attaches the browser's listeners at once (messages queue until then), then dials the host. */
   start(): void {
-    this.ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data, isBinary)));
-    this.ws.on('close', () => this.finish(undefined, 'the browser closed the session'));
+    const link = this.link!;
+    link.start();
     this.ctx.shutdown.addEventListener('abort', () => this.finish('GW_ERR_SHUTDOWN', SHUTDOWN_REASON));
-    this.ws.on('error', (err) => this.ctx.log.warn({ err }, 'WebSocket error'));
-    if (this.ws.protocol !== SUBPROTOCOL) {
+    if (link.subprotocol !== SUBPROTOCOL && link.subprotocol !== SUBPROTOCOL_V2) {
       this.finish('GW_ERR_BAD_FRAME', `the client must offer the WebSocket subprotocol ${SUBPROTOCOL}`);
       return;
     }
     this.sendState({ state: 'connecting', target: this.targetInfo(), sessionId: this.ctx.sessionId });
-    this.liveness.start();
     this.connect().catch((err: unknown) => this.fail(err));
+  }
+
+  private createLink(ws: WebSocket): BrowserLink {
+    const link: BrowserLink = new BrowserLink(
+      ws,
+      this.ctx.limits,
+      {
+        frame: (frame) => {
+          if (this.link === link && !this.closed) this.onFrame(frame);
+        },
+        closed: (code) => {
+          if (this.link === link) this.onLinkClosed(code);
+        },
+        failed: (code, detail) => {
+          if (this.link === link) this.onLinkFailed(code, detail);
+        },
+        drained: () => {
+          if (this.link === link && this.toBrowser.paused) this.toBrowser.update();
+        },
+        error: (err) => this.fail(err),
+      },
+      (err) => this.ctx.log.warn({ err }, 'WebSocket error'),
+    );
+    return link;
+  }
+
+  // ------------------------------------------------------------------ detach and resume
+
+  /** The socket closed: 1000 is the page ending the session; anything else detaches a resumable one. */
+  private onLinkClosed(code: number): void {
+    if (this.closed) return;
+    if (code === 1000 || !this.detachable) {
+      this.finish(undefined, 'the browser closed the session', { closeCode: code });
+      return;
+    }
+    this.detach(`the browser's socket closed (${code})`);
+  }
+
+  /** A browser that stopped reading or answering: a resumable session waits for it to come back. */
+  private onLinkFailed(code: GatewayErrorCode, detail: string): void {
+    if (this.closed) return;
+    if (this.detachable && (code === 'GW_ERR_SLOW_CLIENT' || code === 'GW_ERR_CLIENT_GONE')) {
+      this.link?.drop();
+      this.detach(detail);
+      return;
+    }
+    this.finish(code, detail);
+  }
+
+  private detach(why: string): void {
+    this.link?.dispose();
+    this.link = undefined;
+    this.detachedAt = Date.now();
+    // Output held back for the browser flows again, into the screen state.
+    this.toBrowser.update();
+    this.flushOutput();
+    this.ctx.log.debug({ why, graceSeconds: this.graceMs / 1000 }, 'session detached');
+    clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = undefined;
+      if (this.closed || this.link) return;
+      this.ctx.metrics.detachedEnded.inc({ reason: 'expired' });
+      this.finish(undefined, `not resumed within ${this.graceMs / 1000} s`, { outcome: 'detach_expired' });
+    }, this.graceMs);
+    this.ctx.resumable.detached(this);
+  }
+
+  /** Ends a detached session to make room for others. */
+  evict(reason: string): void {
+    if (this.closed) return;
+    this.ctx.log.info({ reason }, 'detached session ended to make room');
+    this.finish(undefined, reason, { outcome: 'detach_evicted' });
+  }
+
+  screenBytes(): number {
+    return this.screen?.approximateBytes ?? 0;
+  }
+
+  get sessionId(): string {
+    return this.ctx.sessionId;
+  }
+
+  /** Whether the session has a browser socket now. */
+  get attached(): boolean {
+    return this.link !== undefined;
+  }
+
+  /**
+   * A new socket resumed this session with its credential (the gateway checked target, user and
+   * origin): it gets STATE connected with a new credential, SETTINGS, the SCREEN, a `resumed` notice,
+   * then live output. A socket still attached is closed with GW_ERR_TAKEN_OVER.
+   */
+  attach(socket: WebSocket, queued: readonly QueuedMessage[]): void {
+    if (this.closed) {
+      socket.close(closeCodeFor('GW_ERR_RESUME_FAILED'), 'GW_ERR_RESUME_FAILED');
+      return;
+    }
+    const previous = this.link;
+    const awayMs = this.detachedAt === undefined ? 0 : Date.now() - this.detachedAt;
+    if (previous) {
+      this.ctx.metrics.takeovers.inc();
+      this.ctx.metrics.resumes.inc({ outcome: 'taken_over' });
+      previous.close('GW_ERR_TAKEN_OVER', 'the session was resumed on another socket', this.ctx.sessionId);
+    } else {
+      this.ctx.metrics.resumes.inc({ outcome: 'resumed' });
+    }
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    this.detachedAt = undefined;
+    this.ctx.resumable.attached(this);
+    const credential = this.ctx.resumable.issue(this);
+    const link = this.createLink(socket);
+    this.link = link;
+    link.start();
+    if (this.toHost.paused) link.hold('host');
+    // Nothing new reaches the screen until its snapshot is sent: output after it follows as OUTPUT.
+    this.hostReads.hold('resume');
+    link.hold('resume');
+    this.ctx.log.debug({ awayMs, takeover: previous !== undefined }, 'session resumed');
+    this.replay(link, credential, awayMs, queued)
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        this.hostReads.release('resume');
+        link.release('resume');
+      });
+  }
+
+  private async replay(
+    link: BrowserLink,
+    credential: string,
+    awayMs: number,
+    queued: readonly QueuedMessage[],
+  ): Promise<void> {
+    const snapshot = await this.screen!.snapshot();
+    if (this.closed || this.link !== link) return;
+    this.sendState({
+      state: 'connected',
+      target: this.targetInfo(),
+      sessionId: this.ctx.sessionId,
+      resume: { credential, graceSeconds: this.graceMs / 1000 },
+    });
+    this.sendSettings();
+    link.send({
+      type: 'screen',
+      cols: snapshot.cols,
+      rows: snapshot.rows,
+      data: Buffer.from(snapshot.data, 'utf8'),
+    });
+    this.sendFrame({
+      type: 'notice',
+      notice: { kind: 'resumed', awayMs, inputReceived: this.inputReceived },
+    });
+    this.toBrowser.update();
+    // Frames the browser sent right after its RESUME, in order.
+    for (const message of queued) link.socket.emit('message', message.data, message.isBinary);
   }
 
   /** Runs one event's handling; whatever it throws ends this session only, with GW_ERR_INTERNAL. */
@@ -305,7 +464,18 @@ export class TelnetSession {
     }
     this.host = host;
     if (ctx.target.mode === 'telnet') this.engine = this.createEngine();
-    this.sendState({ state: 'connected', target: this.targetInfo(), sessionId: ctx.sessionId });
+    let resume: { credential: string; graceSeconds: number } | undefined;
+    if (this.resumable) {
+      resume = { credential: ctx.resumable.issue(this), graceSeconds: this.graceMs / 1000 };
+      this.detachable = true;
+      ctx.outliveSocket();
+    }
+    this.sendState({
+      state: 'connected',
+      target: this.targetInfo(),
+      sessionId: ctx.sessionId,
+      ...(resume && { resume }),
+    });
     this.sendSettings();
     this.engine?.start();
     this.idle.touch();
@@ -432,18 +602,14 @@ export class TelnetSession {
   }
 
   private flushOutput(): void {
-    const sent = this.output.flush(this.ws, this.onSent);
-    if (sent === 0) return;
-    this.unacked += sent;
-    this.toBrowser.update();
-    this.browserQueue.update();
+    const link = this.link;
+    if (!link) {
+      this.output.flush(undefined, noop, this.screen);
+      if (this.screen) this.ctx.resumable.checkMemory();
+      return;
+    }
+    if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
   }
-
-  /** Written to the browser's socket: the WebSocket buffer may have drained below the low-water mark. */
-  private readonly onSent = (): void => {
-    if (this.toBrowser.paused) this.toBrowser.update();
-    if (this.browserQueue.paused) this.browserQueue.update();
-  };
 
   /** The session has ended (its close may still be on its way to the browser). */
   get ended(): boolean {
@@ -453,55 +619,39 @@ export class TelnetSession {
   /** What the session holds in its queues now. */
   stats(): SessionFlowStats {
     return {
-      browserBuffered: this.ws.bufferedAmount,
+      browserBuffered: this.link?.bufferedAmount ?? 0,
       hostBuffered: this.host?.writableLength ?? 0,
-      unacked: this.unacked,
-      browserPaused: this.browserReads.paused,
+      unacked: this.link?.unacked ?? 0,
+      browserPaused: this.link?.readsPaused ?? false,
       hostPaused: this.hostReads.paused,
     };
   }
 
   private onAck(count: number): void {
-    if (count > this.unacked) {
+    const link = this.link;
+    if (!link) return;
+    if (!link.ack(count)) {
       this.finish(
         'GW_ERR_BAD_FRAME',
-        `acknowledged ${count} bytes but only ${this.unacked} were unacknowledged`,
+        `acknowledged ${count} bytes but only ${link.unacked} were unacknowledged`,
       );
       return;
     }
-    this.unacked -= count;
     this.toBrowser.update();
   }
 
   // ------------------------------------------------------------------ browser → host
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    if (this.closed) return;
-    if (!isBinary) {
-      this.finish('GW_ERR_BAD_FRAME', 'text messages are not part of the protocol');
-      return;
-    }
-    const bytes = Array.isArray(data)
-      ? Buffer.concat(data)
-      : Buffer.isBuffer(data)
-        ? data
-        : Buffer.from(data);
-    const result = decodeClientFrame(bytes);
-    if (!result.ok) {
-      this.finish(result.code, result.message);
-      return;
-    }
-    this.onFrame(result.frame);
-  }
-
   private onFrame(frame: ClientFrame): void {
     switch (frame.type) {
       case 'input':
+        this.inputReceived += frame.data.length;
         this.idle.touch();
         this.onInput(frame.data);
         break;
       case 'resize':
         this.resize.request(frame.cols, frame.rows);
+        this.screen?.resize(frame.cols, frame.rows);
         break;
       case 'action':
         this.idle.touch();
@@ -518,6 +668,9 @@ export class TelnetSession {
         this.sendSettings();
         break;
       }
+      case 'resume':
+        this.finish('GW_ERR_BAD_FRAME', 'RESUME is only allowed as the first frame of a socket');
+        break;
     }
   }
 
@@ -614,10 +767,8 @@ export class TelnetSession {
 
   // ------------------------------------------------------------------ frames and lifecycle
 
-  private sendFrame(frame: Parameters<typeof encodeServerFrame>[0]): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(encodeServerFrame(frame), this.onSent);
-    this.browserQueue.update();
+  private sendFrame(frame: ServerFrame): void {
+    this.link?.send(frame);
   }
 
   private sendState(state: SessionState): void {
@@ -652,24 +803,23 @@ export class TelnetSession {
   }
 
   /** Ends the session once: tells the browser why, closes both sides, frees every timer. */
-  finish(code: GatewayErrorCode | undefined, reason: string): void {
+  finish(code: GatewayErrorCode | undefined, reason: string, options: FinishOptions = {}): void {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
     this.resize.dispose();
     clearTimeout(this.silentHostTimer);
-    this.liveness.stop();
+    clearTimeout(this.graceTimer);
     this.idle.dispose();
     this.logout.dispose();
     this.discard.dispose();
     this.toBrowser.dispose();
-    this.browserQueue.dispose();
     this.toHost.dispose();
     this.hostReplies.dispose();
-    // The browser's close reply must be read, whatever held its socket.
-    if (this.browserReads.paused) this.ws.resume();
     this.commands.dispose();
     this.output.clear();
+    this.ctx.resumable.remove(this);
+    this.screen?.dispose();
     // Replies to the host's last commands still go out: the engine writes them when it finishes the
     // chunk it may be handling now, so the connection is closed on the next turn, after what is queued.
     const host = this.host;
@@ -677,18 +827,23 @@ export class TelnetSession {
       host.pause();
       setImmediate(() => host.close(this.timings.hostCloseGraceMs));
     }
-    if (this.ws.readyState === this.ws.OPEN) {
-      this.sendState({ state: 'closed', ...(code ? { code, reason } : {}), sessionId: this.ctx.sessionId });
-      if (code) this.ws.close(closeCodeFor(code), code);
-      else this.ws.close(1000);
+    const link = this.link;
+    let closeCode = options.closeCode;
+    if (link) {
+      if (closeCode === undefined && link.open) closeCode = code ? closeCodeFor(code) : 1000;
+      link.close(code, reason, this.ctx.sessionId);
     }
-    this.ctx.metrics.sessionCloses.inc({ reason: endingReason(code) });
+    const outcome = options.outcome ?? endingReason(code);
+    this.ctx.metrics.sessionCloses.inc({ reason: outcome });
     this.ctx.reportEnding({
-      outcome: endingReason(code),
+      outcome,
       detail: reason,
       bytesFromHost: this.bytesFromHost,
       bytesToHost: this.bytesToHost,
       ...(this.tracesDropped > 0 && { extra: { tracesDropped: this.tracesDropped } }),
     });
+    if (this.detachable) this.ctx.ended(closeCode);
   }
 }
+
+function noop(): void {}

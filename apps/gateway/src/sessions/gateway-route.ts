@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { closeCodeFor, encodeServerFrame, errorForCloseCode, type GatewayErrorCode } from '@telgate/protocol';
+import {
+  closeCodeFor,
+  decodeClientFrame,
+  encodeServerFrame,
+  errorForCloseCode,
+  type GatewayErrorCode,
+  SUBPROTOCOL_V2,
+} from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { WebSocket } from 'ws';
+import { type RawData, WebSocket } from 'ws';
 import type { TokenVerifier } from '../auth/token.js';
 import type { GatewayConfig } from '../config/types.js';
 import { asGatewayError, GatewayError } from '../errors.js';
-import { isOriginAllowed } from '../http/origin.js';
+import { isOriginAllowed, normalizeOrigin } from '../http/origin.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import {
   type LookupAll,
@@ -16,6 +23,7 @@ import {
 } from '../targets/policy.js';
 import { startHeartbeat } from './heartbeat.js';
 import { clientKey, type SessionRegistry } from './registry.js';
+import type { QueuedMessage, ResumableSessions } from './resumable.js';
 import {
   endingReason,
   type SessionContext,
@@ -33,6 +41,7 @@ export interface GatewayRouteOptions {
   readonly verifier: TokenVerifier;
   readonly lookup: LookupAll;
   readonly onSession: SessionHandler;
+  readonly resumable: ResumableSessions;
 }
 
 interface SessionQuery extends TargetRequest {
@@ -65,6 +74,60 @@ function sendClosedState(socket: WebSocket, sessionId: string, code: GatewayErro
 }
 
 /**
+ * Holds a socket's messages back until a handler takes them: the socket is read until its first message
+ * (telgate.v2 decides by it whether the socket resumes a session or starts one), then paused again.
+ */
+class HeldMessages {
+  readonly queued: QueuedMessage[] = [];
+  private wake: (() => void) | undefined;
+  private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+    const bytes = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
+    this.queued.push({ data: bytes, isBinary });
+    this.socket.pause();
+    this.wake?.();
+  };
+  private readonly onClose = (): void => this.wake?.();
+
+  constructor(private readonly socket: WebSocket) {
+    socket.on('message', this.onMessage);
+    socket.once('close', this.onClose);
+  }
+
+  /** Reads until the first message arrives, the socket closes, or `timeoutMs` passes. */
+  async first(timeoutMs: number): Promise<void> {
+    if (this.queued.length > 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), timeoutMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      this.socket.resume();
+    });
+    this.socket.pause();
+  }
+
+  /** Stops holding: the messages held so far, in order, for the handler to handle first. */
+  release(): QueuedMessage[] {
+    this.socket.off('message', this.onMessage);
+    this.socket.off('close', this.onClose);
+    return this.queued.splice(0);
+  }
+}
+
+/** The credential of a RESUME frame, if `message` is one. */
+function resumeCredential(message: QueuedMessage | undefined): string | undefined {
+  if (!message?.isBinary) return undefined;
+  const result = decodeClientFrame(message.data, SUBPROTOCOL_V2);
+  return result.ok && result.frame.type === 'resume' ? result.frame.credential : undefined;
+}
+
+/**
  * GET /ws: the WebSocket a terminal page opens. In order:
  * 1. Origin (before the upgrade): a foreign page gets HTTP 403 and no WebSocket at all.
  * 2. After the upgrade, each refusal closes the socket with its GW_ERR_… close code (the reason is
@@ -74,7 +137,7 @@ function sendClosedState(socket: WebSocket, sessionId: string, code: GatewayErro
  * 3. The connection goes to `onSession` with a SessionContext.
  */
 export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app, options) => {
-  const { config, sessions, metrics, verifier, lookup, onSession } = options;
+  const { config, sessions, metrics, verifier, lookup, onSession, resumable } = options;
   const { limits } = config;
   const lookups = new LookupLimiter(limits.maxConcurrentLookups);
   const checkAttempts = app.createRateLimit({
@@ -106,6 +169,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
     const clientIp = request.ip ?? 'unknown';
     let log = request.log.child({ sessionId, clientIp });
     let handedOver = false;
+    let held: HeldMessages | undefined;
     try {
       const attempts = await checkAttempts(request);
       // `isAllowed` only means "on the allow-list"; the count is in `isExceeded`.
@@ -121,7 +185,65 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       log = log.child({ target: plan.target.id, ...(user !== undefined && { user }) });
 
       if (socket.readyState !== WebSocket.OPEN) return;
+      const origin =
+        request.headers.origin === undefined ? undefined : normalizeOrigin(request.headers.origin);
+      // telgate.v2: a socket whose first frame is RESUME takes over an existing session.
+      held = new HeldMessages(socket);
+      if (socket.protocol === SUBPROTOCOL_V2) {
+        await held.first(limits.handshakeTimeoutMs);
+        if (socket.readyState !== WebSocket.OPEN) return;
+        const credential = resumeCredential(held.queued[0]);
+        if (credential !== undefined) {
+          const session = resumable.find(credential);
+          const { binding } = session ?? {};
+          const refusal =
+            session === undefined || binding === undefined
+              ? 'no session has this credential (it ended, or the credential was replaced)'
+              : binding.targetId !== plan.target.id
+                ? 'the session is for another target'
+                : binding.user !== user
+                  ? 'the session belongs to another user'
+                  : binding.origin !== origin
+                    ? 'the session was opened from another origin'
+                    : undefined;
+          if (refusal !== undefined || session === undefined) {
+            metrics.resumes.inc({ outcome: 'refused' });
+            throw new GatewayError('GW_ERR_RESUME_FAILED', refusal ?? 'no session');
+          }
+          log.debug({ resumedSessionId: session.sessionId }, 'socket resumes a session');
+          const queued = held.release().slice(1);
+          session.attach(socket, queued);
+          startHeartbeat(socket, limits.heartbeatIntervalMs);
+          return;
+        }
+      }
       const shutdown = new AbortController();
+      let outlivesSocket = false;
+      let endedOnce = false;
+      const endSession = (closeCode: number | undefined): void => {
+        if (endedOnce) return;
+        endedOnce = true;
+        sessions.unregister(sessionId);
+        ended.abort();
+        if (!handedOver) return;
+        const { outcome, detail, bytesFromHost, bytesToHost, extra } = ending ?? {
+          outcome: closeCode === undefined ? 'closed' : (errorForCloseCode(closeCode)?.code ?? 'closed'),
+          bytesFromHost: 0,
+          bytesToHost: 0,
+        };
+        log.info(
+          {
+            outcome,
+            ...(detail !== undefined && { detail }),
+            ...(closeCode !== undefined && { closeCode }),
+            durationMs: Date.now() - startedAt,
+            bytesFromHost,
+            bytesToHost,
+            ...extra,
+          },
+          'session ended',
+        );
+      };
       sessions.register({
         sessionId,
         clientIp,
@@ -154,28 +276,14 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       let ending: SessionEnding | undefined;
       let startedAt = Date.now();
       socket.once('close', (code: number) => {
-        sessions.unregister(sessionId);
-        ended.abort();
-        if (!handedOver) return;
+        if (outlivesSocket) return;
+        if (!handedOver) {
+          endSession(code);
+          return;
+        }
         // After every other close listener: the handler reports its ending from its own.
         queueMicrotask(() => {
-          const { outcome, detail, bytesFromHost, bytesToHost, extra } = ending ?? {
-            outcome: errorForCloseCode(code)?.code ?? 'closed',
-            bytesFromHost: 0,
-            bytesToHost: 0,
-          };
-          log.info(
-            {
-              outcome,
-              ...(detail !== undefined && { detail }),
-              closeCode: code,
-              durationMs: Date.now() - startedAt,
-              bytesFromHost,
-              bytesToHost,
-              ...extra,
-            },
-            'session ended',
-          );
+          if (!outlivesSocket) endSession(code);
         });
       });
 
@@ -202,6 +310,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         address,
         user,
         clientIp,
+        origin,
         log,
         limits,
         metrics,
@@ -210,14 +319,22 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         reportEnding: (report) => {
           ending ??= report;
         },
+        resumable,
+        outliveSocket: () => {
+          outlivesSocket = true;
+        },
+        ended: (closeCode) => endSession(closeCode),
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
       startedAt = Date.now();
       log.info({ address: address.address, port: address.port }, 'session started');
       handedOver = true;
       let running: void | Promise<void>;
+      const queued = held.release();
       try {
         running = onSession(socket, context);
+        // Messages read while deciding between a new session and a resumed one come first, in order.
+        for (const message of queued) socket.emit('message', message.data, message.isBinary);
       } finally {
         socket.resume();
       }
@@ -236,6 +353,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       metrics.refusals.inc({ reason: error.code });
       if (error.code === 'GW_ERR_INTERNAL') log.error({ err: thrown }, 'connection failed');
       else log.info({ code: error.code, detail: error.message }, 'connection refused');
+      held?.release();
       // A paused socket would never read the browser's close reply.
       socket.resume();
       sendClosedState(socket, sessionId, error.code);

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { LimitsConfig, TargetConfig } from '../config/types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { DialAddress } from '../targets/policy.js';
+import type { ResumableSessions } from './resumable.js';
 
 /**
  * Everything a session handler needs about one connection that passed every check: the origin was
@@ -20,11 +21,16 @@ export interface SessionContext {
   /** The token's `sub`; undefined when auth is off. */
   readonly user: string | undefined;
   readonly clientIp: string;
+  /** The page's Origin header, normalized; undefined when the client sent none. */
+  readonly origin: string | undefined;
   /** Logger whose lines carry sessionId, target, user and clientIp. Never log terminal data. */
   readonly log: FastifyBaseLogger;
   readonly limits: LimitsConfig;
   readonly metrics: GatewayMetrics;
-  /** Aborted once the browser's socket has closed (for whatever reason, shutdown included). */
+  /**
+   * Aborted once the session has ended: when its socket closed (for whatever reason, shutdown
+   * included), or, for a session that outlives its socket, when it called `ended`.
+   */
   readonly signal: AbortSignal;
   /**
    * Aborted when the gateway shuts down: the handler ends the session with GW_ERR_SHUTDOWN (STATE closed,
@@ -37,6 +43,18 @@ export interface SessionContext {
    * socket has closed). A handler that never reports gets an outcome read from the close code.
    */
   readonly reportEnding: (ending: SessionEnding) => void;
+  /** The gateway's resumable (telgate.v2) sessions, where a session that may outlive its socket enrols. */
+  readonly resumable: ResumableSessions;
+  /**
+   * From now on the session outlives its socket (telgate.v2): it stays registered (and counts toward
+   * the session limits) after the socket closes, until it calls `ended`.
+   */
+  readonly outliveSocket: () => void;
+  /**
+   * A session that outlives its socket has ended (after `reportEnding`): it is unregistered and its
+   * `session ended` line logged. `closeCode` is the close code its last socket was closed with, if any.
+   */
+  readonly ended: (closeCode?: number) => void;
 }
 
 /** How a session ended, as its handler saw it. */

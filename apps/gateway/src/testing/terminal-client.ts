@@ -4,12 +4,20 @@ import {
   encodeClientFrame,
   type ServerFrame,
   SUBPROTOCOL,
+  type Subprotocol,
 } from '@telgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { WebSocket } from 'ws';
 
 /** Bound on every wait of a terminal client in tests. */
 export const CLIENT_WAIT_MS = 8000;
+
+export interface TerminalClientOptions {
+  /** The subprotocols offered; telgate.v1 alone by default. */
+  readonly protocols?: string | readonly string[];
+  /** Extra request headers, e.g. Origin. */
+  readonly headers?: Record<string, string>;
+}
 
 /**
  * A test stand-in for the web page: a real WebSocket to a listening gateway that decodes every frame with
@@ -29,7 +37,7 @@ export class TerminalClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
-      const result = decodeServerFrame(data);
+      const result = decodeServerFrame(data, (ws.protocol || SUBPROTOCOL) as Subprotocol);
       if (!result.ok) throw new Error(`undecodable frame: ${result.message}`);
       const frame = result.frame;
       this.frames.push(frame);
@@ -49,11 +57,20 @@ export class TerminalClient {
     });
   }
 
-  static async open(app: FastifyInstance, path: string): Promise<TerminalClient> {
+  static async open(
+    app: FastifyInstance,
+    path: string,
+    options: TerminalClientOptions = {},
+  ): Promise<TerminalClient> {
     if (!app.server.listening) await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('app is not listening on TCP');
-    const ws = new WebSocket(`ws://127.0.0.1:${address.port}${path}`, SUBPROTOCOL);
+    const protocols = options.protocols ?? SUBPROTOCOL;
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${address.port}${path}`,
+      typeof protocols === 'string' ? protocols : [...protocols],
+      options.headers ? { headers: options.headers } : {},
+    );
     const client = new TerminalClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
