@@ -23,21 +23,21 @@ export const PAGE_ERRORS = {
 export type PageErrorCode = keyof typeof PAGE_ERRORS;
 
 /**
- * How a telgate.v2 session that outlived its socket ends for this tab, in the page's own words: the
- * gateway's close codes for them, and what the user reads.
+ * How a telgate.v2 session that outlived its socket ends for this tab: the gateway's codes, in the
+ * page's own words (what the user can do here).
  */
 export const RESUME_ERRORS = {
   /** Another tab or window presented this session's credential and has the session now. */
   GW_ERR_TAKEN_OVER: {
-    closeCode: 4021,
+    closeCode: GATEWAY_ERRORS.GW_ERR_TAKEN_OVER.closeCode,
     message: 'This session was taken over by another tab or window.',
   },
   /** The session ended (or its grace time ran out) while this tab was away, or the credential was refused. */
   GW_ERR_RESUME_FAILED: {
-    closeCode: 4022,
+    closeCode: GATEWAY_ERRORS.GW_ERR_RESUME_FAILED.closeCode,
     message: 'Session ended while you were away. Reconnect to start a new session.',
   },
-} as const;
+} as const satisfies Partial<Record<GatewayErrorCode, { closeCode: number; message: string }>>;
 
 export type ResumeErrorCode = keyof typeof RESUME_ERRORS;
 

@@ -229,6 +229,29 @@ describe('TelgateSession on telgate.v2', () => {
     expect(storage.getItem(KEY)).toBeNull();
   });
 
+  it('follows the gateway’s STATE closed before its close, for a takeover and a refused resume', async () => {
+    const takenOver = connectedV2();
+    takenOver.socket.receive({ type: 'state', state: 'closed', code: 'GW_ERR_TAKEN_OVER' });
+    takenOver.socket.serverClose(4021, 'GW_ERR_TAKEN_OVER');
+    const first = takenOver.session.getSnapshot().status;
+    expect(first.phase === 'closed' && first.ending.message).toBe(
+      'This session was taken over by another tab or window.',
+    );
+    await takenOver.advance(60_000);
+    expect(takenOver.net.sockets).toHaveLength(1);
+
+    const refused = connectedV2();
+    refused.socket.serverClose(1001);
+    await refused.advance(250);
+    const attempt = refused.net.latest();
+    attempt.open('telgate.v2');
+    attempt.receive({ type: 'state', state: 'closed', code: 'GW_ERR_RESUME_FAILED' });
+    attempt.serverClose(4022, 'GW_ERR_RESUME_FAILED');
+    const second = refused.session.getSnapshot().status;
+    expect(second.phase === 'closed' && second.ending.code).toBe('GW_ERR_RESUME_FAILED');
+    expect(refused.storage.getItem(KEY)).toBeNull();
+  });
+
   it('on a reload, resumes the session the tab’s storage names instead of opening one', () => {
     const storage = new MemoryStorage();
     storage.setItem(KEY, JSON.stringify({ credential: FIRST, graceSeconds: 60 }));
