@@ -105,6 +105,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 targets:
   - { id: busybox, label: busybox telnetd, host: 127.0.0.1, port: ${busybox.port}, negotiation: active }
   - { id: inetutils, label: inetutils telnetd, host: 127.0.0.1, port: ${inetutils.port}, negotiation: active }
+  - { id: inetutils-brief, label: inetutils telnetd (kept 3 s), host: 127.0.0.1, port: ${inetutils.port}, negotiation: active, resume: { graceSeconds: 3 } }
+  - { id: inetutils-unkept, label: inetutils telnetd (not kept), host: 127.0.0.1, port: ${inetutils.port}, negotiation: active, resume: { graceSeconds: 0 } }
   - { id: netkit, label: netkit telnetd, host: 127.0.0.1, port: ${netkit.port}, negotiation: active }
   - { id: bbs, label: CP437 BBS, host: 127.0.0.1, port: ${bbs.port}, charset: CP437 }
   - { id: stubborn, label: Host that refuses logout, host: 127.0.0.1, port: ${stubborn.port} }
