@@ -101,6 +101,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stops.push(() => paced.stop());
     const refused = await closedPort();
 
+    // Every page a test closes leaves its session detached (telgate.v2) for its grace time: the
+    // oldest give way, so a whole run never fills the per-address session cap with them.
     const targets = `
 targets:
   - { id: busybox, label: busybox telnetd, host: 127.0.0.1, port: ${busybox.port}, negotiation: active }
@@ -119,7 +121,7 @@ demo: { enabled: true, port: 0 }
 `;
     const open = await startGateway(
       'open',
-      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
+      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50, maxDetachedSessions: 10 }\n`,
     );
     stops.push(() => void open.child.kill('SIGTERM'));
     // A kiosk locked down to Interrupt and a settings panel with the font size only.
@@ -133,7 +135,7 @@ demo: { enabled: true, port: 0 }
     const portalOrigin = `http://127.0.0.1:${portalPort}`;
     const secured = await startGateway(
       'secured',
-      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nsecurity: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" }, frameAncestors: ["'self'", "${portalOrigin}"] }\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
+      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nsecurity: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" }, frameAncestors: ["'self'", "${portalOrigin}"] }\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50, maxDetachedSessions: 10 }\n`,
     );
     stops.push(() => void secured.child.kill('SIGTERM'));
     const portal = await startChild(

@@ -3,10 +3,11 @@
  * built gateway: a reload, a socket dropped under the page, a second tab taking the session over, and a
  * session that ended while the page was away.
  */
-import type { Page } from '@playwright/test';
+import type { Frame, Page } from '@playwright/test';
 import { expect, OPEN_URL, test } from '../fixtures.js';
 import {
   countOnScreen,
+  DEMO_PROMPT,
   expectConnected,
   expectPromptLast,
   expectScreen,
@@ -17,6 +18,7 @@ import {
   type,
 } from '../terminal.js';
 
+const PORTAL_URL = () => process.env.TELGATE_E2E_PORTAL_URL!;
 const page_ = (path: string) => `${OPEN_URL()}${path}${path.includes('?') ? '&' : '?'}renderer=dom`;
 
 /** Keeps every WebSocket the page opens in `window.telgateSockets`, so a test can drop one. */
@@ -35,7 +37,7 @@ async function recordSockets(page: Page): Promise<void> {
 }
 
 /** Closes the page's newest WebSocket as a network drop would look to the page: not with 1000. */
-async function dropSocket(page: Page): Promise<void> {
+async function dropSocket(page: Page | Frame): Promise<void> {
   await page.evaluate(() => {
     const sockets = (window as unknown as { telgateSockets: WebSocket[] }).telgateSockets;
     sockets.at(-1)?.close(4000, 'dropped by the test');
@@ -172,4 +174,20 @@ test('leaving a session that a reload cannot get back asks first', async ({ page
   });
   await page.close({ runBeforeUnload: true });
   await expect.poll(() => dialogs).toEqual(['beforeunload']);
+});
+
+test('the embedded terminal tells its parent that it lost the session and got it back', async ({ page }) => {
+  await recordSockets(page);
+  await page.goto(`${PORTAL_URL()}/?device=demo&renderer=dom`);
+  const events = page.locator('#events li');
+  const frame = page.frameLocator('#console');
+  await expectPromptLast(frame.locator('body'), DEMO_PROMPT);
+  const terminal = page.frames().find((candidate) => candidate.url().includes('/embed'));
+  if (!terminal) throw new Error('the portal has no terminal frame');
+
+  await dropSocket(terminal);
+  await expect(events.filter({ hasText: 'telgate:detached' })).toHaveCount(1);
+  await expect(events.filter({ hasText: 'telgate:resumed' })).toHaveCount(1);
+  await expect(events.filter({ hasText: 'telgate:closed' })).toHaveCount(0);
+  await expect(frame.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
 });
