@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { fetchPageConfig } from '../api/gateway-api';
 import { ReconnectPlanner } from '../session/backoff';
+import { retryAfter } from '../session/ending';
 import { TelgateSession } from '../session/session';
 import { type Controls, NO_CONTROLS } from '../ui/controls';
 import { FullScreenButton } from '../ui/FullScreenButton';
@@ -52,7 +53,7 @@ export function KioskApp({ route, preferences, onPreferences }: AppearanceProps 
       session.on('connected', () => planner.connected(Date.now())),
       session.on('closed', (ending) => {
         // Another tab or window has the session now: taking it back would only take it from there.
-        if (ending.code === 'GW_ERR_TAKEN_OVER') {
+        if (!retryAfter(ending)) {
           clearTimeout(timer.current);
           setRetryAt(undefined);
           return;

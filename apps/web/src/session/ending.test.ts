@@ -1,6 +1,6 @@
 import { GATEWAY_ERRORS } from '@telgate/protocol';
 import { describe, expect, it } from 'vitest';
-import { describeEnding, PAGE_ERRORS, RESUME_ERRORS } from './ending';
+import { describeEnding, PAGE_ERRORS, RESUME_ERRORS, retryAfter } from './ending';
 
 describe('describeEnding', () => {
   it('uses the STATE frame’s code and reason first', () => {
@@ -31,6 +31,12 @@ describe('describeEnding', () => {
         message: own?.message ?? info.message,
       });
     }
+  });
+
+  it('lets a kiosk try again after any ending but a takeover', () => {
+    expect(retryAfter(describeEnding({ closeCode: 4021, opened: true }))).toBe(false);
+    expect(retryAfter(describeEnding({ closeCode: 4022, opened: true }))).toBe(true);
+    expect(retryAfter(describeEnding({ closeCode: 1006, opened: true }))).toBe(true);
   });
 
   it('says in the page’s words that a session ended while away or was taken over', () => {

@@ -143,6 +143,14 @@ export function pageError(code: PageErrorCode, detail?: string, closeCode?: numb
   };
 }
 
+/**
+ * Whether a page that reconnects by itself (the kiosk) should try again after `ending`: not when another
+ * tab or window took the session over, as that would only take it back from there.
+ */
+export function retryAfter(ending: SessionEnding): boolean {
+  return ending.code !== 'GW_ERR_TAKEN_OVER';
+}
+
 /** The ending when the user closes the session. */
 export const CLOSED_BY_USER: SessionEnding = { message: 'You closed the session.', byUser: true };
 
