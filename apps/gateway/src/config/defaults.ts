@@ -23,6 +23,7 @@ export const DEFAULT_TARGET_SETTINGS: FreeFormDefaults = {
   idleTimeoutSeconds: 3600,
   mode: 'telnet',
   interruptFlush: 'timing-mark',
+  synchOnInterrupt: false,
   resume: { graceSeconds: 300 },
 };
 

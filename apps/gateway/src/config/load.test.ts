@@ -100,6 +100,7 @@ targets:
       terminalTypes: ['xterm-256color', 'xterm', 'vt100'],
       idleTimeoutSeconds: 3600,
       interruptFlush: 'timing-mark',
+      synchOnInterrupt: false,
     });
     expect(bbs?.options).toEqual({
       [Opt.NAWS]: { local: 'refuse', remote: 'refuse' },

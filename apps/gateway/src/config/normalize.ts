@@ -114,6 +114,7 @@ function normalizeSettings(
     idleTimeoutSeconds: raw.idleTimeoutSeconds ?? base.idleTimeoutSeconds,
     mode: raw.mode ?? base.mode,
     interruptFlush: raw.interruptFlush ?? base.interruptFlush,
+    synchOnInterrupt: raw.synchOnInterrupt ?? base.synchOnInterrupt,
     resume: { graceSeconds: raw.resume?.graceSeconds ?? base.resume.graceSeconds },
   };
 }

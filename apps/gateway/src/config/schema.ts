@@ -26,6 +26,7 @@ const targetSettings = {
   idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
   mode: { enum: ['telnet', 'raw'] },
   interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
+  synchOnInterrupt: { type: 'boolean' },
   resume: {
     type: 'object',
     additionalProperties: false,
@@ -176,6 +177,7 @@ type Settings = {
   idleTimeoutSeconds?: number;
   mode?: 'telnet' | 'raw';
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
+  synchOnInterrupt?: boolean;
   resume?: { graceSeconds?: number };
 };
 

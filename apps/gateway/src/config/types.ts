@@ -45,6 +45,11 @@ export interface TargetSettings {
   /** `raw`: plain TCP, no Telnet commands are read or sent. */
   readonly mode: TargetMode;
   readonly interruptFlush: InterruptFlush;
+  /**
+   * Follow Interrupt with a Synch (IAC DM as TCP urgent data, RFC 1123 §3.2.4), as BSD telnet's `autosynch`.
+   * Off by default: a host that does not read urgent data inline loses the DM byte from its stream.
+   */
+  readonly synchOnInterrupt: boolean;
   /** Sessions that survive their socket (telgate.v2). */
   readonly resume: ResumeSettings;
 }

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { GatewayErrorCode } from '@telgate/protocol';
 import type { DialAddress } from '../targets/policy.js';
 import { dialHost, hostErrorCode } from './dial.js';
+import { sendUrgentSynch, type UrgentSendResult, type UrgentSynchOptions } from './urgent-synch.js';
 
 export interface HostLinkEvents {
   /** Bytes from the host. */
@@ -71,6 +72,11 @@ export class HostLink {
 
   resume(): void {
     this.socket.resume();
+  }
+
+  /** RFC 854 Synch: IAC DM with the DM as TCP urgent data (see urgent-synch.ts). */
+  sendUrgentSynch(options?: UrgentSynchOptions): Promise<UrgentSendResult> {
+    return sendUrgentSynch(this.socket, options);
   }
 
   /** Writes until `uncork` go out together (one TCP segment when they fit). */

@@ -413,16 +413,101 @@ describe('relay: Interrupt and flushing', () => {
 
   it('maps the other actions to their Telnet commands', async () => {
     const host = await scripted(async (conn) => {
-      await conn.expect(
-        bytes(IAC, Cmd.AYT, IAC, Cmd.BRK, IAC, Cmd.EC, IAC, Cmd.EL, IAC, Cmd.DM, IAC, Cmd.NOP),
-      );
+      await conn.expect(bytes(IAC, Cmd.AYT, IAC, Cmd.BRK, IAC, Cmd.EC, IAC, Cmd.EL, IAC, Cmd.NOP));
     });
     const client = await gateway(host.port);
     await client.waitForFrame('state', (f) => f.state === 'connected');
-    for (const action of ['are-you-there', 'break', 'erase-char', 'erase-line', 'synch', 'nop'] as const) {
+    for (const action of ['are-you-there', 'break', 'erase-char', 'erase-line', 'nop'] as const) {
       client.send({ type: 'action', action });
     }
     await host.settled();
+  });
+
+  // The scripted host reads as most hosts do, with SO_OOBINLINE off: urgent data is taken out of its
+  // stream, so a DM it never sees is a DM that went as urgent data.
+  const urgentDmSent = (f: { direction: string; bytes: Uint8Array }) =>
+    f.direction === 'out' && f.bytes.length === 2 && f.bytes[0] === IAC && f.bytes[1] === Cmd.DM;
+
+  it('sends the Synch action as IAC DM with the DM as TCP urgent data', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, 'after'));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'synch' });
+    await client.waitForFrame('trace', urgentDmSent);
+    client.type('after');
+    await host.settled();
+    expect(client.frames.some((f) => f.type === 'notice')).toBe(false);
+  });
+
+  it('follows Interrupt with a Synch when the target asks for it', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.IP, IAC, Cmd.DO, Opt.TIMING_MARK, IAC));
+      conn.write(bytes(IAC, Cmd.WILL, Opt.TIMING_MARK, 'prompt$ '));
+      await conn.expect(bytes('next'));
+    });
+    const client = await gateway(host.port, { extra: 'synchOnInterrupt: true' });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'interrupt' });
+    await client.waitForFrame('trace', urgentDmSent);
+    await client.waitForText('prompt$ ');
+    client.type('next');
+    await host.settled();
+  });
+
+  it('sends no Synch after Interrupt by default', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.IP, IAC, Cmd.DO, Opt.TIMING_MARK));
+      conn.write(bytes(IAC, Cmd.WILL, Opt.TIMING_MARK, 'prompt$ '));
+      // An urgent DM would leave its IAC before these bytes.
+      await conn.expect(bytes('next'));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'interrupt' });
+    await client.waitForText('prompt$ ');
+    await new Promise((r) => setTimeout(r, 200));
+    client.type('next');
+    await host.settled();
+    expect(client.frames.some((f) => f.type === 'trace' && urgentDmSent(f))).toBe(false);
+  });
+
+  it('coalesces Synchs asked for while one is being sent: one process per session at a time', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, IAC, 'done'));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    for (let k = 0; k < 50; k++) client.send({ type: 'action', action: 'synch' });
+    await client.until(
+      () => client.frames.filter((f) => f.type === 'trace' && urgentDmSent(f)).length === 2,
+      'the first Synch and the one standing for the other 49',
+    );
+    client.type('done');
+    await host.settled();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(client.frames.filter((f) => f.type === 'trace' && urgentDmSent(f))).toHaveLength(2);
+  });
+
+  it('sends the DM in-band where urgent data cannot be sent, and tells the user once why', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes(IAC, Cmd.DM, IAC, Cmd.DM));
+    });
+    const client = await gateway(host.port, {}, { urgentSynch: { perl: null } });
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'action', action: 'synch' });
+    await client.waitForFrame(
+      'notice',
+      (f) => f.notice.kind === 'warning' && f.notice.code === 'GW_WARN_NO_URGENT_DATA',
+    );
+    client.send({ type: 'action', action: 'synch' });
+    await host.settled();
+    const notices = client.frames.filter((f) => f.type === 'notice');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      notice: { message: expect.stringContaining('perl, which sends TCP urgent data, is not installed') },
+    });
   });
 
   it('sends IAC EOR for end-of-record and IAC GA for go-ahead', async () => {

@@ -226,6 +226,48 @@ describe('telgate.v2: a session survives its socket', () => {
     expect(await metric('telgate_detached_sessions_ended_total')).toContain('reason="evicted"} 1');
   });
 
+  it('past limits.maxScreenStateBytes, detached sessions give way, even to attached ones', async () => {
+    const { host, logs } = await setup({ limits: 'limits: { maxScreenStateBytes: 2048 }' });
+    const small = await session(host);
+    const big = await session(host);
+    await small.conn.write('x'.repeat(100));
+    await small.client.until(() => small.client.outputBytes === 100, 'the small output');
+    await big.conn.write('y'.repeat(1500));
+    await big.client.until(() => big.client.outputBytes === 1500, 'the big output');
+    small.client.ws.terminate();
+    await small.conn.closed;
+    const evicted = logs.records.find((r) => r.msg === 'detached session ended to make room');
+    expect(evicted?.reason).toMatch(/maxScreenStateBytes/);
+    big.client.type('still here');
+    await big.conn.expect('still here');
+  });
+
+  it('a RESIZE after a resume goes to the host as NAWS and resizes the screen state', async () => {
+    const { host } = await setup();
+    const { client, conn, credential } = await session(host);
+    await conn.write(Buffer.from([255, 253, 31]));
+    await conn.expect(Buffer.from([255, 250, 31, 0, 80, 0, 24, 255, 240]));
+    client.ws.terminate();
+    const back = await resume(credential);
+    const first = await back.waitForFrame('screen');
+    expect({ cols: first.cols, rows: first.rows }).toEqual({ cols: 80, rows: 24 });
+    const connected = await back.waitForFrame('state', (f) => f.state === 'connected');
+    const next = connected.state === 'connected' ? connected.resume!.credential : '';
+    back.send({ type: 'resize', cols: 100, rows: 30 });
+    await conn.expect(Buffer.from([255, 250, 31, 0, 100, 0, 30, 255, 240]));
+    back.ws.terminate();
+    const again = await resume(next);
+    const second = await again.waitForFrame('screen');
+    expect({ cols: second.cols, rows: second.rows }).toEqual({ cols: 100, rows: 30 });
+  });
+
+  it('RESUME after the first frame is a protocol error', async () => {
+    const { host } = await setup();
+    const { client, credential } = await session(host);
+    client.send({ type: 'resume', credential });
+    expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
+  });
+
   it('v1 sessions end with their socket, as before', async () => {
     const { host, logs } = await setup();
     const client = await open('/ws?target=t', { protocols: [SUBPROTOCOL] });

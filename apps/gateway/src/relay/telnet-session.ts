@@ -29,6 +29,7 @@ import { OutputDiscard } from './output-discard.js';
 import { OutputFramer } from './output-framer.js';
 import { RateWindow } from './rate-window.js';
 import { IdleTimer, ResizeCoalescer } from './session-timers.js';
+import type { UrgentSynchOptions } from './urgent-synch.js';
 
 /** Tuning that is policy rather than configuration; tests shorten the timers. */
 export interface RelayTimings {
@@ -56,6 +57,8 @@ export interface RelayTimings {
   readonly hostCloseGraceMs: number;
   /** A host that has sent nothing this long after the connection opened gets the user a hint. */
   readonly silentHostNoticeMs: number;
+  /** How a Synch's urgent data is sent; tests point it at a missing perl. */
+  readonly urgentSynch?: UrgentSynchOptions;
 }
 
 export const DEFAULT_TIMINGS: RelayTimings = {
@@ -78,7 +81,6 @@ const ACTION_COMMANDS: Partial<Record<Action, number>> = {
   break: Cmd.BRK,
   'erase-char': Cmd.EC,
   'erase-line': Cmd.EL,
-  synch: Cmd.DM,
   nop: Cmd.NOP,
   'end-of-record': Cmd.EOR,
   'go-ahead': Cmd.GA,
@@ -162,6 +164,11 @@ export class TelnetSession implements ResumableSession {
   private readonly commands: CommandThrottle;
   private readonly abuse: HostAbuseGuard;
   private readonly traces: RateWindow;
+  /** A Synch's urgent send is running; another was asked for meanwhile. */
+  private synchInFlight = false;
+  private synchAgain = false;
+  /** The user has been told that a Synch went without urgent data. */
+  private urgentUnavailableTold = false;
   /** The host left a DO TIMING-MARK unanswered: output after an interrupt is no longer discarded. */
   private ignoresTimingMark = false;
   /** Until the host's first byte: some hosts wait for the user to speak first, and the page looks frozen. */
@@ -603,12 +610,10 @@ export class TelnetSession implements ResumableSession {
 
   private flushOutput(): void {
     const link = this.link;
-    if (!link) {
-      this.output.flush(undefined, noop, this.screen);
-      if (this.screen) this.ctx.resumable.checkMemory();
-      return;
-    }
-    if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
+    if (!link) this.output.flush(undefined, noop, this.screen);
+    else if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
+    // Screens grow with output: past the memory bound, detached sessions give way (at most once a second).
+    if (this.screen) this.ctx.resumable.checkMemory();
   }
 
   /** The session has ended (its close may still be on its way to the browser). */
@@ -688,39 +693,87 @@ export class TelnetSession implements ResumableSession {
     // An action may produce several commands (IP, then AO or DO TIMING-MARK): one segment, so the host
     // reads them together and answers the mark after the interrupt, not before its own prompt.
     this.host?.cork();
+    let synch = false;
     try {
-      this.runAction(action);
+      synch = this.runAction(action);
     } finally {
       this.host?.uncork();
     }
+    // After the uncork: what the action wrote is with the kernel, so the urgent DM comes after it.
+    if (synch) this.sendSynch();
   }
 
-  private runAction(action: Action): void {
+  /** Runs an action; true when a Synch should follow what it wrote. */
+
+  private runAction(action: Action): boolean {
     const engine = this.engine;
     if (action === 'logout') {
       this.logout.ask();
-      return;
+      return false;
     }
-    if (!engine || engine.isRaw) return;
+    if (!engine || engine.isRaw) return false;
     switch (action) {
       case 'interrupt':
         engine.sendCommand(Cmd.IP);
         this.flushAfterInterrupt(engine);
-        return;
+        // RFC 1123 §3.2.4: IP SHOULD be followed by a Synch; a target setting, as BSD telnet's autosynch.
+        return this.ctx.target.synchOnInterrupt;
+      case 'synch':
+        return true;
       case 'abort-output':
         // RFC 854: the host answers AO with a Synch; discard until its DM (the flush timeout bounds the
         // wait for hosts that send none).
         engine.sendCommand(Cmd.AO);
         this.discard.start('dm');
-        return;
+        return false;
       case 'stay-logged-in':
         engine.answerAutoLogout(false);
-        return;
+        return false;
       default: {
         const command = ACTION_COMMANDS[action];
         if (command !== undefined) engine.sendCommand(command);
+        return false;
       }
     }
+  }
+
+  /**
+   * RFC 854 Synch: IAC DM, the DM sent as TCP urgent data so the host discards the input queued before it.
+   * Where urgent data cannot be sent, the DM goes in-band (harmless, and the IP still works) and the user
+   * is told once why.
+   */
+  private sendSynch(): void {
+    const host = this.host;
+    if (!host) return;
+    // One send at a time (each runs a process): Synchs asked for meanwhile become one more.
+    if (this.synchInFlight) {
+      this.synchAgain = true;
+      return;
+    }
+    this.synchInFlight = true;
+    void host.sendUrgentSynch(this.timings.urgentSynch).then((result) => {
+      this.synchInFlight = false;
+      if (this.closed || this.host !== host) return;
+      if (this.synchAgain) {
+        this.synchAgain = false;
+        this.sendSynch();
+      }
+      if (result.ok) {
+        if (this.traces.take()) {
+          this.sendFrame({ type: 'trace', direction: 'out', bytes: Uint8Array.of(Cmd.IAC, Cmd.DM) });
+        } else this.tracesDropped++;
+        return;
+      }
+      this.engine?.sendCommand(Cmd.DM);
+      this.ctx.log.debug({ reason: result.reason }, 'Synch sent without urgent data');
+      if (this.urgentUnavailableTold) return;
+      this.urgentUnavailableTold = true;
+      this.sendNotice({
+        kind: 'warning',
+        code: 'GW_WARN_NO_URGENT_DATA',
+        message: `The Synch was sent without TCP urgent data (${result.reason}); the host may not discard input queued before it.`,
+      });
+    });
   }
 
   /** RFC 1123 §3.4.5: after IP, flush output as the target says. */
