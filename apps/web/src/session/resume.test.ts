@@ -290,6 +290,21 @@ describe('TelgateSession on telgate.v2', () => {
     expect(replaced.storage.getItem(KEY)).toBeNull();
   });
 
+  it('stops getting the session back when the user disconnects meanwhile', async () => {
+    const { session, net, socket, storage, advance } = connectedV2();
+    const closed = vi.fn();
+    session.on('closed', closed);
+    socket.serverClose(1006);
+    await advance(250);
+    const attempt = net.latest();
+    session.disconnect();
+    expect(attempt.closedWith?.code).toBe(1000);
+    expect(closed).toHaveBeenCalledWith(expect.objectContaining({ byUser: true }));
+    expect(storage.getItem(KEY)).toBeNull();
+    await advance(60_000);
+    expect(net.sockets).toHaveLength(2);
+  });
+
   it('ends a session lost to a gateway error about the session, or closed normally, without resuming', async () => {
     for (const code of [1000, 4007, 4011]) {
       const { session, net, socket, advance } = connectedV2();
