@@ -21,15 +21,19 @@ import {
 const PORTAL_URL = () => process.env.TELGATE_E2E_PORTAL_URL!;
 const page_ = (path: string) => `${OPEN_URL()}${path}${path.includes('?') ? '&' : '?'}renderer=dom`;
 
-/** Keeps every WebSocket the page opens in `window.telgateSockets`, so a test can drop one. */
+/**
+ * Keeps every WebSocket the page opens in `window.telgateSockets`, so a test can drop one; with
+ * `window.telgateUnreachable` set, new sockets go to a port where nothing listens.
+ */
 async function recordSockets(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const Native = window.WebSocket;
     const sockets: WebSocket[] = [];
-    (window as unknown as { telgateSockets: WebSocket[] }).telgateSockets = sockets;
+    const state = window as unknown as { telgateSockets: WebSocket[]; telgateUnreachable?: boolean };
+    state.telgateSockets = sockets;
     window.WebSocket = class extends Native {
       constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
+        super(state.telgateUnreachable ? 'ws://127.0.0.1:9/ws' : url, protocols);
         sockets.push(this);
       }
     };
@@ -108,6 +112,29 @@ test('a socket dropped under the page resumes by itself, and what was typed arri
   await expectPromptLast(page, SHELL_PROMPT);
   expect(await countOnScreen(page, 'after-42\n')).toBe(1);
   await expect(page.getByTestId('closed-banner')).toHaveCount(0);
+});
+
+test('Disconnect while the page tries to get the session back stops trying and ends it', async ({
+  page,
+  consoleErrors,
+}) => {
+  await recordSockets(page);
+  await page.goto(page_('/?target=inetutils'));
+  await expectConnected(page);
+  await expectScreen(page, /login: ?$/m, 20_000);
+  await page.evaluate(() => {
+    (window as unknown as { telgateUnreachable: boolean }).telgateUnreachable = true;
+  });
+  await dropSocket(page);
+  await expect(page.getByTestId('reconnecting-banner')).toBeVisible();
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'reconnecting');
+  await page.getByTestId('disconnect').click();
+  await expect(page.getByTestId('closed-reason')).toHaveText('You closed the session.');
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'closed');
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  // The browser reports each attempt it refused to make: expected here, and only those.
+  const unexpected = consoleErrors.filter((error) => !error.includes('ws://127.0.0.1:9/ws'));
+  consoleErrors.splice(0, consoleErrors.length, ...unexpected);
 });
 
 test('a second tab with the credential takes the session over; the first says so and stays put', async ({
