@@ -268,6 +268,31 @@ describe('telgate.v2: a session survives its socket', () => {
     expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
   });
 
+  it('a browser that stops answering pings is dropped, and its session detached', async () => {
+    const { host, logs } = await setup({ limits: 'limits: { pingIntervalMs: 100, pingTimeoutMs: 150 }' });
+    const { client, conn, credential } = await session(host, '/ws?target=t', { autoPong: false });
+    await conn.write('before the silence\r\n');
+    expect((await client.closed).code).toBe(1006);
+    await waitFor(() => logs.text.includes('session detached'), 'the detach');
+    expect(logs.text).not.toContain('session ended');
+    const back = await resume(credential);
+    expect(await screenText(back)).toContain('before the silence');
+    back.type('ok');
+    await conn.expect('ok');
+  });
+
+  it('a shutdown ends detached sessions too', async () => {
+    const { host, logs } = await setup();
+    const { client, conn } = await session(host);
+    client.ws.terminate();
+    await waitFor(() => logs.text.includes('session detached'), 'the detach');
+    await app!.close();
+    app = undefined;
+    await conn.closed;
+    const ended = logs.records.filter((r) => r.msg === 'session ended');
+    expect(ended.map((r) => r.outcome)).toEqual(['shutdown']);
+  });
+
   it('v1 sessions end with their socket, as before', async () => {
     const { host, logs } = await setup();
     const client = await open('/ws?target=t', { protocols: [SUBPROTOCOL] });
