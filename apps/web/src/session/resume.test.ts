@@ -156,6 +156,22 @@ describe('TelgateSession on telgate.v2', () => {
     expect(inputsOf(third)).toEqual(['x']);
   });
 
+  it('drops a socket that has stayed silent far past the heartbeat, and gets the session back', async () => {
+    const { session, net, socket, advance } = connectedV2();
+    socket.receive({ type: 'heartbeat', intervalMs: 1_000 });
+    await advance(2_000);
+    expect(session.getSnapshot()).toMatchObject({ stalled: true, status: { phase: 'connected' } });
+    await advance(17_999);
+    expect(socket.closedWith).toBeUndefined();
+    await advance(1);
+    expect(socket.closedWith?.code).toBe(4000);
+    expect(session.getSnapshot()).toMatchObject({ stalled: false, status: { phase: 'reconnecting' } });
+    await advance(250);
+    const attempt = net.latest();
+    attempt.open('telgate.v2');
+    expect(attempt.sent).toEqual([{ type: 'resume', credential: FIRST }]);
+  });
+
   it('refuses typing beyond the queue’s bound while reconnecting, visibly', () => {
     const { session, socket } = connectedV2();
     socket.serverClose(1006);

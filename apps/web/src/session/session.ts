@@ -195,6 +195,13 @@ const INITIAL: SessionSnapshot = {
 
 /** A connection is stalled after this many heartbeat intervals without any frame. */
 const STALLED_AFTER_INTERVALS = 2;
+/**
+ * A resumable session whose socket has been silent this long (six heartbeat intervals, and 20 s at
+ * least) is on a dead connection the browser has not noticed (a laptop that slept, a network that
+ * changed): the page drops the socket and gets the session back on a new one.
+ */
+const DEAD_AFTER_INTERVALS = 6;
+const DEAD_AFTER_MIN_MS = 20_000;
 
 /** One WebSocket's worth of state; a reconnect starts a new one. */
 interface Connection {
@@ -610,6 +617,12 @@ export class TelgateSession {
       const limit = STALLED_AFTER_INTERVALS * conn.heartbeatMs;
       const quiet = this.now() - conn.lastMessageAt;
       if (quiet >= limit) {
+        const dead = Math.max(DEAD_AFTER_INTERVALS * conn.heartbeatMs, DEAD_AFTER_MIN_MS);
+        if (quiet >= dead && this.resume && this.isConnected && !conn.resuming) {
+          conn.socket.close(DETACH_CLOSE_CODE);
+          this.detach(conn);
+          return;
+        }
         if (!this.snapshot.stalled) this.update({ stalled: true });
         this.watchForStall(conn, limit);
       } else {
