@@ -218,3 +218,20 @@ test('the embedded terminal tells its parent that it lost the session and got it
   await expect(events.filter({ hasText: 'telgate:closed' })).toHaveCount(0);
   await expect(frame.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
 });
+
+test('a reloaded kiosk gets its session back instead of a new login', async ({ page }) => {
+  await page.goto(page_('/kiosk?target=inetutils'));
+  await logIn(page);
+  await run(page, 'echo kiosk-$((6*7))');
+  await expectScreen(page, /^kiosk-42$/m);
+  const logins = await countOnScreen(page, 'login:');
+
+  await page.reload();
+  await expect(page.getByTestId('resumed-banner')).toBeVisible();
+  await expectScreen(page, /^kiosk-42$/m);
+  await run(page, 'echo still-$((6*7))');
+  await expectScreen(page, /^still-42$/m);
+  await expectPromptLast(page, SHELL_PROMPT);
+  // The same screen, and no new login prompt on it.
+  expect(await countOnScreen(page, 'login:')).toBe(logins);
+});
