@@ -331,6 +331,22 @@ describe('telgate.v2: a session survives its socket', () => {
     await waitFor(() => logs.text.includes('session ended'), 'the session to end');
   });
 
+  it('a bad first frame on v2 is a protocol error like any other, never a crash', async () => {
+    await setup();
+    const firsts: Array<string | Uint8Array> = [
+      'text',
+      Uint8Array.of(0x06, ...Buffer.from('{"credential":1}')),
+      Uint8Array.of(0x06, ...Buffer.from('not json')),
+      Uint8Array.of(0x06, ...Buffer.from('{"credential":"short"}')),
+      Uint8Array.of(0x7e, 1, 2, 3),
+    ];
+    for (const first of firsts) {
+      const client = await open();
+      client.ws.send(first);
+      expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
+    }
+  });
+
   it('v1 sessions end with their socket, as before', async () => {
     const { host, logs } = await setup();
     const client = await open('/ws?target=t', { protocols: [SUBPROTOCOL] });
