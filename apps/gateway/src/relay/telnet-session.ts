@@ -3,6 +3,7 @@ import {
   type ClientFrame,
   closeCodeFor,
   type EffectiveSettings,
+  encodeServerFrame,
   type GatewayErrorCode,
   type LocalEchoMode,
   type Notice,
@@ -366,6 +367,14 @@ export class TelnetSession implements ResumableSession {
    */
   attach(socket: WebSocket, queued: readonly QueuedMessage[]): void {
     if (this.closed) {
+      socket.send(
+        encodeServerFrame({
+          type: 'state',
+          state: 'closed',
+          code: 'GW_ERR_RESUME_FAILED',
+          sessionId: this.sessionId,
+        }),
+      );
       socket.close(closeCodeFor('GW_ERR_RESUME_FAILED'), 'GW_ERR_RESUME_FAILED');
       return;
     }
