@@ -112,6 +112,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const passwordFile = join(RUNTIME, 'login-password');
     writeFileSync(passwordFile, `${TEST_PASSWORD}\n`, { mode: 0o600 });
 
+    // Every page a test closes leaves its session detached (telgate.v2) for its grace time: the
+    // oldest give way, so a whole run never fills the per-address session cap with them.
     const targets = `
 targets:
   - { id: busybox, label: busybox telnetd, host: 127.0.0.1, port: ${busybox.port}, negotiation: active }
@@ -128,6 +130,8 @@ targets:
     port: ${inetutils.port}
     negotiation: active
     autoLogin: { fromToken: true, timeoutMs: 20000 }
+  - { id: inetutils-brief, label: inetutils telnetd (kept 3 s), host: 127.0.0.1, port: ${inetutils.port}, negotiation: active, resume: { graceSeconds: 3 } }
+  - { id: inetutils-unkept, label: inetutils telnetd (not kept), host: 127.0.0.1, port: ${inetutils.port}, negotiation: active, resume: { graceSeconds: 0 } }
   - { id: netkit, label: netkit telnetd, host: 127.0.0.1, port: ${netkit.port}, negotiation: active }
   - { id: bbs, label: CP437 BBS, host: 127.0.0.1, port: ${bbs.port}, charset: CP437 }
   - { id: stubborn, label: Host that refuses logout, host: 127.0.0.1, port: ${stubborn.port} }
@@ -140,7 +144,7 @@ demo: { enabled: true, port: 0 }
 `;
     const open = await startGateway(
       'open',
-      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
+      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50, maxDetachedSessions: 10 }\n`,
     );
     stops.push(() => void open.child.kill('SIGTERM'));
     // A kiosk locked down to Interrupt and a settings panel with the font size only.
@@ -154,7 +158,7 @@ demo: { enabled: true, port: 0 }
     const portalOrigin = `http://127.0.0.1:${portalPort}`;
     const secured = await startGateway(
       'secured',
-      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nsecurity: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" }, frameAncestors: ["'self'", "${portalOrigin}"] }\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50 }\n`,
+      `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nsecurity: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" }, frameAncestors: ["'self'", "${portalOrigin}"] }\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50, maxDetachedSessions: 10 }\n`,
     );
     stops.push(() => void secured.child.kill('SIGTERM'));
     const portal = await startChild(

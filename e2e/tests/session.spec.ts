@@ -167,6 +167,8 @@ test('line settings chosen for a host apply again on the next session to it', as
   await run(page, 'one');
   await expectScreen(page, 'one\nstubborn(lf)$');
 
+  // A reload would resume this session: without the tab's credential it opens the next one.
+  await page.evaluate(() => sessionStorage.clear());
   await page.reload();
   await expectConnected(page);
   await expect.poll(() => countOnScreen(page, 'stubborn(lf)$')).toBe(0);

@@ -34,6 +34,9 @@ export interface BrowserLinkEvents {
  * acknowledgement count of its OUTPUT, and backpressure on what it sends. A session keeps its host
  * side while links come and go (telgate.v2): a link that goes away is disposed, and a new socket gets a
  * new link. Output is framed by the session's OutputFramer (the host's charset decoder is host state).
+ * SCREEN frames count toward the acknowledgement count like OUTPUT, so a link that fell too far behind
+ * can later be sent the screen state in place of its backlog (an `output-skipped` notice, then SCREEN)
+ * without changing how flow control reads it.
  */
 export class BrowserLink {
   /** OUTPUT (and SCREEN) payload bytes sent and not yet acknowledged. */

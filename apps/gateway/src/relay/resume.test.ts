@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/token.js';
 import { buildTestApp, LogCapture } from '../testing/gateway.js';
 import { TerminalClient, type TerminalClientOptions } from '../testing/terminal-client.js';
-import { createTelnetRelay } from './index.js';
+import { createTelnetRelay, type TelnetSession } from './index.js';
 
 const { Terminal } = xtermHeadless;
 const SECRET = 'resume-test-secret-that-is-long-enough-0123';
@@ -31,7 +31,13 @@ interface Setup {
 }
 
 async function setup(
-  options: { graceSeconds?: number; limits?: string; auth?: boolean; targets?: number } = {},
+  options: {
+    graceSeconds?: number;
+    limits?: string;
+    auth?: boolean;
+    targets?: number;
+    onSessionStart?: (session: TelnetSession) => void;
+  } = {},
 ): Promise<Setup> {
   const host = await startScriptedHost(() => {});
   cleanups.push(() => host.stop());
@@ -54,7 +60,13 @@ security:
   ${options.auth ? `auth: { mode: token, hs256Secret: "${SECRET}" }` : ''}
 ${options.limits ?? ''}
 `,
-    { onSession: createTelnetRelay(), logs },
+    {
+      onSession: createTelnetRelay(
+        {},
+        options.onSessionStart ? { onSessionStart: options.onSessionStart } : {},
+      ),
+      logs,
+    },
   );
   return { host, logs };
 }
@@ -266,6 +278,73 @@ describe('telgate.v2: a session survives its socket', () => {
     const { client, credential } = await session(host);
     client.send({ type: 'resume', credential });
     expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
+  });
+
+  it('a browser that stops answering pings is dropped, and its session detached', async () => {
+    const { host, logs } = await setup({ limits: 'limits: { pingIntervalMs: 100, pingTimeoutMs: 150 }' });
+    const { client, conn, credential } = await session(host, '/ws?target=t', { autoPong: false });
+    await conn.write('before the silence\r\n');
+    expect((await client.closed).code).toBe(1006);
+    await waitFor(() => logs.text.includes('session detached'), 'the detach');
+    expect(logs.text).not.toContain('session ended');
+    const back = await resume(credential);
+    expect(await screenText(back)).toContain('before the silence');
+    back.type('ok');
+    await conn.expect('ok');
+  });
+
+  it('a shutdown ends detached sessions too', async () => {
+    const { host, logs } = await setup();
+    const { client, conn } = await session(host);
+    client.ws.terminate();
+    await waitFor(() => logs.text.includes('session detached'), 'the detach');
+    await app!.close();
+    app = undefined;
+    await conn.closed;
+    const ended = logs.records.filter((r) => r.msg === 'session ended');
+    expect(ended.map((r) => r.outcome)).toEqual(['shutdown']);
+  });
+
+  it('keeps a screen state for v2 sessions only', async () => {
+    const started: TelnetSession[] = [];
+    const { host } = await setup({ onSessionStart: (s) => started.push(s) });
+    const v2 = await session(host);
+    const v1 = await open('/ws?target=t', { protocols: [SUBPROTOCOL] });
+    const v1conn = await host.nextConnection();
+    await v1.waitForFrame('state', (f) => f.state === 'connected');
+    await v2.conn.write('some output\r\n');
+    await v1conn.write('some output\r\n');
+    await v2.client.waitForText('some output');
+    await v1.waitForText('some output');
+    expect(started.map((s) => s.screenBytes() > 0)).toEqual([true, false]);
+  });
+
+  it('a graceSeconds of 0 keeps v2 sessions tied to their socket', async () => {
+    const { host, logs } = await setup({ graceSeconds: 0 });
+    const client = await open();
+    client.send({ type: 'resize', cols: 80, rows: 24 });
+    const conn = await host.nextConnection();
+    const connected = await client.waitForFrame('state', (f) => f.state === 'connected');
+    expect(connected.state === 'connected' && connected.resume).toBeUndefined();
+    client.ws.terminate();
+    await conn.closed;
+    await waitFor(() => logs.text.includes('session ended'), 'the session to end');
+  });
+
+  it('a bad first frame on v2 is a protocol error like any other, never a crash', async () => {
+    await setup();
+    const firsts: Array<string | Uint8Array> = [
+      'text',
+      Uint8Array.of(0x06, ...Buffer.from('{"credential":1}')),
+      Uint8Array.of(0x06, ...Buffer.from('not json')),
+      Uint8Array.of(0x06, ...Buffer.from('{"credential":"short"}')),
+      Uint8Array.of(0x7e, 1, 2, 3),
+    ];
+    for (const first of firsts) {
+      const client = await open();
+      client.ws.send(first);
+      expect((await client.closed).code).toBe(closeCodeFor('GW_ERR_BAD_FRAME'));
+    }
   });
 
   it('v1 sessions end with their socket, as before', async () => {

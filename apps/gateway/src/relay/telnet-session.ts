@@ -4,6 +4,7 @@ import {
   type ClientFrame,
   closeCodeFor,
   type EffectiveSettings,
+  encodeServerFrame,
   type GatewayErrorCode,
   type LocalEchoMode,
   type Notice,
@@ -370,6 +371,14 @@ export class TelnetSession implements ResumableSession {
    */
   attach(socket: WebSocket, queued: readonly QueuedMessage[]): void {
     if (this.closed) {
+      socket.send(
+        encodeServerFrame({
+          type: 'state',
+          state: 'closed',
+          code: 'GW_ERR_RESUME_FAILED',
+          sessionId: this.sessionId,
+        }),
+      );
       socket.close(closeCodeFor('GW_ERR_RESUME_FAILED'), 'GW_ERR_RESUME_FAILED');
       return;
     }

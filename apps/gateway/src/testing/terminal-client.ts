@@ -17,6 +17,8 @@ export interface TerminalClientOptions {
   readonly protocols?: string | readonly string[];
   /** Extra request headers, e.g. Origin. */
   readonly headers?: Record<string, string>;
+  /** Answer the gateway's pings (true, as browsers do); false plays a browser that vanished. */
+  readonly autoPong?: boolean;
 }
 
 /**
@@ -72,7 +74,10 @@ export class TerminalClient {
     const ws = new WebSocket(
       `ws://127.0.0.1:${address.port}${path}`,
       typeof protocols === 'string' ? protocols : [...protocols],
-      options.headers ? { headers: options.headers } : {},
+      {
+        ...(options.headers && { headers: options.headers }),
+        ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
+      },
     );
     const client = new TerminalClient(ws);
     await new Promise<void>((resolve, reject) => {

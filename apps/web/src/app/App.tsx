@@ -14,6 +14,18 @@ export function browserStorage(): Storage | undefined {
   }
 }
 
+/**
+ * sessionStorage (this tab only, kept across a reload), or undefined where the browser forbids it:
+ * where a session's credential to resume it is kept.
+ */
+export function browserSessionStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface AppearanceProps {
   readonly preferences: Preferences;
   readonly onPreferences: (preferences: Preferences) => void;

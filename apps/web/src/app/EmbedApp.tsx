@@ -5,7 +5,7 @@ import { TokenRenewal } from '../embed/token-renewal';
 import { TelgateSession } from '../session/session';
 import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace, type WorkspaceHandle } from '../ui/Workspace';
-import { type AppearanceProps, browserStorage } from './App';
+import { type AppearanceProps, browserSessionStorage, browserStorage } from './App';
 import type { Route, Theme } from './route';
 
 type EmbedRoute = Extract<Route, { mode: 'embed' }>;
@@ -22,7 +22,9 @@ export function EmbedApp({
   onPreferences,
   onTheme,
 }: AppearanceProps & { route: EmbedRoute; onTheme: (theme: Theme) => void }) {
-  const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
+  const [session] = useState(
+    () => new TelgateSession({ pageUrl: window.location.href, resumeStorage: browserSessionStorage() }),
+  );
   useRememberedLineSettings(session, browserStorage());
   const workspace = useRef<WorkspaceHandle>(null);
   const bridge = useRef<EmbedBridge | undefined>(undefined);
@@ -89,6 +91,8 @@ export function EmbedApp({
         tokens.closed(ending.code, ending.message);
       }),
       session.on('logout', (result) => bridge.current?.post({ type: 'telgate:logout', result })),
+      session.on('detached', () => bridge.current?.post({ type: 'telgate:detached' })),
+      session.on('resumed', ({ awayMs }) => bridge.current?.post({ type: 'telgate:resumed', awayMs })),
     ];
     const onMessage = (event: MessageEvent) => bridge.current?.receive(event);
     window.addEventListener('message', onMessage);

@@ -1,24 +1,28 @@
 import { useEffect, useRef, useState } from 'react';
 import { fetchPageConfig } from '../api/gateway-api';
 import { ReconnectPlanner } from '../session/backoff';
+import { retryAfter } from '../session/ending';
 import { TelgateSession } from '../session/session';
 import { type Controls, NO_CONTROLS } from '../ui/controls';
 import { FullScreenButton } from '../ui/FullScreenButton';
 import { secondsLeft } from '../ui/format';
 import { useNow, useRememberedLineSettings } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
-import { type AppearanceProps, browserStorage } from './App';
+import { type AppearanceProps, browserSessionStorage, browserStorage } from './App';
 import type { Route } from './route';
 
 type KioskRoute = Extract<Route, { mode: 'kiosk' }>;
 
 /**
  * /kiosk: one fixed host, full screen, nothing to navigate to. A session that ends is retried with
- * exponential backoff, and the countdown is on screen. The gateway's `kiosk:` block chooses what its
+ * exponential backoff, and the countdown is on screen; one taken over by another tab or window is not.
+ * A lost connection, or a reload, gets the same session back (telgate.v2) instead of a new login. The gateway's `kiosk:` block chooses what its
  * toolbar and settings offer; until the page knows, it offers nothing.
  */
 export function KioskApp({ route, preferences, onPreferences }: AppearanceProps & { route: KioskRoute }) {
-  const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
+  const [session] = useState(
+    () => new TelgateSession({ pageUrl: window.location.href, resumeStorage: browserSessionStorage() }),
+  );
   useRememberedLineSettings(session, browserStorage());
   const [retryAt, setRetryAt] = useState<number | undefined>();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -47,7 +51,13 @@ export function KioskApp({ route, preferences, onPreferences }: AppearanceProps 
     const planner = new ReconnectPlanner();
     const offs = [
       session.on('connected', () => planner.connected(Date.now())),
-      session.on('closed', () => {
+      session.on('closed', (ending) => {
+        // Another tab or window has the session now: taking it back would only take it from there.
+        if (!retryAfter(ending)) {
+          clearTimeout(timer.current);
+          setRetryAt(undefined);
+          return;
+        }
         const delay = planner.ended(Date.now());
         setRetryAt(Date.now() + delay);
         clearTimeout(timer.current);

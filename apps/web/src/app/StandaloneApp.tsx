@@ -5,7 +5,7 @@ import { ConnectScreen } from '../ui/ConnectScreen';
 import { FullScreenButton } from '../ui/FullScreenButton';
 import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
-import { type AppearanceProps, browserStorage } from './App';
+import { type AppearanceProps, browserSessionStorage, browserStorage } from './App';
 import { forgetRecent, loadRecent, type RecentTarget, rememberRecent } from './recent-targets';
 import { parseRoute, type Route, standaloneHref } from './route';
 
@@ -22,7 +22,9 @@ export function StandaloneApp({
   preferences,
   onPreferences,
 }: AppearanceProps & { route: StandaloneRoute }) {
-  const [session] = useState(() => new TelgateSession({ pageUrl: window.location.href }));
+  const [session] = useState(
+    () => new TelgateSession({ pageUrl: window.location.href, resumeStorage: browserSessionStorage() }),
+  );
   useRememberedLineSettings(session, browserStorage());
   const [connect, setConnect] = useState<ConnectTarget | undefined>(route.connect);
   const [recent, setRecent] = useState<RecentTarget[]>(() => loadRecent(browserStorage()));

@@ -36,7 +36,11 @@ export type EmbedEvent =
    * for a fresh one (`telgate:token`) and then connects with it.
    */
   | { type: 'telgate:token-expired'; code: string; reason: string }
-  | { type: 'telgate:logout'; result: LogoutResult };
+  | { type: 'telgate:logout'; result: LogoutResult }
+  /** The connection was lost; the session lives on at the gateway and the terminal is getting it back. */
+  | { type: 'telgate:detached' }
+  /** The session is back (after `telgate:detached`, or after the frame was reloaded); `awayMs`: how long it was away. */
+  | { type: 'telgate:resumed'; awayMs: number };
 
 const PREFIX = 'telgate:';
 

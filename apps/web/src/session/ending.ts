@@ -22,10 +22,50 @@ export const PAGE_ERRORS = {
 
 export type PageErrorCode = keyof typeof PAGE_ERRORS;
 
+/**
+ * How a telgate.v2 session that outlived its socket ends for this tab: the gateway's codes, in the
+ * page's own words (what the user can do here).
+ */
+export const RESUME_ERRORS = {
+  /** Another tab or window presented this session's credential and has the session now. */
+  GW_ERR_TAKEN_OVER: {
+    closeCode: GATEWAY_ERRORS.GW_ERR_TAKEN_OVER.closeCode,
+    message: 'This session was taken over by another tab or window.',
+  },
+  /** The session ended (or its grace time ran out) while this tab was away, or the credential was refused. */
+  GW_ERR_RESUME_FAILED: {
+    closeCode: GATEWAY_ERRORS.GW_ERR_RESUME_FAILED.closeCode,
+    message: 'Session ended while you were away. Reconnect to start a new session.',
+  },
+} as const satisfies Partial<Record<GatewayErrorCode, { closeCode: number; message: string }>>;
+
+export type ResumeErrorCode = keyof typeof RESUME_ERRORS;
+
+/** The resume error a close code stands for, if any. */
+export function resumeErrorForCloseCode(closeCode: number | undefined): ResumeErrorCode | undefined {
+  if (closeCode === RESUME_ERRORS.GW_ERR_TAKEN_OVER.closeCode) return 'GW_ERR_TAKEN_OVER';
+  if (closeCode === RESUME_ERRORS.GW_ERR_RESUME_FAILED.closeCode) return 'GW_ERR_RESUME_FAILED';
+  return undefined;
+}
+
+function isResumeErrorCode(code: string | undefined): code is ResumeErrorCode {
+  return code !== undefined && Object.hasOwn(RESUME_ERRORS, code);
+}
+
+/** The ending for a resume error; `closeCode` when the gateway's close said so. */
+export function resumeEnding(code: ResumeErrorCode, closeCode?: number): SessionEnding {
+  return {
+    code,
+    message: RESUME_ERRORS[code].message,
+    ...(closeCode === undefined ? {} : { closeCode }),
+    byUser: false,
+  };
+}
+
 /** Why a session ended, in plain words for the user and with a stable code for programs. */
 export interface SessionEnding {
   /** A GW_ERR_… or WEB_ERR_… code; absent when the session ended normally. */
-  readonly code?: GatewayErrorCode | PageErrorCode;
+  readonly code?: GatewayErrorCode | PageErrorCode | ResumeErrorCode;
   /** What happened and what the user can do about it. */
   readonly message: string;
   /** Technical details (the system error, the malformed frame), for the curious and for bug reports. */
@@ -57,6 +97,17 @@ export interface EndingFacts {
  */
 export function describeEnding(facts: EndingFacts): SessionEnding {
   const closeCode = facts.closeCode === undefined ? {} : { closeCode: facts.closeCode };
+  const resumeCode = isResumeErrorCode(facts.stateCode)
+    ? facts.stateCode
+    : facts.stateCode === undefined
+      ? resumeErrorForCloseCode(facts.closeCode)
+      : undefined;
+  if (resumeCode !== undefined) {
+    return {
+      ...resumeEnding(resumeCode, facts.closeCode),
+      ...(facts.stateReason ? { detail: facts.stateReason } : {}),
+    };
+  }
   const fromState = facts.stateCode;
   const fromClose = facts.closeCode === undefined ? undefined : errorForCloseCode(facts.closeCode)?.code;
   const code = fromState ?? fromClose;
@@ -90,6 +141,14 @@ export function pageError(code: PageErrorCode, detail?: string, closeCode?: numb
     ...(closeCode === undefined ? {} : { closeCode }),
     byUser: false,
   };
+}
+
+/**
+ * Whether a page that reconnects by itself (the kiosk) should try again after `ending`: not when another
+ * tab or window took the session over, as that would only take it back from there.
+ */
+export function retryAfter(ending: SessionEnding): boolean {
+  return ending.code !== 'GW_ERR_TAKEN_OVER';
 }
 
 /** The ending when the user closes the session. */

@@ -54,13 +54,13 @@ function manualSink() {
 }
 
 describe('TelgateSession connecting', () => {
-  it('opens /ws on the page origin with the telgate.v1 subprotocol and sends the size first', () => {
+  it('opens /ws on the page origin offering telgate.v2 then telgate.v1 and sends the size first', () => {
     const { session, net } = setup();
     session.resize(120, 40);
     session.connect({ kind: 'target', id: 'demo' }, 'abc');
     const socket = net.latest();
     expect(socket.url).toBe('wss://gw.example/ws?target=demo&token=abc');
-    expect(socket.offeredProtocol).toBe('telgate.v1');
+    expect(socket.offeredProtocols).toEqual(['telgate.v2', 'telgate.v1']);
     expect(session.getSnapshot().status).toEqual({ phase: 'connecting', since: 1_000 });
     socket.open();
     expect(socket.sent).toEqual([{ type: 'resize', cols: 120, rows: 40 }]);

@@ -5,17 +5,35 @@ import {
   type EffectiveSettings,
   encodeAck,
   encodeClientFrame,
+  encodeInput,
   encodeInputText,
+  errorForCloseCode,
+  type GatewayErrorCode,
+  INPUT_HEADER_SIZE,
   type LogoutResult,
+  NORMAL_CLOSURE,
   type Notice,
+  type ResumeInfo,
   type ServerFrame,
   type SettingsUpdate,
-  SUBPROTOCOL,
+  SUBPROTOCOL_V2,
+  SUBPROTOCOLS,
+  type Subprotocol,
   type TargetInfo,
 } from '@telgate/protocol';
 import { AckBatcher, DEFAULT_ACK_THRESHOLD, type Scheduler } from './ack-batcher';
+import { type BackoffPolicy, backoffDelay } from './backoff';
 import { Emitter } from './emitter';
-import { CLOSED_BY_USER, describeEnding, pageError, type SessionEnding } from './ending';
+import {
+  CLOSED_BY_USER,
+  describeEnding,
+  pageError,
+  resumeEnding,
+  resumeErrorForCloseCode,
+  type SessionEnding,
+} from './ending';
+import { InputLedger } from './input-ledger';
+import { type ResumeStore, resumeStore } from './resume-store';
 import {
   browserSocket,
   type ConnectTarget,
@@ -28,13 +46,37 @@ import { TraceLog } from './trace-log';
 /** Where the terminal renders OUTPUT; `rendered` is called once the bytes are on screen. */
 export interface OutputSink {
   write(data: Uint8Array, rendered: () => void): void;
+  /**
+   * The whole terminal (telgate.v2 SCREEN): reset the terminal, make it `cols`×`rows`, write `data`.
+   * Without it, the text is written like output.
+   */
+  screen?(cols: number, rows: number, data: Uint8Array, rendered: () => void): void;
 }
 
 export type ConnectionStatus =
   | { readonly phase: 'idle' }
   | { readonly phase: 'connecting'; readonly since: number }
   | { readonly phase: 'connected'; readonly since: number }
+  /**
+   * The socket was lost (or the page was reloaded) while the session lives on at the gateway: the page
+   * is getting it back. `retryAt`: when the next attempt starts, while waiting for it.
+   */
+  | {
+      readonly phase: 'reconnecting';
+      readonly since: number;
+      readonly attempt: number;
+      readonly retryAt?: number;
+    }
   | { readonly phase: 'closed'; readonly at: number; readonly ending: SessionEnding };
+
+/** The session came back after a lost socket or a reload. */
+export interface ResumedInfo {
+  readonly at: number;
+  /** How long the gateway had the session without a socket. */
+  readonly awayMs: number;
+  /** Input bytes the gateway never got and the page could not send again (0 nearly always). */
+  readonly inputLost: number;
+}
 
 /** Both sides of one Telnet option, as the gateway reported them with OPTION frames. */
 export interface OptionState {
@@ -75,10 +117,20 @@ export interface SessionSnapshot {
    * answering. Cleared when frames arrive again. Only gateways that send HEARTBEAT frames are watched.
    */
   readonly stalled: boolean;
+  /** The last time the session came back (telgate.v2), for a brief "Resumed" message. */
+  readonly resumed?: ResumedInfo;
+  /** Input bytes typed while reconnecting, waiting to be sent. */
+  readonly queuedInput: number;
+  /** Typing while reconnecting filled the queue: keys were refused (not sent, not kept). */
+  readonly inputRefused: boolean;
 }
 
 export interface SessionEvents {
   connected: { target?: TargetInfo; sessionId?: string };
+  /** The socket was lost but the session lives on: the page is getting it back. */
+  detached: { at: number };
+  /** The session is back (after `detached`, or after a reload). */
+  resumed: { awayMs: number };
   closed: SessionEnding;
   logout: LogoutResult;
   notice: Notice;
@@ -94,7 +146,38 @@ export interface SessionOptions {
   /** When coalesced ACKs go out (a microtask by default). */
   readonly scheduleAck?: Scheduler;
   readonly ackThreshold?: number;
+  /**
+   * Where the credential to get the session back after a lost socket or a reload is kept (the tab's
+   * sessionStorage). Without it, a lost socket still resumes, but a reload starts a new session.
+   */
+  readonly resumeStorage?: Storage;
+  /** The delays between attempts to get a lost session back. */
+  readonly resumeBackoff?: BackoffPolicy;
+  /** For the backoff's jitter: returns [0, 1). */
+  readonly random?: () => number;
 }
+
+/** Retrying a lost session: quickly at first, and never waiting long, as the gateway's grace time is short. */
+export const RESUME_BACKOFF: BackoffPolicy = {
+  initialMs: 250,
+  factor: 2,
+  maxMs: 5_000,
+  jitter: 0.2,
+  stableAfterMs: 0,
+};
+
+/**
+ * The close code for a socket the page drops while the session should live on (an attempt it replaces):
+ * anything but 1000, which tells the gateway the user ended the session.
+ */
+const DETACH_CLOSE_CODE = 4000;
+
+/** Gateway errors about the socket, not the session: the session may be waiting to be resumed. */
+const SOCKET_ERRORS: ReadonlySet<GatewayErrorCode> = new Set([
+  'GW_ERR_SLOW_CLIENT',
+  'GW_ERR_CLIENT_GONE',
+  'GW_ERR_OVERLOADED',
+]);
 
 /** How many notices are kept for display. */
 const MAX_NOTICES = 20;
@@ -117,15 +200,30 @@ const INITIAL: SessionSnapshot = {
   autoLogoutWarning: false,
   notices: [],
   stalled: false,
+  queuedInput: 0,
+  inputRefused: false,
 };
 
 /** A connection is stalled after this many heartbeat intervals without any frame. */
 const STALLED_AFTER_INTERVALS = 2;
+/**
+ * A resumable session whose socket has been silent this long (six heartbeat intervals, and 20 s at
+ * least) is on a dead connection the browser has not noticed (a laptop that slept, a network that
+ * changed): the page drops the socket and gets the session back on a new one.
+ */
+const DEAD_AFTER_INTERVALS = 6;
+const DEAD_AFTER_MIN_MS = 20_000;
 
 /** One WebSocket's worth of state; a reconnect starts a new one. */
 interface Connection {
   readonly socket: SocketHandle;
   readonly acks: AckBatcher;
+  /** The subprotocol the gateway selected, once open. */
+  protocol: Subprotocol;
+  /** This socket takes over a detached session with this credential (RESUME), instead of opening one. */
+  readonly resumeWith?: string;
+  /** A resuming socket: until the `resumed` notice, input waits and the session is not shown connected. */
+  resuming: boolean;
   opened: boolean;
   finished: boolean;
   sentSize?: { cols: number; rows: number };
@@ -137,9 +235,11 @@ interface Connection {
 }
 
 /**
- * A terminal session with the gateway over one WebSocket (subprotocol telgate.v1): decodes the
- * gateway's frames into a snapshot the UI renders, sends what the user does, and runs flow control
- * by acknowledging OUTPUT once the terminal has rendered it.
+ * A terminal session with the gateway over a WebSocket: decodes the gateway's frames into a snapshot the
+ * UI renders, sends what the user does, and runs flow control by acknowledging OUTPUT once the terminal
+ * has rendered it. It offers telgate.v2 then telgate.v1; on telgate.v2 a session outlives its socket: a
+ * lost socket is replaced (RESUME as the new socket's first frame) and input the gateway did not get is
+ * sent again, exactly once.
  */
 export class TelgateSession {
   /** The negotiation trace of the current connection, for the inspector. */
@@ -154,10 +254,21 @@ export class TelgateSession {
   private nextNoticeId = 1;
   private readonly createSocket: SocketFactory;
   private readonly now: () => number;
+  private readonly store: ResumeStore;
+  private readonly input = new InputLedger();
+  /** How to get the current session back (telgate.v2, a grace time above 0): the latest credential. */
+  private resume: ResumeInfo | undefined;
+  /** While reconnecting: since when, until when the gateway keeps the session, and the next attempt. */
+  private away:
+    | { since: number; deadline: number; attempts: number; timer?: ReturnType<typeof setTimeout> }
+    | undefined;
+  /** When the current session started, on this page (the status line's clock). */
+  private sessionSince: number | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.createSocket = options.createSocket ?? browserSocket;
     this.now = options.now ?? Date.now;
+    this.store = resumeStore(options.resumeStorage);
   }
 
   // ------------------------------------------------------------------ state for the UI
@@ -188,6 +299,28 @@ export class TelgateSession {
     return this.snapshot.status.phase === 'connected';
   }
 
+  /** Connected, or getting a lost session back: the session lives on. */
+  get isLive(): boolean {
+    const { phase } = this.snapshot.status;
+    return phase === 'connected' || phase === 'reconnecting';
+  }
+
+  /**
+   * Whether the session would survive losing the page's socket (telgate.v2 with a grace time): a reload
+   * gets it back, so leaving the page needs no warning.
+   */
+  get isResumable(): boolean {
+    return this.resume !== undefined;
+  }
+
+  /**
+   * Whether closing or reloading the page would end a live session for good: telgate.v1, or a gateway
+   * that keeps no session for its page (grace 0). A resumable session comes back after a reload.
+   */
+  get endsWithPage(): boolean {
+    return this.isLive && !this.isResumable;
+  }
+
   /** Whether there is something to reconnect to. */
   get canReconnect(): boolean {
     return this.last !== undefined;
@@ -195,47 +328,40 @@ export class TelgateSession {
 
   // ------------------------------------------------------------------ lifecycle
 
-  /** Opens a session to `target`, ending the current one first. */
+  /**
+   * Opens a session to `target`, ending the current one first. When this tab holds the credential of a
+   * session to `target` that lives on at the gateway (the page was reloaded), that session is resumed
+   * instead.
+   */
   connect(target: ConnectTarget, token?: string): void {
-    this.abandonConnection();
-    this.last = { target, token };
-    this.trace.clear();
-    this.update({ ...INITIAL, status: { phase: 'connecting', since: this.now() }, requested: target });
-
-    let connection: Connection | undefined;
-    const guard =
-      <Args extends unknown[]>(handler: (conn: Connection, ...args: Args) => void) =>
-      (...args: Args) => {
-        // Events of a socket this session has moved on from are ignored.
-        if (connection && connection === this.connection && !connection.finished)
-          handler(connection, ...args);
-      };
-    let socket: SocketHandle;
-    try {
-      socket = this.createSocket(socketUrl(this.options.pageUrl, target, token), SUBPROTOCOL, {
-        open: guard((conn) => this.onOpen(conn)),
-        message: guard((conn, data: unknown) => this.onMessage(conn, data)),
-        close: guard((conn, code: number) => this.onClose(conn, code)),
-      });
-    } catch (err) {
-      // e.g. a URL the browser refuses: report it like any other failure to reach the gateway.
-      const ending = pageError(
-        'WEB_ERR_GATEWAY_UNREACHABLE',
-        err instanceof Error ? err.message : String(err),
-      );
-      this.update({ status: { phase: 'closed', at: this.now(), ending } });
-      this.events.emit('closed', ending);
+    const awayFromSame = this.away !== undefined && this.last && sameTarget(this.last.target, target);
+    if (awayFromSame && this.resume && this.last) {
+      // Already getting this session back: carry on with the (possibly fresh) token, now.
+      this.last = { target, token };
+      this.attemptResume(this.resume.credential);
       return;
     }
-    const acks = new AckBatcher(
-      (count) => {
-        if (socket.isOpen) socket.send(encodeAck(count));
-      },
-      this.options.scheduleAck,
-      this.options.ackThreshold ?? DEFAULT_ACK_THRESHOLD,
-    );
-    connection = { socket, acks, opened: false, finished: false, lastMessageAt: this.now() };
-    this.connection = connection;
+    this.endSession();
+    this.last = { target, token };
+    this.trace.clear();
+    const stored = this.store.load(target);
+    if (stored) {
+      this.resume = stored;
+      this.input.reset(false);
+      this.sessionSince = undefined;
+      const now = this.now();
+      this.away = { since: now, deadline: now + stored.graceSeconds * 1000, attempts: 0 };
+      this.update({
+        ...INITIAL,
+        status: { phase: 'reconnecting', since: now, attempt: 1 },
+        requested: target,
+      });
+      this.attemptResume(stored.credential);
+      return;
+    }
+    this.input.reset(true);
+    this.update({ ...INITIAL, status: { phase: 'connecting', since: this.now() }, requested: target });
+    this.open(target, token, undefined);
   }
 
   /** Connects again to the last target, with the same token (or a fresh one). */
@@ -247,9 +373,10 @@ export class TelgateSession {
   /** Ends the session: the gateway then closes the host connection. */
   disconnect(): void {
     const conn = this.connection;
-    if (!conn || conn.finished) return;
-    conn.socket.close(1000);
-    this.finish(conn, CLOSED_BY_USER);
+    const live = conn !== undefined && !conn.finished;
+    if (!live && this.away === undefined) return;
+    if (live) conn.socket.close(NORMAL_CLOSURE);
+    this.end(CLOSED_BY_USER);
   }
 
   /**
@@ -257,15 +384,32 @@ export class TelgateSession {
    * subscriber removes its own, so a view that mounts again keeps working.
    */
   dispose(): void {
-    this.abandonConnection();
+    this.endSession();
   }
 
   // ------------------------------------------------------------------ what the user does
 
-  /** Typed or pasted text (UTF-8 on the wire). Only while connected; returns whether it was sent. */
+  /**
+   * Typed or pasted text (UTF-8 on the wire). Sent while connected; while reconnecting it waits (up to
+   * a bound) and is sent once the session is back. Returns whether it was sent or kept.
+   */
   sendInput(text: string): boolean {
     if (text.length === 0) return false;
-    return this.sendWhenConnected(() => encodeInputText(text));
+    const conn = this.liveConnection();
+    if (conn) {
+      const frame = encodeInputText(text);
+      conn.socket.send(frame);
+      this.input.record(frame.subarray(INPUT_HEADER_SIZE));
+      return true;
+    }
+    if (this.snapshot.status.phase !== 'reconnecting') return false;
+    const bytes = encodeInputText(text).subarray(INPUT_HEADER_SIZE);
+    if (!this.input.hold(bytes)) {
+      this.update({ inputRefused: true });
+      return false;
+    }
+    this.update({ queuedInput: this.input.queuedBytes });
+    return true;
   }
 
   sendAction(action: Action): boolean {
@@ -297,6 +441,11 @@ export class TelgateSession {
     this.update({ notices: this.snapshot.notices.filter((entry) => entry.id !== id) });
   }
 
+  /** Forgets the last "Resumed" message (it was shown long enough). */
+  dismissResumed(): void {
+    if (this.snapshot.resumed) this.update({ resumed: undefined });
+  }
+
   updateSettings(update: SettingsUpdate): boolean {
     const sent = this.sendWhenConnected(() => encodeClientFrame({ type: 'settings', settings: update }));
     if (sent) this.events.emit('settings', update);
@@ -308,28 +457,122 @@ export class TelgateSession {
     if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) return;
     this.size = { cols: Math.min(cols, 0xffff), rows: Math.min(rows, 0xffff) };
     const conn = this.connection;
-    if (conn?.opened && !conn.finished) this.sendSize(conn);
+    if (conn?.opened && !conn.finished && !conn.resuming) this.sendSize(conn);
+  }
+
+  // ------------------------------------------------------------------ sockets
+
+  /** Opens a socket: a new session, or (with `resumeWith`) one that takes over a detached session. */
+  private open(target: ConnectTarget, token: string | undefined, resumeWith: string | undefined): void {
+    let connection: Connection | undefined;
+    const guard =
+      <Args extends unknown[]>(handler: (conn: Connection, ...args: Args) => void) =>
+      (...args: Args) => {
+        // Events of a socket this session has moved on from are ignored.
+        if (connection && connection === this.connection && !connection.finished)
+          handler(connection, ...args);
+      };
+    let socket: SocketHandle;
+    try {
+      socket = this.createSocket(socketUrl(this.options.pageUrl, target, token), SUBPROTOCOLS, {
+        open: guard((conn) => this.onOpen(conn)),
+        message: guard((conn, data: unknown) => this.onMessage(conn, data)),
+        close: guard((conn, code: number) => this.onClose(conn, code)),
+      });
+    } catch (err) {
+      // e.g. a URL the browser refuses: report it like any other failure to reach the gateway.
+      this.end(pageError('WEB_ERR_GATEWAY_UNREACHABLE', err instanceof Error ? err.message : String(err)));
+      return;
+    }
+    const acks = new AckBatcher(
+      (count) => {
+        if (socket.isOpen) socket.send(encodeAck(count));
+      },
+      this.options.scheduleAck,
+      this.options.ackThreshold ?? DEFAULT_ACK_THRESHOLD,
+    );
+    connection = {
+      socket,
+      acks,
+      protocol: SUBPROTOCOLS[1],
+      ...(resumeWith === undefined ? {} : { resumeWith }),
+      resuming: resumeWith !== undefined,
+      opened: false,
+      finished: false,
+      lastMessageAt: this.now(),
+    };
+    this.connection = connection;
+  }
+
+  /** One attempt to get the session back: a new socket whose first frame is RESUME. */
+  private attemptResume(credential: string): void {
+    const away = this.away;
+    const last = this.last;
+    if (!away || !last) return;
+    clearTimeout(away.timer);
+    away.timer = undefined;
+    this.dropConnection(DETACH_CLOSE_CODE);
+    away.attempts++;
+    this.update({ status: { phase: 'reconnecting', since: away.since, attempt: away.attempts } });
+    this.open(last.target, last.token, credential);
+  }
+
+  /** The socket was lost, or an attempt failed: the next attempt after a backoff, within the grace time. */
+  private scheduleResume(): void {
+    const away = this.away;
+    const credential = this.resume?.credential;
+    if (!away || credential === undefined) return;
+    const now = this.now();
+    if (now >= away.deadline) {
+      // The gateway has let the session go by now.
+      this.end(resumeEnding('GW_ERR_RESUME_FAILED'));
+      return;
+    }
+    const delay = Math.min(
+      backoffDelay(away.attempts, this.options.resumeBackoff ?? RESUME_BACKOFF, this.options.random),
+      Math.max(0, away.deadline - now),
+    );
+    clearTimeout(away.timer);
+    away.timer = setTimeout(() => this.attemptResume(credential), delay);
+    this.update({
+      status: { phase: 'reconnecting', since: away.since, attempt: away.attempts + 1, retryAt: now + delay },
+    });
   }
 
   // ------------------------------------------------------------------ socket events
 
   private onOpen(conn: Connection): void {
-    if (conn.socket.protocol !== SUBPROTOCOL) {
+    const protocol = SUBPROTOCOLS.find((name) => name === conn.socket.protocol);
+    if (protocol === undefined) {
       this.fail(conn, pageError('WEB_ERR_SUBPROTOCOL', `the gateway selected "${conn.socket.protocol}"`));
       return;
     }
+    conn.protocol = protocol;
     conn.opened = true;
-    this.sendSize(conn);
+    if (conn.resumeWith === undefined) {
+      this.sendSize(conn);
+      return;
+    }
+    if (protocol !== SUBPROTOCOL_V2) {
+      // This gateway no longer keeps sessions for their page: the one that was kept is gone.
+      conn.socket.close(NORMAL_CLOSURE);
+      this.end(resumeEnding('GW_ERR_RESUME_FAILED'));
+      return;
+    }
+    conn.socket.send(encodeClientFrame({ type: 'resume', credential: conn.resumeWith }));
   }
 
   private onMessage(conn: Connection, data: unknown): void {
     conn.lastMessageAt = this.now();
     if (this.snapshot.stalled) this.update({ stalled: false });
     if (!(data instanceof ArrayBuffer)) {
-      this.fail(conn, pageError('WEB_ERR_BAD_FRAME', 'a text message arrived; telgate.v1 is binary only'));
+      this.fail(
+        conn,
+        pageError('WEB_ERR_BAD_FRAME', `a text message arrived; ${conn.protocol} is binary only`),
+      );
       return;
     }
-    const result = decodeServerFrame(data);
+    const result = decodeServerFrame(data, conn.protocol);
     if (!result.ok) {
       this.fail(conn, pageError('WEB_ERR_BAD_FRAME', result.message));
       return;
@@ -341,6 +584,9 @@ export class TelgateSession {
     switch (frame.type) {
       case 'output':
         this.onOutput(conn, frame.data);
+        return;
+      case 'screen':
+        this.onScreen(conn, frame);
         return;
       case 'state':
         this.onState(conn, frame);
@@ -359,7 +605,8 @@ export class TelgateSession {
         this.events.emit('logout', frame.result);
         return;
       case 'notice':
-        this.onNotice(frame.notice);
+        if (frame.notice.kind === 'resumed') this.onResumed(conn, frame.notice);
+        else this.onNotice(frame.notice);
         return;
       case 'heartbeat':
         this.onHeartbeat(conn, frame.intervalMs);
@@ -381,6 +628,12 @@ export class TelgateSession {
       const limit = STALLED_AFTER_INTERVALS * conn.heartbeatMs;
       const quiet = this.now() - conn.lastMessageAt;
       if (quiet >= limit) {
+        const dead = Math.max(DEAD_AFTER_INTERVALS * conn.heartbeatMs, DEAD_AFTER_MIN_MS);
+        if (quiet >= dead && this.resume && this.isConnected && !conn.resuming) {
+          conn.socket.close(DETACH_CLOSE_CODE);
+          this.detach(conn);
+          return;
+        }
         if (!this.snapshot.stalled) this.update({ stalled: true });
         this.watchForStall(conn, limit);
       } else {
@@ -399,6 +652,19 @@ export class TelgateSession {
     this.sink.write(data, () => conn.acks.rendered(count));
   }
 
+  /** The whole terminal (after a resume, or after output was skipped): redrawn from scratch. */
+  private onScreen(conn: Connection, frame: Extract<ServerFrame, { type: 'screen' }>): void {
+    const count = frame.data.length;
+    const rendered = () => {
+      if (count > 0) conn.acks.rendered(count);
+    };
+    if (this.sink?.screen) this.sink.screen(frame.cols, frame.rows, frame.data, rendered);
+    else if (this.sink && count > 0) this.sink.write(frame.data, rendered);
+    else rendered();
+    // The host learns the page's size, if it differs from the screen's.
+    this.sendSize(conn);
+  }
+
   private onState(conn: Connection, frame: Extract<ServerFrame, { type: 'state' }>): void {
     const known = {
       ...(frame.target ? { target: frame.target } : {}),
@@ -408,10 +674,19 @@ export class TelgateSession {
       case 'connecting':
         this.update(known);
         return;
-      case 'connected':
-        this.update({ ...known, status: { phase: 'connected', since: this.now() } });
+      case 'connected': {
+        this.keepCredential(frame.resume);
+        if (conn.resumeWith !== undefined) {
+          // A resumed session is shown connected once the gateway has said how much input it got.
+          this.update(known);
+          return;
+        }
+        const now = this.now();
+        this.sessionSince = now;
+        this.update({ ...known, status: { phase: 'connected', since: now } });
         this.events.emit('connected', { target: this.snapshot.target, sessionId: this.snapshot.sessionId });
         return;
+      }
       case 'closed': {
         this.update(known);
         const ending = describeEnding({
@@ -421,11 +696,50 @@ export class TelgateSession {
           ...(frame.reason ? { stateReason: frame.reason } : {}),
         });
         // The gateway closes the socket next; closing from here too guards against one that does not.
-        conn.socket.close(1000);
-        this.finish(conn, ending);
+        conn.socket.close(NORMAL_CLOSURE);
+        this.end(ending);
         return;
       }
     }
+  }
+
+  /** The latest way back into the session (it changes on every resume); none on telgate.v1 or grace 0. */
+  private keepCredential(info: ResumeInfo | undefined): void {
+    const target = this.last?.target;
+    if (info && info.graceSeconds > 0) {
+      this.resume = { credential: info.credential, graceSeconds: info.graceSeconds };
+      if (target) this.store.save(target, this.resume);
+    } else {
+      this.resume = undefined;
+      if (target) this.store.clear(target);
+    }
+  }
+
+  /** The socket has the session back: input the gateway did not get goes again, then what was typed meanwhile. */
+  private onResumed(conn: Connection, notice: Extract<Notice, { kind: 'resumed' }>): void {
+    if (!conn.resuming) return; // only a socket that sent RESUME takes a session over
+    conn.resuming = false;
+    const fromReload = this.sessionSince === undefined;
+    const plan = this.input.resume(notice.inputReceived);
+    for (const bytes of plan.resend) conn.socket.send(encodeInput(bytes));
+    for (const bytes of plan.queued) {
+      conn.socket.send(encodeInput(bytes));
+      this.input.record(bytes);
+    }
+    if (this.away) clearTimeout(this.away.timer);
+    this.away = undefined;
+    const now = this.now();
+    this.sessionSince ??= now;
+    this.update({
+      status: { phase: 'connected', since: this.sessionSince },
+      resumed: { at: now, awayMs: notice.awayMs, inputLost: plan.lost },
+      queuedInput: 0,
+      inputRefused: false,
+    });
+    this.sendSize(conn);
+    if (fromReload)
+      this.events.emit('connected', { target: this.snapshot.target, sessionId: this.snapshot.sessionId });
+    this.events.emit('resumed', { awayMs: notice.awayMs });
   }
 
   private onNotice(notice: Notice): void {
@@ -440,14 +754,64 @@ export class TelgateSession {
   }
 
   private onClose(conn: Connection, code: number): void {
+    if (conn.resuming) {
+      this.onResumeAttemptClosed(conn, code);
+      return;
+    }
+    if (this.isConnected && this.resume && isDetachingLoss(code)) {
+      this.detach(conn);
+      return;
+    }
     this.finish(conn, describeEnding({ closeCode: code, opened: conn.opened }));
+  }
+
+  /** An attempt to resume did not get the session back: why decides whether to try again. */
+  private onResumeAttemptClosed(conn: Connection, code: number): void {
+    const resumeError = resumeErrorForCloseCode(code);
+    if (resumeError !== undefined) {
+      this.finish(conn, resumeEnding(resumeError, code));
+      return;
+    }
+    if (!conn.opened || isDetachingLoss(code)) {
+      // The gateway is not reachable yet (or dropped the attempt): try again while it keeps the session.
+      this.retire(conn);
+      this.scheduleResume();
+      return;
+    }
+    // A refused token is renewed (the embedding page's job), and the session is resumed with the new one.
+    const ending = describeEnding({ closeCode: code, opened: conn.opened });
+    const tokenRefused = ending.code === 'GW_ERR_AUTH_FAILED' || ending.code === 'GW_ERR_TOKEN_EXPIRED';
+    if (!conn.finished) this.end(ending, tokenRefused);
+  }
+
+  /** The socket is gone but the session lives on at the gateway: get it back. */
+  private detach(conn: Connection): void {
+    this.retire(conn);
+    const now = this.now();
+    const grace = (this.resume?.graceSeconds ?? 0) * 1000;
+    this.away = { since: now, deadline: now + grace, attempts: 0 };
+    this.update({
+      status: { phase: 'reconnecting', since: now, attempt: 1 },
+      autoLogoutWarning: false,
+      stalled: false,
+      resumed: undefined,
+    });
+    this.events.emit('detached', { at: now });
+    this.scheduleResume();
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private sendWhenConnected(encode: () => Uint8Array<ArrayBuffer>): boolean {
+  /** The connection input can go to right now. */
+  private liveConnection(): Connection | undefined {
     const conn = this.connection;
-    if (!conn || conn.finished || !this.isConnected || !conn.socket.isOpen) return false;
+    if (!conn || conn.finished || conn.resuming || !this.isConnected || !conn.socket.isOpen) return undefined;
+    return conn;
+  }
+
+  private sendWhenConnected(encode: () => Uint8Array<ArrayBuffer>): boolean {
+    const conn = this.liveConnection();
+    if (!conn) return false;
     conn.socket.send(encode());
     return true;
   }
@@ -468,32 +832,101 @@ export class TelgateSession {
 
   private finish(conn: Connection, ending: SessionEnding): void {
     if (conn.finished) return;
-    conn.finished = true;
-    conn.acks.dispose();
-    clearTimeout(conn.stallTimer);
+    this.end(ending);
+  }
+
+  /**
+   * The session has ended for good: the socket is done with, the credential forgotten, and the UI
+   * told. With `keepCredential` (a refused token while resuming), the stored credential stays, so
+   * connecting again with a fresh token gets the session back.
+   */
+  private end(ending: SessionEnding, keepCredential = false): void {
+    const conn = this.connection;
+    if (conn) this.retire(conn);
+    if (keepCredential) this.stopResuming();
+    else this.forgetSession();
     this.update({
       status: { phase: 'closed', at: this.now(), ending },
       autoLogoutWarning: false,
       stalled: false,
+      queuedInput: 0,
+      inputRefused: false,
     });
     this.events.emit('closed', ending);
   }
 
-  /** Drops the current connection without reporting it (a new one replaces it, or the page goes away). */
-  private abandonConnection(): void {
-    const conn = this.connection;
-    this.connection = undefined;
-    if (!conn || conn.finished) return;
+  /** A socket this session is done with: no more events from it, nothing more sent on it. */
+  private retire(conn: Connection): void {
+    if (conn.finished) return;
     conn.finished = true;
     conn.acks.dispose();
     clearTimeout(conn.stallTimer);
-    conn.socket.close(1000);
+  }
+
+  /** Closes the current socket (if still open) with `code` and retires it. */
+  private dropConnection(code: number): void {
+    const conn = this.connection;
+    this.connection = undefined;
+    if (!conn || conn.finished) return;
+    this.retire(conn);
+    conn.socket.close(code);
+  }
+
+  /** No more resuming: the timer stops and the credential is forgotten (the session is over). */
+  private forgetSession(): void {
+    this.stopResuming();
+    if (this.last) this.store.clear(this.last.target);
+  }
+
+  /** Stops getting the session back; what the tab stored stays. */
+  private stopResuming(): void {
+    if (this.away) clearTimeout(this.away.timer);
+    this.away = undefined;
+    this.resume = undefined;
+    this.sessionSince = undefined;
+  }
+
+  /**
+   * Leaves the current session without reporting it (a new one replaces it, or the page goes away). A
+   * connected session's socket closes with 1000, so the gateway ends it too. One the page is getting
+   * back still waits at the gateway for its grace time: the tab keeps its credential, and only the
+   * attempt is dropped.
+   */
+  private endSession(): void {
+    if (this.away !== undefined) {
+      this.dropConnection(DETACH_CLOSE_CODE);
+      this.stopResuming();
+      return;
+    }
+    const live = this.connection !== undefined && !this.connection.finished;
+    this.dropConnection(NORMAL_CLOSURE);
+    // A session that already ended decided then what the tab keeps.
+    if (live) this.forgetSession();
+    else this.stopResuming();
   }
 
   private update(change: Partial<SessionSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...change };
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/**
+ * Whether a socket that closed with `code` (without a STATE closed first) leaves its session waiting
+ * at the gateway: a network drop or an abnormal close does; the gateway's errors about the session
+ * (the host went away, a bad frame, a refused token) and a normal close do not.
+ */
+export function isDetachingLoss(code: number): boolean {
+  if (code === NORMAL_CLOSURE) return false;
+  if (resumeErrorForCloseCode(code) !== undefined) return false;
+  const gatewayError = errorForCloseCode(code);
+  return gatewayError === undefined || SOCKET_ERRORS.has(gatewayError.code);
+}
+
+function sameTarget(a: ConnectTarget, b: ConnectTarget): boolean {
+  if (a.kind === 'target' || b.kind === 'target')
+    return a.kind === 'target' && b.kind === 'target' && a.id === b.id;
+  return a.host === b.host && (a.port ?? 23) === (b.port ?? 23);
 }
 
 /** The option table with one side of one option changed, sorted by option code. */

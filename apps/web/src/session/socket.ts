@@ -18,12 +18,16 @@ export interface SocketHandle {
   close(code?: number, reason?: string): void;
 }
 
-/** Opens a socket; may throw for an invalid URL. */
-export type SocketFactory = (url: string, protocol: string, handlers: SocketHandlers) => SocketHandle;
+/** Opens a socket offering `protocols` (most preferred first); may throw for an invalid URL. */
+export type SocketFactory = (
+  url: string,
+  protocols: readonly string[],
+  handlers: SocketHandlers,
+) => SocketHandle;
 
 /** A real browser WebSocket, receiving binary messages as ArrayBuffers. */
-export const browserSocket: SocketFactory = (url, protocol, handlers) => {
-  const ws = new WebSocket(url, protocol);
+export const browserSocket: SocketFactory = (url, protocols, handlers) => {
+  const ws = new WebSocket(url, [...protocols]);
   ws.binaryType = 'arraybuffer';
   ws.onopen = () => handlers.open();
   ws.onmessage = (event) => handlers.message(event.data);

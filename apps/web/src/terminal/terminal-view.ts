@@ -69,6 +69,8 @@ export class TerminalView {
   /** Copy on select says once that it cannot copy, not at every selection. */
   private copyProblemShown = false;
   private disposed = false;
+  /** While a SCREEN picture takes its own size, which is not the page's. */
+  private quietResize = false;
   private activeRenderer: ActiveRenderer = 'dom';
   private readonly rendererListeners = new Set<(renderer: ActiveRenderer) => void>();
   private searchResults: ((index: number, count: number) => void) | undefined;
@@ -151,12 +153,36 @@ export class TerminalView {
     });
   }
 
+  /**
+   * Replaces everything with the gateway's picture of the terminal (after a resume, or after skipped
+   * output): a full reset, the picture's size while its text is written, then the size that fits the
+   * page again. The picture's size is not reported as a resize: only the page's size goes to the host.
+   */
+  showScreen(cols: number, rows: number, data: Uint8Array, rendered: () => void): void {
+    if (this.disposed) return;
+    this.term.reset();
+    if (this.term.cols !== cols || this.term.rows !== rows) {
+      this.quietResize = true;
+      try {
+        this.term.resize(cols, rows);
+      } finally {
+        this.quietResize = false;
+      }
+    }
+    this.term.write(data, () => {
+      rendered();
+      this.fitNow();
+    });
+  }
+
   onData(listener: (data: string) => void): IDisposable {
     return this.term.onData(listener);
   }
 
   onResize(listener: (size: { cols: number; rows: number }) => void): IDisposable {
-    return this.term.onResize(listener);
+    return this.term.onResize((size) => {
+      if (!this.quietResize) listener(size);
+    });
   }
 
   onTitle(listener: (title: string) => void): IDisposable {

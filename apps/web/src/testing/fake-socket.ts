@@ -1,4 +1,10 @@
-import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ServerFrame } from '@telgate/protocol';
+import {
+  type ClientFrame,
+  decodeClientFrame,
+  encodeServerFrame,
+  type ServerFrame,
+  SUBPROTOCOL_V2,
+} from '@telgate/protocol';
 import type { SocketFactory, SocketHandlers } from '../session/socket';
 
 /** A socket the test drives by hand: it records what the session sends and plays the gateway. */
@@ -10,13 +16,13 @@ export class FakeSocket {
 
   constructor(
     readonly url: string,
-    readonly offeredProtocol: string,
+    readonly offeredProtocols: readonly string[],
     private readonly handlers: SocketHandlers,
   ) {}
 
   send(data: Uint8Array<ArrayBuffer>): void {
     if (!this.isOpen) throw new Error('send on a socket that is not open');
-    const result = decodeClientFrame(data);
+    const result = decodeClientFrame(data, this.protocol === SUBPROTOCOL_V2 ? SUBPROTOCOL_V2 : undefined);
     if (!result.ok) throw new Error(`the session sent a malformed frame: ${result.message}`);
     this.sent.push(result.frame);
   }
@@ -59,8 +65,8 @@ export function fakeSockets(): { factory: SocketFactory; sockets: FakeSocket[]; 
   const sockets: FakeSocket[] = [];
   return {
     sockets,
-    factory: (url, protocol, handlers) => {
-      const socket = new FakeSocket(url, protocol, handlers);
+    factory: (url, protocols, handlers) => {
+      const socket = new FakeSocket(url, protocols, handlers);
       sockets.push(socket);
       return socket;
     },

@@ -1,5 +1,10 @@
-import type { ReactNode } from 'react';
+import type { Notice } from '@telgate/protocol';
+import { type ReactNode, useEffect } from 'react';
 import { isInformational, type SessionSnapshot, type TelgateSession } from '../session/session';
+import { formatAway } from './format';
+
+/** How long "Resumed — away 12 s" stays on screen. */
+const RESUMED_SHOWN_MS = 4_000;
 
 /** The host's auto-logout warning (RFC 727), with the one answer that keeps the session. */
 export function AutoLogoutBanner({
@@ -105,25 +110,87 @@ export function Notices({ session, snapshot }: { session: TelgateSession; snapsh
           data-kind={notice.kind}
           {...(notice.kind === 'warning' && { 'data-code': notice.code })}
         >
-          <span>
-            {notice.kind === 'warning' ? (
-              isInformational(notice) ? (
-                notice.message
-              ) : (
-                <>
-                  {notice.message} <code>{notice.code}</code>
-                </>
-              )
-            ) : (
-              'The host switched the connection to SUPDUP.'
-            )}
-          </span>
+          <span>{noticeText(notice)}</span>
           <button type="button" aria-label="Dismiss" onClick={() => session.dismissNotice(id)}>
             ×
           </button>
         </li>
       ))}
     </ul>
+  );
+}
+
+function noticeText(notice: Notice): ReactNode {
+  switch (notice.kind) {
+    case 'warning':
+      // Informational notices (GW_INFO_…) read as a plain line; warnings carry their code.
+      if (isInformational(notice)) return notice.message;
+      return (
+        <>
+          {notice.message} <code>{notice.code}</code>
+        </>
+      );
+    case 'output-skipped':
+      return `This page fell behind, so ${notice.bytes} bytes of output were skipped and the screen was redrawn.`;
+    case 'supdup':
+      return 'The host switched the connection to SUPDUP.';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The connection was lost and the page is getting the session back: typing is kept meanwhile (up to a
+ * bound, then refused, and said so).
+ */
+export function ReconnectingBanner({ snapshot }: { snapshot: SessionSnapshot }) {
+  if (snapshot.status.phase !== 'reconnecting') return null;
+  return (
+    <div
+      className={`banner ${snapshot.inputRefused ? 'banner-warning' : ''}`}
+      role={snapshot.inputRefused ? 'alert' : 'status'}
+      data-testid="reconnecting-banner"
+      data-attempt={snapshot.status.attempt}
+    >
+      <span>
+        Connection lost. Reconnecting…{' '}
+        {snapshot.inputRefused ? (
+          <strong data-testid="input-refused">
+            Typing is paused: {snapshot.queuedInput} bytes are waiting to be sent and no more are kept.
+          </strong>
+        ) : snapshot.queuedInput > 0 ? (
+          `What you type (${snapshot.queuedInput} bytes so far) is sent once the session is back.`
+        ) : (
+          'What you type is sent once the session is back.'
+        )}
+      </span>
+    </div>
+  );
+}
+
+/** The session came back: said briefly, with how long it was away. */
+export function ResumedBanner({ session, snapshot }: { session: TelgateSession; snapshot: SessionSnapshot }) {
+  const { resumed } = snapshot;
+  useEffect(() => {
+    if (!resumed) return;
+    const timer = setTimeout(() => session.dismissResumed(), RESUMED_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [session, resumed]);
+  if (!resumed || snapshot.status.phase !== 'connected') return null;
+  return (
+    <div
+      className={`banner ${resumed.inputLost > 0 ? 'banner-warning' : 'banner-info'}`}
+      role="status"
+      data-testid="resumed-banner"
+      data-away-ms={resumed.awayMs}
+    >
+      <span>
+        Resumed — away {formatAway(resumed.awayMs)}
+        {resumed.inputLost > 0
+          ? `. ${resumed.inputLost} bytes you typed before the connection was lost did not reach the host.`
+          : ''}
+      </span>
+    </div>
   );
 }
 

@@ -51,7 +51,9 @@ export function Toolbar(props: ToolbarProps) {
   const compact = useMediaQuery(COMPACT_TOOLBAR_QUERY) || slim;
   const [menuOpen, setMenuOpen] = useState(false);
   const menu = useRef<HTMLDivElement>(null);
-  const canDisconnect = connected && !slim && props.canDisconnect !== false;
+  // Also while the page is getting a lost session back: the user may rather end it.
+  const live = connected || snapshot.status.phase === 'reconnecting';
+  const canDisconnect = live && !slim && props.canDisconnect !== false;
   const anyControl =
     actions.length > 0 ||
     (['logout', 'search', 'settings', 'commands'] as const).some((item) => toolbar.has(item)) ||

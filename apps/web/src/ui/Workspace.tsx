@@ -18,14 +18,21 @@ import { InputPipeline, localEditingActive } from '../terminal/input-pipeline';
 import { type ArrowDirection, arrowKey } from '../terminal/keys';
 import { sessionFileName } from '../terminal/session-text';
 import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
-import { AutoLogoutBanner, ClosedBanner, LogoutBanner, Notices } from './Banners';
+import {
+  AutoLogoutBanner,
+  ClosedBanner,
+  LogoutBanner,
+  Notices,
+  ReconnectingBanner,
+  ResumedBanner,
+} from './Banners';
 import { CommandPalette } from './CommandPalette';
 import { buildCommands } from './commands';
 import { ALL_CONTROLS, type Controls, paletteAllows } from './controls';
 import { downloadFile } from './download';
 import { toggleFullScreen } from './FullScreenButton';
 import { saveName, targetName } from './format';
-import { useMediaQuery, useSessionSnapshot } from './hooks';
+import { useLeaveWarning, useMediaQuery, useSessionSnapshot } from './hooks';
 import { KeyBar } from './KeyBar';
 import { ClipboardNotice, usePastePacing } from './PasteBanner';
 import { SearchBar } from './SearchBar';
@@ -93,6 +100,8 @@ const SESSION_CLOSED_MARK = '\x1b[2m── session closed ──\x1b[0m';
 export function Workspace(props: WorkspaceProps) {
   const { session, variant, renderer, preferences, onPreferences } = props;
   const snapshot = useSessionSnapshot(session);
+  // An embedded terminal leaves with its parent page, which decides whether to ask.
+  useLeaveWarning(session, variant !== 'embed');
   const host = useRef<HTMLDivElement>(null);
   const root = useRef<HTMLDivElement>(null);
   const pipeline = useRef<InputPipeline | undefined>(undefined);
@@ -146,8 +155,9 @@ export function Workspace(props: WorkspaceProps) {
     });
     pipeline.current = input;
     let sessionShown = session.isConnected;
+    // While the session is being got back, a line being edited stays in the editor.
     const syncLocalEditing = () =>
-      input.setLocalEditing(session.isConnected && localEditingActive(session.getSnapshot().settings));
+      input.setLocalEditing(session.isLive && localEditingActive(session.getSnapshot().settings));
     const cleanups = [
       terminal.onData((data) => {
         // A closed session: Enter reconnects, as the banner's button does; nothing else goes anywhere.
@@ -177,6 +187,7 @@ export function Workspace(props: WorkspaceProps) {
         terminal.write(data, rendered);
         pasteObserve.current(data);
       },
+      screen: (cols, rows, data, rendered) => terminal.showScreen(cols, rows, data, rendered),
     });
     session.resize(terminal.size.cols, terminal.size.rows);
     syncLocalEditing();
@@ -351,6 +362,8 @@ export function Workspace(props: WorkspaceProps) {
                 Connecting to {targetName(snapshot.target, snapshot.requested)}…
               </div>
             ) : null}
+            <ReconnectingBanner snapshot={snapshot} />
+            <ResumedBanner session={session} snapshot={snapshot} />
             <AutoLogoutBanner session={session} snapshot={snapshot} onAnswered={() => view?.focus()} />
             <LogoutBanner session={session} snapshot={snapshot} onAnswered={() => view?.focus()} />
             <Notices session={session} snapshot={snapshot} />

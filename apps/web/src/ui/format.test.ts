@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionSnapshot } from '../session/session';
 import {
   connectionStatus,
+  formatAway,
   formatDuration,
   hostNameProblem,
   hostPort,
@@ -81,6 +82,15 @@ describe('saveName', () => {
   });
 });
 
+describe('formatAway', () => {
+  it('gives seconds, then minutes', () => {
+    expect(formatAway(12_300)).toBe('12 s');
+    expect(formatAway(0)).toBe('0 s');
+    expect(formatAway(119_000)).toBe('119 s');
+    expect(formatAway(180_000)).toBe('3 min');
+  });
+});
+
 describe('secondsLeft', () => {
   it('rounds up and never goes negative', () => {
     expect(secondsLeft(10_000, 7_500)).toBe(3);
@@ -98,7 +108,15 @@ describe('connectionStatus', () => {
     autoLogoutWarning: false,
     notices: [],
     stalled: false,
+    queuedInput: 0,
+    inputRefused: false,
     ...change,
+  });
+
+  it('says the page is getting a lost session back', () => {
+    expect(
+      connectionStatus(snapshot({ status: { phase: 'reconnecting', since: 1_000, attempt: 2 } }), 43_000),
+    ).toEqual({ state: 'reconnecting', text: 'Reconnecting to Demo host…' });
   });
 
   it('shows how long the session has been connected', () => {

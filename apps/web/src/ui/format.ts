@@ -48,6 +48,13 @@ export function saveName(target: TargetInfo | undefined, requested: ConnectTarge
   return requested ? describeConnectTarget(requested) : '';
 }
 
+/** A time away, for "Resumed — away 12 s": seconds under two minutes, then minutes. */
+export function formatAway(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  return `${Math.round(seconds / 60)} min`;
+}
+
 /** Seconds left, rounded up, for countdowns ("in 3 s"). */
 export function secondsLeft(until: number, now: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
@@ -71,6 +78,8 @@ export function connectionStatus(
       return status.phase === 'connecting'
         ? { state: 'connecting', text: `Connecting to ${name}…` }
         : { state: 'connected', text: `Connected to ${name} · ${formatDuration(now - status.since)}` };
+    case 'reconnecting':
+      return { state: 'reconnecting', text: `Reconnecting to ${name}…` };
     case 'closed':
       return { state: 'closed', text: status.ending.byUser ? 'Disconnected' : 'Connection closed' };
   }

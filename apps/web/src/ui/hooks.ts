@@ -61,3 +61,21 @@ export function useRememberedLineSettings(session: TelgateSession, storage: Stor
     };
   }, [session, storage]);
 }
+
+/**
+ * Closing or reloading the page asks first while that would end the session for good (see
+ * `TelgateSession.endsWithPage`); a session a reload gets back leaves without a question.
+ */
+export function useLeaveWarning(session: TelgateSession, active = true): void {
+  useEffect(() => {
+    if (!active) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!session.endsWithPage) return;
+      event.preventDefault();
+      // Older browsers ask only when returnValue is set.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [session, active]);
+}
