@@ -1,6 +1,7 @@
 /**
  * Starts what the end-to-end tests talk to, and stops it all afterwards:
- * - real telnet servers (busybox, inetutils, netkit, each with /bin/login) and the test user;
+ * - real telnet servers (busybox, inetutils, netkit, each with /bin/login) and the test user, whom two
+ *   targets sign in automatically (one with its own credentials, one with those in the token);
  * - scripted hosts: a CP437 BBS screen, a host that refuses logout, a host that drops connections, a
  *   host that shows the keys and Telnet commands it receives (with a full-screen editor), a host that
  *   loses lines sent too fast (for paced paste);
@@ -12,7 +13,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ensureTestUser, findFreePort, startScriptedHost, startTelnetServer } from '@telgate/test-peers';
+import {
+  ensureTestUser,
+  findFreePort,
+  startScriptedHost,
+  startTelnetServer,
+  TEST_PASSWORD,
+  TEST_USER,
+} from '@telgate/test-peers';
 import { autoLogoutHost, bbsHost, flakyHost, pacedHost, recorderHost, refusingLogoutHost } from './hosts.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -100,11 +108,26 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const paced = await startScriptedHost(pacedHost);
     stops.push(() => paced.stop());
     const refused = await closedPort();
+    // The automatic sign-in reads the test user's password from a file only the gateway reads.
+    const passwordFile = join(RUNTIME, 'login-password');
+    writeFileSync(passwordFile, `${TEST_PASSWORD}\n`, { mode: 0o600 });
 
     const targets = `
 targets:
   - { id: busybox, label: busybox telnetd, host: 127.0.0.1, port: ${busybox.port}, negotiation: active }
   - { id: inetutils, label: inetutils telnetd, host: 127.0.0.1, port: ${inetutils.port}, negotiation: active }
+  - id: autologin
+    label: inetutils telnetd, signed in automatically
+    host: 127.0.0.1
+    port: ${inetutils.port}
+    negotiation: active
+    autoLogin: { username: ${TEST_USER}, passwordFile: "${passwordFile}", timeoutMs: 20000 }
+  - id: autologin-token
+    label: inetutils telnetd, signed in with the token's credentials
+    host: 127.0.0.1
+    port: ${inetutils.port}
+    negotiation: active
+    autoLogin: { fromToken: true, timeoutMs: 20000 }
   - { id: netkit, label: netkit telnetd, host: 127.0.0.1, port: ${netkit.port}, negotiation: active }
   - { id: bbs, label: CP437 BBS, host: 127.0.0.1, port: ${bbs.port}, charset: CP437 }
   - { id: stubborn, label: Host that refuses logout, host: 127.0.0.1, port: ${stubborn.port} }

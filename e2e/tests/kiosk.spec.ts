@@ -30,9 +30,18 @@ test('a locked-down kiosk shows only what its configuration allows', async ({ pa
   const toolbar = page.getByTestId('toolbar');
   await expect(toolbar.getByTestId('action-interrupt')).toBeVisible();
   await expect(toolbar.getByTestId('settings-toggle')).toBeVisible();
-  for (const hidden of ['action-logout', 'action-break', 'search-toggle', 'palette-open', 'fullscreen']) {
+  for (const hidden of [
+    'action-logout',
+    'action-break',
+    'search-toggle',
+    'palette-open',
+    'fullscreen',
+    'save-text',
+  ]) {
     await expect(page.getByTestId(hidden)).toHaveCount(0);
   }
+  // So few commands share the status's row: the bar is one row, well under two.
+  expect((await toolbar.boundingBox())!.height).toBeLessThan(56);
 
   // The on-screen keys keep Interrupt and lose the Telnet commands the toolbar does not offer.
   await expect(page.getByTestId('key-interrupt')).toBeVisible();
@@ -44,6 +53,9 @@ test('a locked-down kiosk shows only what its configuration allows', async ({ pa
   await expect(page.getByTestId('setting-eol')).toHaveCount(0);
   await expect(page.getByTestId('setting-paste-line-delay')).toHaveCount(0);
   await expect(page.getByTestId('theme-toggle')).toHaveCount(0);
+  // Screen-reader mode is never locked away.
+  await expect(page.getByTestId('setting-screen-reader')).toBeVisible();
+  await saveScreenshot(page, 'kiosk-locked');
   await page.keyboard.press('Escape');
 
   // Nor does the command palette open a way around the lock.

@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { expect, OPEN_URL, test } from '../fixtures.js';
 import { PACED_MIN_GAP_MS } from '../hosts.js';
-import { expectConnected, expectPromptLast, run, screenText } from '../terminal.js';
+import { expectConnected, expectPromptLast, run, saveScreenshot, screenText } from '../terminal.js';
 
 const PACED = `${OPEN_URL()}/?target=paced&renderer=dom`;
 const PROMPT = 'paced$ ';
@@ -60,6 +60,7 @@ test('a 20-line paste is asked about, then arrives whole and in order at a host 
   await expect(page.getByTestId('paste-preview')).toContainText('c01\nc02\nc03');
   // Nothing goes before the answer.
   expect(await screenText(page)).not.toContain('c01');
+  await saveScreenshot(page, 'paste-confirm');
 
   await page.keyboard.press('Enter'); // Send has the focus
   await expect(page.getByTestId('paste-progress')).toBeVisible();

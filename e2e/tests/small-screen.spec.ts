@@ -20,6 +20,18 @@ test.describe('on a phone', () => {
     await expect(page.getByTestId('key-bar')).toBeVisible();
     expect(await height(page.getByTestId('toolbar'))).toBeLessThan(ONE_ROW_PX);
     expect(await height(page.getByTestId('terminal'))).toBeGreaterThanOrEqual(0.7 * 844);
+    // Every key shows its whole label: the bar scrolls rather than squeezing them.
+    const squeezed = await page
+      .getByTestId('key-bar')
+      .locator('button')
+      .evaluateAll((keys) => keys.filter((key) => key.scrollWidth > key.clientWidth).length);
+    expect(squeezed).toBe(0);
+    // The charset badge is whole; the status text is what gives way.
+    const badge = await page.getByTestId('charset').boundingBox();
+    const start = await page.locator('.toolbar-start').boundingBox();
+    expect(badge).not.toBeNull();
+    expect(start).not.toBeNull();
+    expect(badge!.x + badge!.width).toBeLessThanOrEqual(start!.x + start!.width + 0.5);
     await saveScreenshot(page, 'phone');
 
     // The commands and controls are in the menu, and work from there.
@@ -40,6 +52,8 @@ test('at 900 px the toolbar is one row with a "⋯" menu', async ({ page }) => {
   expect(await height(page.getByTestId('toolbar'))).toBeLessThan(ONE_ROW_PX);
   await page.getByTestId('toolbar-more').click();
   await expect(page.getByTestId('toolbar-menu').getByTestId('disconnect')).toBeVisible();
+  await expect(page.getByTestId('toolbar-menu').getByTestId('save-text')).toHaveText('Save session text…');
+  await saveScreenshot(page, 'toolbar-menu');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('toolbar-menu')).toHaveCount(0);
 });

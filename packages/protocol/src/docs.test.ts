@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from './close-codes.js';
 import { ACTION_CODES, type Action, ClientFrameType, ServerFrameType } from './frame-types.js';
+import { AUTO_LOGIN_NOTICE } from './payloads.js';
 
 // docs/protocol.md is the published contract: its tables must say what the code does.
 const spec = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
@@ -45,6 +46,12 @@ describe('docs/protocol.md', () => {
   it('has a section for every frame type', () => {
     for (const [name, byte] of [...Object.entries(ClientFrameType), ...Object.entries(ServerFrameType)]) {
       expect(spec, name).toMatch(new RegExp(`^#### \`${hex(byte)}\` ${name}\\b`, 'm'));
+    }
+  });
+
+  it('lists the automatic sign-in notice codes', () => {
+    for (const code of Object.values(AUTO_LOGIN_NOTICE)) {
+      expect(tableRows(`\`${code}\``), code).toHaveLength(1);
     }
   });
 });

@@ -40,6 +40,7 @@ export {
 } from './frame-types.js';
 export { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS, type KioskSetting, type KioskToolbarItem } from './kiosk.js';
 export {
+  AUTO_LOGIN_NOTICE,
   BACKSPACE_KEYS,
   type BackspaceKey,
   CONNECTION_STATES,

@@ -110,6 +110,17 @@ export type Notice =
    */
   | { kind: 'output-skipped'; bytes: number };
 
+/**
+ * The codes of the `warning` notices that report an automatic sign-in (the gateway answered the host's
+ * login prompts with credentials the operator configured): informational when it worked.
+ */
+export const AUTO_LOGIN_NOTICE = {
+  /** "Signed in as <username> automatically". */
+  signedIn: 'GW_INFO_AUTO_LOGIN',
+  /** "Automatic sign-in failed: <why>"; the user signs in by hand. */
+  failed: 'GW_WARN_AUTO_LOGIN_FAILED',
+} as const;
+
 export type NoticeKind = Notice['kind'];
 export const NOTICE_KINDS: readonly NoticeKind[] = [
   'auto-logout-warning',

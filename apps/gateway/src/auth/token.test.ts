@@ -172,3 +172,43 @@ describe('createTokenVerifier', () => {
     expect(await refusal(verifier.verify(wrongIssuer, 'bbs'))).toBe('token claim "iss" has the wrong value');
   });
 });
+
+describe('the telgate.login claim', () => {
+  const signed = (claims: Record<string, unknown>) =>
+    new SignJWT({ tgt: 'bbs', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+
+  it('brings sign-in credentials, the password kept as a secret', async () => {
+    const token = await mintToken({
+      hs256Secret: SECRET,
+      target: 'bbs',
+      user: 'alice',
+      login: { username: 'al', password: 'pw-in-token-7f2' },
+    });
+    const principal = await createTokenVerifier(hs256).verify(token, 'bbs');
+    expect(principal.user).toBe('alice');
+    expect(principal.login?.username).toBe('al');
+    expect(principal.login?.password.reveal()).toBe('pw-in-token-7f2');
+    expect(JSON.stringify(principal)).not.toContain('pw-in-token-7f2');
+    const plain = await mintToken({ hs256Secret: SECRET, target: 'bbs', user: 'alice' });
+    expect(await createTokenVerifier(hs256).verify(plain, 'bbs')).toEqual({ user: 'alice' });
+  });
+
+  it('refuses a malformed claim without repeating its values', async () => {
+    const verifier = createTokenVerifier(hs256);
+    expect(await refusal(verifier.verify(await signed({ 'telgate.login': 'x' }), 'bbs'))).toBe(
+      'token claim "telgate.login" is not an object with username and password',
+    );
+    expect(
+      await refusal(verifier.verify(await signed({ 'telgate.login': { password: 'pw-x1' } }), 'bbs')),
+    ).toBe('token claim "telgate.login" has no usable username');
+    const twoLines = await signed({ 'telgate.login': { username: 'al', password: 'pw-x1\r\nrm -rf' } });
+    expect(await refusal(verifier.verify(twoLines, 'bbs'))).toBe(
+      'token claim "telgate.login" has no usable password',
+    );
+  });
+});

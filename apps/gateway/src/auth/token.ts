@@ -1,13 +1,25 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { Secret } from '../config/secret.js';
 import type { AuthConfig } from '../config/types.js';
 import { GatewayError } from '../errors.js';
 import { importEd25519PublicKey } from './keys.js';
+
+/** The credentials one session signs in to its host with (see relay/auto-login.ts). */
+export interface LoginCredentials {
+  readonly username: string;
+  readonly password: Secret;
+}
 
 /** Who may do what, as established by the auth step. */
 export interface Principal {
   /** The token's `sub`; undefined when auth is off. */
   readonly user: string | undefined;
+  /**
+   * The token's `telgate.login` claim: credentials for the target's automatic sign-in, used only when
+   * the target's `autoLogin.fromToken` is set.
+   */
+  readonly login?: LoginCredentials;
 }
 
 /** What a valid token grants, whatever it is presented for. */
@@ -30,6 +42,33 @@ export interface TokenVerifier {
    * Throws GW_ERR_AUTH_FAILED, with the reason in the message for the logs.
    */
   verify(token: string | undefined, targetId: string): Promise<Principal>;
+}
+
+/** The claim that carries a session's sign-in credentials: `{ "username": …, "password": … }`. */
+export const LOGIN_CLAIM = 'telgate.login';
+const MAX_LOGIN_USERNAME = 256;
+const MAX_LOGIN_PASSWORD = 1024;
+/** A line break (or NUL) would type more than one line at the host's prompt. */
+const LINE_BREAK = /[\r\n\0]/;
+
+/** The `telgate.login` claim, checked; undefined when the token has none. Errors never hold its values. */
+function readLoginClaim(payload: Record<string, unknown>): LoginCredentials | undefined {
+  if (!Object.hasOwn(payload, LOGIN_CLAIM)) return undefined;
+  const claim = payload[LOGIN_CLAIM];
+  if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) {
+    throw authFailed(`token claim "${LOGIN_CLAIM}" is not an object with username and password`);
+  }
+  const username = Object.hasOwn(claim, 'username') ? (claim as Record<string, unknown>).username : undefined;
+  const password = Object.hasOwn(claim, 'password') ? (claim as Record<string, unknown>).password : undefined;
+  const usable = (value: unknown, max: number): value is string =>
+    typeof value === 'string' && value !== '' && value.length <= max && !LINE_BREAK.test(value);
+  if (!usable(username, MAX_LOGIN_USERNAME)) {
+    throw authFailed(`token claim "${LOGIN_CLAIM}" has no usable username`);
+  }
+  if (!usable(password, MAX_LOGIN_PASSWORD)) {
+    throw authFailed(`token claim "${LOGIN_CLAIM}" has no usable password`);
+  }
+  return { username, password: new Secret(password) };
 }
 
 const nowInSeconds = () => Math.floor(Date.now() / 1000);
@@ -124,15 +163,16 @@ export function createTokenVerifier(auth: AuthConfig, now: () => number = nowInS
     if (typeof user !== 'string' || user === '') throw authFailed('token has no user (sub)');
     const granted = payload.tgt ?? payload.target;
     if (typeof granted !== 'string') throw authFailed('token names no target (tgt)');
-    return { user, target: granted };
+    const login = readLoginClaim(payload);
+    return { user, target: granted, ...(login && { login }) };
   }
 
   return {
     authenticate,
     async verify(token, targetId) {
-      const { user, target: granted } = await authenticate(token);
+      const { user, target: granted, login } = await authenticate(token);
       if (granted !== targetId) throw authFailed(`token is for target "${granted}", not "${targetId}"`);
-      return { user };
+      return { user, ...(login && { login }) };
     },
   };
 }
@@ -151,6 +191,11 @@ export interface MintTokenOptions {
   readonly audience?: string;
   /** Signing time; now unless given. */
   readonly now?: Date;
+  /**
+   * Credentials for the target's automatic sign-in (the `telgate.login` claim). A token's claims are
+   * readable by whoever holds it: keep such tokens short-lived and send them over HTTPS only.
+   */
+  readonly login?: { readonly username: string; readonly password: string };
 }
 
 /**
@@ -159,7 +204,12 @@ export interface MintTokenOptions {
  */
 export async function mintToken(options: MintTokenOptions): Promise<string> {
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  let jwt = new SignJWT({ tgt: options.target })
+  let jwt = new SignJWT({
+    tgt: options.target,
+    ...(options.login && {
+      [LOGIN_CLAIM]: { username: options.login.username, password: options.login.password },
+    }),
+  })
     .setSubject(options.user)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + (options.ttlSeconds ?? 300));

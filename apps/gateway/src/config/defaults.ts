@@ -47,6 +47,14 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   maxScreenStateBytes: 128 * 1024 * 1024,
 };
 
+/** Auto-login defaults; prompts as regular expression sources, matched case-insensitively. */
+export const DEFAULT_AUTO_LOGIN = {
+  usernamePrompt: '(?:login|username|user name):\\s*$',
+  passwordPrompt: 'password:\\s*$',
+  shellPrompt: '[$#%>]\\s*$',
+  timeoutMs: 10_000,
+} as const;
+
 /** The longest a token may live (security.auth.maxTokenLifetimeSeconds). */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3600;
 

@@ -175,6 +175,9 @@ function schemaIssue(error: ErrorObject): { path: ConfigPath; message: string; a
           message: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
         };
       }
+      if (path[path.length - 1] === 'passwordEnv') {
+        return { path, message: 'must be an environment variable name (letters, digits and "_")' };
+      }
       return { path, message: 'must be 1-40 printable ASCII characters without spaces' };
     default:
       return { path, message: error.message ?? 'is not valid' };

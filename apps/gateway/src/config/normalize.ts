@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type OptionPolicy, type OptionSupport, optionCode, type PolicyTable } from '@telgate/telnet-core';
 import iconv from 'iconv-lite';
 import { authExposureProblem } from '../auth/exposure.js';
@@ -7,6 +8,7 @@ import { parseHost } from '../targets/host.js';
 import { parseCidr } from '../targets/ip.js';
 import { parsePorts } from '../targets/ports.js';
 import {
+  DEFAULT_AUTO_LOGIN,
   DEFAULT_DEMO_PORT,
   DEFAULT_LIMITS,
   DEFAULT_LISTEN,
@@ -15,10 +17,12 @@ import {
   DEMO_TARGET_ID,
   demoTarget,
 } from './defaults.js';
-import type { RawConfig } from './schema.js';
+import type { RawAutoLogin, RawConfig } from './schema.js';
+import { Secret } from './secret.js';
 import type {
   AllowRule,
   AuthConfig,
+  AutoLoginConfig,
   FreeFormDefaults,
   GatewayConfig,
   LimitsConfig,
@@ -136,6 +140,107 @@ export function settleSettings(
   return { ...settings, negotiation };
 }
 
+/** A prompt pattern: `/source/flags`, or a bare source matched case-insensitively. */
+function parsePrompt(text: string, path: ConfigPath, report: ReportIssue): RegExp {
+  const literal = /^\/(.+)\/([imsu]*)$/s.exec(text);
+  try {
+    return literal ? new RegExp(literal[1]!, literal[2]) : new RegExp(text, 'i');
+  } catch (error) {
+    report(path, `is not a regular expression: ${(error as Error).message}`);
+    return /(?!)/;
+  }
+}
+
+/** Line breaks (and NUL) in a credential would send more than one line to the host. */
+const LINE_BREAK = /[\r\n\0]/;
+
+/**
+ * The password from exactly one of `password`, `passwordFile` (its first line's text: a final line
+ * break is dropped) or `passwordEnv`. Problems name the key, never the value.
+ */
+function readPassword(raw: RawAutoLogin, path: ConfigPath, report: ReportIssue): Secret | undefined {
+  const sources = (['password', 'passwordFile', 'passwordEnv'] as const).filter((k) => raw[k] !== undefined);
+  if (sources.length > 1) {
+    report([...path, sources[1]!], `only one of password, passwordFile or passwordEnv may be given`);
+    return undefined;
+  }
+  let value: string | undefined;
+  let at: ConfigPath = path;
+  if (raw.password !== undefined) {
+    at = [...path, 'password'];
+    value = raw.password;
+  } else if (raw.passwordFile !== undefined) {
+    at = [...path, 'passwordFile'];
+    try {
+      value = readFileSync(raw.passwordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason =
+        code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+      report(at, `cannot be read (${reason}): "${raw.passwordFile}"`);
+      return undefined;
+    }
+    if (value === '') report(at, `"${raw.passwordFile}" is empty`);
+  } else if (raw.passwordEnv !== undefined) {
+    at = [...path, 'passwordEnv'];
+    value = process.env[raw.passwordEnv];
+    if (value === undefined || value === '') {
+      report(at, `the environment variable ${raw.passwordEnv} is not set (or empty)`);
+      return undefined;
+    }
+  }
+  if (value === undefined || value === '') return undefined;
+  if (LINE_BREAK.test(value)) {
+    report(at, 'the password holds a line break or NUL, which cannot be typed at a prompt');
+    return undefined;
+  }
+  return new Secret(value);
+}
+
+function normalizeAutoLogin(
+  raw: RawAutoLogin,
+  path: ConfigPath,
+  report: ReportIssue,
+): AutoLoginConfig | undefined {
+  const fromToken = raw.fromToken ?? false;
+  const password = readPassword(raw, path, report);
+  const hasPasswordSource =
+    raw.password !== undefined || raw.passwordFile !== undefined || raw.passwordEnv !== undefined;
+  if (raw.username !== undefined && LINE_BREAK.test(raw.username)) {
+    report([...path, 'username'], 'holds a line break or NUL, which cannot be typed at a prompt');
+  }
+  if (raw.username !== undefined && !hasPasswordSource) {
+    report(path, 'has a username but no password: give password, passwordFile or passwordEnv');
+  }
+  if (raw.username === undefined && hasPasswordSource) {
+    report(path, 'has a password but no username');
+  }
+  if (raw.username === undefined && !hasPasswordSource && !fromToken) {
+    report(path, 'needs username with a password (passwordFile or passwordEnv), or fromToken: true');
+  }
+  return {
+    ...(raw.username !== undefined && { username: raw.username }),
+    ...(password !== undefined && { password }),
+    usernamePrompt: parsePrompt(
+      raw.usernamePrompt ?? DEFAULT_AUTO_LOGIN.usernamePrompt,
+      [...path, 'usernamePrompt'],
+      report,
+    ),
+    passwordPrompt: parsePrompt(
+      raw.passwordPrompt ?? DEFAULT_AUTO_LOGIN.passwordPrompt,
+      [...path, 'passwordPrompt'],
+      report,
+    ),
+    shellPrompt: parsePrompt(
+      raw.shellPrompt ?? DEFAULT_AUTO_LOGIN.shellPrompt,
+      [...path, 'shellPrompt'],
+      report,
+    ),
+    timeoutMs: raw.timeoutMs ?? DEFAULT_AUTO_LOGIN.timeoutMs,
+    fromToken,
+  };
+}
+
 function normalizeTargets(raw: RawConfig, defaults: FreeFormDefaults, report: ReportIssue): TargetConfig[] {
   const seen = new Map<string, number>();
   return (raw.targets ?? []).map((entry, index) => {
@@ -146,13 +251,15 @@ function normalizeTargets(raw: RawConfig, defaults: FreeFormDefaults, report: Re
     seen.set(entry.id, index);
     const host = parseHost(entry.host);
     if (!host) report([...path, 'host'], `"${entry.host}" is not a host name or IP address`);
-    const { id, label, host: _host, port, ...settings } = entry;
+    const { id, label, host: _host, port, autoLogin: rawAutoLogin, ...settings } = entry;
+    const autoLogin = rawAutoLogin && normalizeAutoLogin(rawAutoLogin, [...path, 'autoLogin'], report);
     return {
       ...settleSettings(normalizeSettings(settings, defaults, path, report), port),
       id,
       label: label ?? id,
       host: host?.text ?? entry.host,
       port,
+      ...(autoLogin && { autoLogin }),
     };
   });
 }

@@ -58,6 +58,23 @@ export const configSchema = {
           host: nonEmptyString(253),
           port: integer(1, 65535),
           ...targetSettings,
+          autoLogin: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              username: nonEmptyString(256),
+              // Discouraged: a password written here is in the file; passwordFile or passwordEnv keep it out.
+              password: nonEmptyString(1024),
+              passwordFile: nonEmptyString(4096),
+              passwordEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' },
+              // Regular expressions, checked in code.
+              usernamePrompt: nonEmptyString(500),
+              passwordPrompt: nonEmptyString(500),
+              shellPrompt: nonEmptyString(500),
+              timeoutMs: integer(500, 300_000),
+              fromToken: { type: 'boolean' },
+            },
+          },
         },
       },
     },
@@ -181,10 +198,24 @@ type Settings = {
   resume?: { graceSeconds?: number };
 };
 
+export interface RawAutoLogin {
+  username?: string;
+  password?: string;
+  passwordFile?: string;
+  passwordEnv?: string;
+  usernamePrompt?: string;
+  passwordPrompt?: string;
+  shellPrompt?: string;
+  timeoutMs?: number;
+  fromToken?: boolean;
+}
+
 /** The shape `configSchema` accepts. */
 export interface RawConfig {
   listen?: { host?: string; port?: number };
-  targets?: Array<Settings & { id: string; label?: string; host: string; port: number }>;
+  targets?: Array<
+    Settings & { id: string; label?: string; host: string; port: number; autoLogin?: RawAutoLogin }
+  >;
   freeForm?: {
     enabled?: boolean;
     allow?: Array<{ cidr?: string; host?: string; ports?: string | number | unknown[] }>;

@@ -1,6 +1,7 @@
 import type { KioskSetting, KioskToolbarItem } from '@telgate/protocol';
 import type { EolMode, PolicyTable, StartMode } from '@telgate/telnet-core';
 import type { Cidr } from '../targets/ip.js';
+import type { Secret } from './secret.js';
 
 /** The gateway's configuration after validation, with every default filled in. */
 export interface GatewayConfig {
@@ -72,6 +73,27 @@ export interface TargetConfig extends TargetSettings {
   readonly negotiation: StartMode;
   /** Set on the built-in demo target, whose port is bound at start-up (see `bindDemoTarget`). */
   readonly builtIn?: 'demo';
+  /** Sign the user in by answering the host's login prompts. */
+  readonly autoLogin?: AutoLoginConfig;
+}
+
+/**
+ * How the gateway answers a host's login prompts for the user. The prompts are matched against the end
+ * of the host's output (escape sequences removed), case-insensitively unless written as `/…/flags`.
+ */
+export interface AutoLoginConfig {
+  /** Sent at the username prompt; absent when only tokens bring the credentials (`fromToken`). */
+  readonly username?: string;
+  /** Sent at the password prompt; from `password`, `passwordFile` or `passwordEnv`. */
+  readonly password?: Secret;
+  readonly usernamePrompt: RegExp;
+  readonly passwordPrompt: RegExp;
+  /** After the password, this prompt means the user is signed in. */
+  readonly shellPrompt: RegExp;
+  /** Give up when the sign-in has not finished this long after the connection opened. */
+  readonly timeoutMs: number;
+  /** A token's `telgate.login` claim may bring the username and password (they win over these). */
+  readonly fromToken: boolean;
 }
 
 /** Settings for free-form targets: like a target's, but `auto` is decided per request. */

@@ -23,6 +23,8 @@ export interface GatewayMetrics {
   readonly sessionCloses: Counter<'reason'>;
   /** Connections the gateway turned away before a session, by `reason`: a GW_ERR_… code or `origin`. */
   readonly refusals: Counter<'reason'>;
+  /** Automatic sign-ins that ended, by `outcome`: `signed_in` or `failed`. */
+  readonly autoLogins: Counter<'outcome'>;
   /** telgate.v2 sessions kept without a socket now, waiting to be resumed. */
   readonly sessionsDetached: Gauge;
   /** RESUME attempts, by `outcome`: `resumed` (a detached session), `taken_over` (an attached one), `refused`. */
@@ -83,6 +85,12 @@ export function createMetrics({ processMetrics = true }: MetricsOptions = {}): G
       name: 'telgate_connection_refusals_total',
       help: 'WebSocket connections refused before a session started, by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    autoLogins: new Counter({
+      name: 'telgate_auto_logins_total',
+      help: 'Automatic sign-ins that ended, by outcome',
+      labelNames: ['outcome'],
       registers,
     }),
     sessionsDetached: new Gauge({

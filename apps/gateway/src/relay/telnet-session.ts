@@ -1,5 +1,6 @@
 import {
   type Action,
+  AUTO_LOGIN_NOTICE,
   type ClientFrame,
   closeCodeFor,
   type EffectiveSettings,
@@ -19,6 +20,7 @@ import { asGatewayError } from '../errors.js';
 import { DEFAULT_SCREEN_OPTIONS, ScreenState } from '../screen/screen-state.js';
 import type { QueuedMessage, ResumableSession, ResumeBinding } from '../sessions/resumable.js';
 import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
+import { type AutoLogin, type AutoLoginOutcome, lineBytes, startAutoLogin } from './auto-login.js';
 import { BrowserLink } from './browser-link.js';
 import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
 import { CommandThrottle } from './command-throttle.js';
@@ -176,6 +178,8 @@ export class TelnetSession implements ResumableSession {
   private silentHostTimer: NodeJS.Timeout | undefined;
   private tracesDropped = 0;
   private readonly notices: RateWindow;
+  /** Answers the host's login prompts, until it is done or the user types. */
+  private autoLogin: AutoLogin | undefined;
 
   private bytesFromHost = 0;
   private bytesToHost = 0;
@@ -493,6 +497,10 @@ export class TelnetSession implements ResumableSession {
       ...(resume && { resume }),
     });
     this.sendSettings();
+    this.autoLogin = startAutoLogin(ctx.target, ctx.login, {
+      sendLine: (text) => this.typeLine(text),
+      report: (outcome) => this.onAutoLogin(outcome),
+    });
     this.engine?.start();
     this.idle.touch();
     this.silentHostTimer = setTimeout(() => {
@@ -548,7 +556,10 @@ export class TelnetSession implements ResumableSession {
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
     this.idle.touch();
     if (this.engine) this.engine.receive(chunk);
-    else this.output.collect(chunk);
+    else {
+      this.output.collect(chunk);
+      this.autoLogin?.hostBytes(chunk);
+    }
     this.flushOutput();
     if (this.closed || !this.engine) return;
     this.commands.afterChunk();
@@ -560,6 +571,7 @@ export class TelnetSession implements ResumableSession {
       case 'data':
         this.abuse.spoke();
         if (!this.discard.active) this.output.collect(event.data);
+        this.autoLogin?.hostBytes(event.data);
         break;
       case 'send':
         this.writeHost(event.data);
@@ -661,6 +673,7 @@ export class TelnetSession implements ResumableSession {
       case 'input':
         this.inputReceived += frame.data.length;
         this.idle.touch();
+        this.autoLogin?.userTyped(frame.data);
         this.onInput(frame.data);
         break;
       case 'resize':
@@ -669,6 +682,7 @@ export class TelnetSession implements ResumableSession {
         break;
       case 'action':
         this.idle.touch();
+        this.autoLogin?.userActed();
         this.onAction(frame.action);
         break;
       case 'ack':
@@ -814,6 +828,40 @@ export class TelnetSession implements ResumableSession {
     }
   }
 
+  /** Types `text` and Enter at the host for the automatic sign-in; the text is never traced or logged. */
+  private typeLine(text: string): void {
+    if (this.closed || !this.host) return;
+    // One write: the text and Enter (a CR, which the engine turns into the session's end of line).
+    if (this.engine) this.engine.sendInput(this.encode(Buffer.from(`${text}\r`, 'utf8')));
+    else this.writeHost(lineBytes(this.encode(Buffer.from(text, 'utf8')), this.ctx.target.eol));
+  }
+
+  private onAutoLogin(outcome: AutoLoginOutcome): void {
+    if (this.closed) return;
+    this.ctx.metrics.autoLogins.inc({ outcome: outcome.ok ? 'signed_in' : 'failed' });
+    if (outcome.ok) {
+      this.ctx.log.info({ autoLogin: 'signed-in' }, 'automatic sign-in succeeded');
+      this.sendFrame({
+        type: 'notice',
+        notice: {
+          kind: 'warning',
+          code: AUTO_LOGIN_NOTICE.signedIn,
+          message: `Signed in as ${outcome.username} automatically`,
+        },
+      });
+    } else {
+      this.ctx.log.info({ autoLogin: 'failed', reason: outcome.reason }, 'automatic sign-in failed');
+      this.sendFrame({
+        type: 'notice',
+        notice: {
+          kind: 'warning',
+          code: AUTO_LOGIN_NOTICE.failed,
+          message: `Automatic sign-in failed: ${outcome.reason}`,
+        },
+      });
+    }
+  }
+
   private writeHost(bytes: Uint8Array): void {
     if (!this.host || this.host.destroyed || bytes.length === 0) return;
     this.bytesToHost += bytes.length;
@@ -870,6 +918,7 @@ export class TelnetSession implements ResumableSession {
     this.closed = true;
     this.abort.abort();
     this.resize.dispose();
+    this.autoLogin?.dispose();
     clearTimeout(this.silentHostTimer);
     clearTimeout(this.graceTimer);
     this.idle.dispose();

@@ -181,8 +181,13 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       }
       const query = readQuery(request.query);
       const plan = planTarget(config, query);
-      const { user } = await verifier.verify(query.token, plan.target.id);
+      const { user, login: tokenLogin } = await verifier.verify(query.token, plan.target.id);
       log = log.child({ target: plan.target.id, ...(user !== undefined && { user }) });
+      // Credentials in a token are used only by targets configured to take them.
+      const login = tokenLogin && plan.target.autoLogin?.fromToken ? tokenLogin : undefined;
+      if (tokenLogin && !login) {
+        log.warn('the token carries sign-in credentials, but this target does not take them from tokens');
+      }
 
       if (socket.readyState !== WebSocket.OPEN) return;
       const origin =
@@ -309,6 +314,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         freeForm,
         address,
         user,
+        ...(login && { login }),
         clientIp,
         origin,
         log,

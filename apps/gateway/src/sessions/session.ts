@@ -1,6 +1,7 @@
 import { closeCodeFor, type GatewayErrorCode } from '@telgate/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { LoginCredentials } from '../auth/token.js';
 import type { LimitsConfig, TargetConfig } from '../config/types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { DialAddress } from '../targets/policy.js';
@@ -20,6 +21,11 @@ export interface SessionContext {
   readonly address: DialAddress;
   /** The token's `sub`; undefined when auth is off. */
   readonly user: string | undefined;
+  /**
+   * Credentials for the target's automatic sign-in from the token's `telgate.login` claim; only for
+   * targets whose `autoLogin.fromToken` allows it. Never log them.
+   */
+  readonly login?: LoginCredentials;
   readonly clientIp: string;
   /** The page's Origin header, normalized; undefined when the client sent none. */
   readonly origin: string | undefined;

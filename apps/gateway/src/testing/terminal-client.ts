@@ -28,6 +28,8 @@ export interface TerminalClientOptions {
  */
 export class TerminalClient {
   readonly frames: ServerFrame[] = [];
+  /** Every message as it crossed the socket, before decoding. */
+  readonly rawFrames: Buffer[] = [];
   /** All OUTPUT bytes so far. */
   private output: Buffer[] = [];
   outputBytes = 0;
@@ -39,6 +41,7 @@ export class TerminalClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
+      this.rawFrames.push(Buffer.from(data));
       const result = decodeServerFrame(data, (ws.protocol || SUBPROTOCOL) as Subprotocol);
       if (!result.ok) throw new Error(`undecodable frame: ${result.message}`);
       const frame = result.frame;

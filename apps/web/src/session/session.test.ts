@@ -1,8 +1,8 @@
-import { GATEWAY_ERRORS, type TargetInfo } from '@telgate/protocol';
+import { AUTO_LOGIN_NOTICE, GATEWAY_ERRORS, type TargetInfo } from '@telgate/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeSockets } from '../testing/fake-socket';
 import { PAGE_ERRORS } from './ending';
-import { type OutputSink, TelgateSession } from './session';
+import { INFO_NOTICE_MS, isInformational, type OutputSink, TelgateSession } from './session';
 
 const TARGET: TargetInfo = { id: 'demo', label: 'Demo', host: '127.0.0.1', port: 2323, charset: 'UTF-8' };
 const SETTINGS = {
@@ -224,6 +224,32 @@ describe('TelgateSession sending', () => {
     expect(entry?.notice).toEqual({ kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'bad IAC' });
     session.dismissNotice(entry!.id);
     expect(session.getSnapshot().notices).toEqual([]);
+  });
+
+  it('lets an informational notice (automatic sign-in) pass by itself; a warning stays', () => {
+    vi.useFakeTimers();
+    try {
+      const { session, socket } = connected();
+      const signedIn = {
+        kind: 'warning',
+        code: AUTO_LOGIN_NOTICE.signedIn,
+        message: 'Signed in as alice automatically',
+      } as const;
+      const failed = {
+        kind: 'warning',
+        code: AUTO_LOGIN_NOTICE.failed,
+        message: 'Automatic sign-in failed: no login prompt within 10 s of connecting',
+      } as const;
+      socket.receive({ type: 'notice', notice: signedIn });
+      socket.receive({ type: 'notice', notice: failed });
+      expect(isInformational(signedIn)).toBe(true);
+      expect(isInformational(failed)).toBe(false);
+      expect(session.getSnapshot().notices.map((e) => e.notice)).toEqual([signedIn, failed]);
+      vi.advanceTimersByTime(INFO_NOTICE_MS);
+      expect(session.getSnapshot().notices.map((e) => e.notice)).toEqual([failed]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -99,6 +99,17 @@ export interface SessionOptions {
 /** How many notices are kept for display. */
 const MAX_NOTICES = 20;
 
+/** How long an informational notice ("Signed in as alice automatically") stays on screen. */
+export const INFO_NOTICE_MS = 8_000;
+
+/**
+ * An informational notice: a `warning` whose code starts with `GW_INFO_` (protocol.md) reports
+ * something that went right, such as the gateway's automatic sign-in. It passes by itself.
+ */
+export function isInformational(notice: Notice): boolean {
+  return notice.kind === 'warning' && notice.code.startsWith('GW_INFO_');
+}
+
 const INITIAL: SessionSnapshot = {
   status: { phase: 'idle' },
   options: [],
@@ -423,6 +434,7 @@ export class TelgateSession {
     } else {
       const entry: NoticeEntry = { id: this.nextNoticeId++, at: this.now(), notice };
       this.update({ notices: [...this.snapshot.notices, entry].slice(-MAX_NOTICES) });
+      if (isInformational(notice)) setTimeout(() => this.dismissNotice(entry.id), INFO_NOTICE_MS);
     }
     this.events.emit('notice', notice);
   }

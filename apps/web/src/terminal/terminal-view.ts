@@ -17,11 +17,16 @@ import {
 import { ownLine, toNormalScreen } from './closing-line';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
+import { bufferText } from './session-text';
 import { TERMINAL_FONT, TERMINAL_THEMES } from './themes';
 import { VisualBell } from './visual-bell';
 
 export interface TerminalViewOptions {
   readonly fontSize: number;
+  /** A CSS font stack; the default one (TERMINAL_FONT) when absent. */
+  readonly fontFamily?: string;
+  /** xterm.js's screen-reader mode (an accessibility tree of the rows, output read out). */
+  readonly screenReader?: boolean;
   readonly theme: Theme;
   /** Lines kept above the screen. */
   readonly scrollback: number;
@@ -74,8 +79,9 @@ export class TerminalView {
     private readonly options: TerminalViewOptions,
   ) {
     this.term = new Terminal({
-      fontFamily: TERMINAL_FONT,
+      fontFamily: options.fontFamily ?? TERMINAL_FONT,
       fontSize: options.fontSize,
+      screenReaderMode: options.screenReader ?? false,
       theme: TERMINAL_THEMES[options.theme],
       scrollback: options.scrollback,
       cursorBlink: true,
@@ -182,6 +188,18 @@ export class TerminalView {
     this.fitNow();
   }
 
+  /** A CSS font stack; the cells change size, so the terminal fits its container again. */
+  setFontFamily(stack: string): void {
+    if (this.term.options.fontFamily === stack) return;
+    this.term.options.fontFamily = stack;
+    this.fitNow();
+  }
+
+  /** Screen-reader mode on or off, at once: the rows appear in (or leave) the accessibility tree. */
+  setScreenReaderMode(on: boolean): void {
+    if (this.term.options.screenReaderMode !== on) this.term.options.screenReaderMode = on;
+  }
+
   /** Lines kept above the screen; fewer drops the oldest at once. */
   setScrollback(lines: number): void {
     if (this.term.options.scrollback !== lines) this.term.options.scrollback = lines;
@@ -268,6 +286,29 @@ export class TerminalView {
    */
   pasteNow(text: string): void {
     if (!this.disposed) this.term.paste(text);
+  }
+
+  /** Every line of the buffer on screen (scrollback and screen) as text; see bufferText. */
+  text(): string {
+    return bufferText(this.term.buffer.active);
+  }
+
+  /**
+   * The same with colours and attributes, as an HTML document (xterm.js's serialize addon, loaded on
+   * first use). Undefined once the terminal is gone.
+   */
+  async html(): Promise<string | undefined> {
+    const { SerializeAddon } = await import('@xterm/addon-serialize');
+    if (this.disposed) return undefined;
+    const serialize = new SerializeAddon();
+    this.term.loadAddon(serialize);
+    try {
+      const fragment = serialize.serializeAsHTML({ includeGlobalBackground: true });
+      // A document of its own, read as UTF-8 whatever the browser would guess.
+      return `<!DOCTYPE html>\n${fragment.replace('<html><body>', '<html><head><meta charset="utf-8"></head><body>')}`;
+    } finally {
+      serialize.dispose();
+    }
   }
 
   /** Whether the host turned on bracketed paste (DECSET 2004): it then takes a paste as one block. */

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { SessionSnapshot, TelgateSession } from '../session/session';
+import { isInformational, type SessionSnapshot, type TelgateSession } from '../session/session';
 
 /** The host's auto-logout warning (RFC 727), with the one answer that keeps the session. */
 export function AutoLogoutBanner({
@@ -98,12 +98,22 @@ export function Notices({ session, snapshot }: { session: TelgateSession; snapsh
   return (
     <ul className="notices" aria-live="polite">
       {snapshot.notices.slice(-3).map(({ id, notice }) => (
-        <li key={id} className="banner banner-info" data-testid="notice" data-kind={notice.kind}>
+        <li
+          key={id}
+          className="banner banner-info"
+          data-testid="notice"
+          data-kind={notice.kind}
+          {...(notice.kind === 'warning' && { 'data-code': notice.code })}
+        >
           <span>
             {notice.kind === 'warning' ? (
-              <>
-                {notice.message} <code>{notice.code}</code>
-              </>
+              isInformational(notice) ? (
+                notice.message
+              ) : (
+                <>
+                  {notice.message} <code>{notice.code}</code>
+                </>
+              )
             ) : (
               'The host switched the connection to SUPDUP.'
             )}

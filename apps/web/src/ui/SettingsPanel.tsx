@@ -13,6 +13,7 @@ import {
 } from '../terminal/paced-paste';
 import { BACKSPACE_LABELS, EOL_LABELS, LOCAL_ECHO_LABELS } from './commands';
 import { ALL_CONTROLS, type SettingItem } from './controls';
+import { FontFamilyField, ScreenReaderField } from './DisplaySettings';
 
 interface SettingsPanelProps {
   readonly snapshot: SessionSnapshot;
@@ -175,6 +176,9 @@ export function SettingsPanel({
               </button>
             </div>
           ) : null}
+          {shown.has('font-size') ? (
+            <FontFamilyField preferences={preferences} onPreferences={onPreferences} />
+          ) : null}
           {shown.has('theme') ? (
             <div className="settings-row">
               <span>Theme</span>
@@ -222,6 +226,7 @@ export function SettingsPanel({
           ) : null}
         </fieldset>
       ) : null}
+      <ScreenReaderField preferences={preferences} onPreferences={onPreferences} />
     </div>
   );
 }

@@ -17,6 +17,8 @@ export interface ToolbarProps {
   readonly keyBarVisible: boolean;
   readonly onToggleSearch: () => void;
   readonly onOpenPalette: () => void;
+  /** Save the terminal's text as a file (absent: not offered). */
+  readonly onSaveText?: () => void;
   readonly settingsOpen: boolean;
   readonly onSettingsOpen: (open: boolean) => void;
   readonly inspectorOpen?: boolean;
@@ -54,6 +56,7 @@ export function Toolbar(props: ToolbarProps) {
     actions.length > 0 ||
     (['logout', 'search', 'settings', 'commands'] as const).some((item) => toolbar.has(item)) ||
     props.onToggleInspector !== undefined ||
+    props.onSaveText !== undefined ||
     props.onBack !== undefined ||
     canDisconnect;
   const open = compact && menuOpen;
@@ -120,6 +123,18 @@ export function Toolbar(props: ToolbarProps) {
           onClick={props.onToggleSearch}
         >
           ⌕
+        </button>
+      ) : null}
+      {props.onSaveText ? (
+        <button
+          type="button"
+          data-testid="save-text"
+          title="Save session text"
+          aria-label="Save session text"
+          onClick={props.onSaveText}
+        >
+          {/* The menu has room to say it; the bar has the icon. */}
+          {compact ? 'Save session text…' : '⤓'}
         </button>
       ) : null}
       {props.onToggleInspector ? (

@@ -11,22 +11,25 @@ import {
   useRef,
   useState,
 } from 'react';
-import { clampFontSize, type Preferences } from '../app/preferences';
+import { clampFontSize, fontStack, type Preferences } from '../app/preferences';
 import type { RendererChoice } from '../app/route';
 import type { TelgateSession } from '../session/session';
 import { InputPipeline, localEditingActive } from '../terminal/input-pipeline';
 import { type ArrowDirection, arrowKey } from '../terminal/keys';
+import { sessionFileName } from '../terminal/session-text';
 import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
 import { AutoLogoutBanner, ClosedBanner, LogoutBanner, Notices } from './Banners';
 import { CommandPalette } from './CommandPalette';
 import { buildCommands } from './commands';
 import { ALL_CONTROLS, type Controls, paletteAllows } from './controls';
+import { downloadFile } from './download';
 import { toggleFullScreen } from './FullScreenButton';
-import { targetName } from './format';
+import { saveName, targetName } from './format';
 import { useMediaQuery, useSessionSnapshot } from './hooks';
 import { KeyBar } from './KeyBar';
 import { ClipboardNotice, usePastePacing } from './PasteBanner';
 import { SearchBar } from './SearchBar';
+import { StatusAnnouncer } from './StatusIndicator';
 import { Toolbar } from './Toolbar';
 
 // The inspector (and the Telnet describer it uses) loads on first use, keeping the initial download small.
@@ -122,6 +125,8 @@ export function Workspace(props: WorkspaceProps) {
     if (!element) return;
     const terminal = new TerminalView(element, {
       fontSize: initialAppearance.current.fontSize,
+      fontFamily: fontStack(initialAppearance.current),
+      screenReader: initialAppearance.current.screenReader,
       theme: initialAppearance.current.theme,
       scrollback: initialAppearance.current.scrollback,
       renderer,
@@ -190,6 +195,9 @@ export function Workspace(props: WorkspaceProps) {
   useEffect(() => view?.setTheme(preferences.theme), [view, preferences.theme]);
   useEffect(() => view?.setFontSize(preferences.fontSize), [view, preferences.fontSize]);
   useEffect(() => view?.setScrollback(preferences.scrollback), [view, preferences.scrollback]);
+  const stack = fontStack(preferences);
+  useEffect(() => view?.setFontFamily(stack), [view, stack]);
+  useEffect(() => view?.setScreenReaderMode(preferences.screenReader), [view, preferences.screenReader]);
 
   // Ctrl-] also works when the focus is outside the terminal (the terminal handles its own).
   useEffect(() => {
@@ -253,6 +261,18 @@ export function Workspace(props: WorkspaceProps) {
     else view?.focus();
   };
 
+  // The terminal's text as a file; not in a kiosk, where nothing is to leave the terminal.
+  const saveSession =
+    variant === 'kiosk'
+      ? undefined
+      : async (format: 'txt' | 'html') => {
+          if (!view) return;
+          const name = sessionFileName(saveName(snapshot.target, snapshot.requested), new Date(), format);
+          if (format === 'txt') return downloadFile(name, view.text(), 'text/plain;charset=utf-8');
+          const html = await view.html();
+          if (html !== undefined) downloadFile(name, html, 'text/html;charset=utf-8');
+        };
+
   const allCommands = buildCommands({
     connected,
     canReconnect: session.canReconnect && props.onReconnect !== undefined,
@@ -271,6 +291,13 @@ export function Workspace(props: WorkspaceProps) {
     reconnect: () => props.onReconnect?.(),
     copy: () => void view?.copySelection(),
     paste: () => void view?.pasteFromClipboard(),
+    screenReader: {
+      active: preferences.screenReader,
+      toggle: () => setPreferences({ ...preferences, screenReader: !preferences.screenReader }),
+    },
+    ...(saveSession
+      ? { saveText: () => void saveSession('txt'), saveHtml: () => void saveSession('html') }
+      : {}),
     ...(props.showToolbar ? { openSettings: () => setSettingsOpen(true) } : {}),
     // An embedded terminal is full screen only if its parent page allowed it: not offered there.
     ...(variant !== 'embed' && document.fullscreenEnabled
@@ -303,6 +330,7 @@ export function Workspace(props: WorkspaceProps) {
           keyBarVisible={keyBarVisible}
           onToggleSearch={() => setSearchOpen((open) => !open)}
           onOpenPalette={() => setPaletteOpen(true)}
+          {...(saveSession ? { onSaveText: () => void saveSession('txt') } : {})}
           controls={controls}
           settingsOpen={settingsOpen}
           onSettingsOpen={openSettings}
@@ -314,6 +342,7 @@ export function Workspace(props: WorkspaceProps) {
           {props.toolbarExtra}
         </Toolbar>
       ) : null}
+      <StatusAnnouncer snapshot={snapshot} />
       <div className="workspace-body">
         <div className="terminal-column">
           <div className="banners">

@@ -20,6 +20,9 @@ function context(overrides: Partial<CommandContext> = {}): CommandContext {
     reconnect: vi.fn(),
     copy: vi.fn(),
     paste: vi.fn(),
+    screenReader: { active: false, toggle: vi.fn() },
+    saveText: vi.fn(),
+    saveHtml: vi.fn(),
     openSettings: vi.fn(),
     fullScreen: { active: false, toggle: vi.fn() },
     targets: vi.fn(),
@@ -69,6 +72,32 @@ describe('buildCommands', () => {
     const live = buildCommands(context());
     expect(live[0]!.group).toBe('Telnet');
     expect(live[0]!.endsSession).toBeUndefined();
+  });
+
+  it('turns screen-reader mode on and off, saying which it does', () => {
+    const off = context();
+    expect(byId(off, 'screen-reader')!.label).toBe('Screen reader mode on');
+    byId(off, 'screen-reader')!.run();
+    expect(off.screenReader.toggle).toHaveBeenCalledTimes(1);
+    expect(byId(context({ screenReader: { active: true, toggle: vi.fn() } }), 'screen-reader')!.label).toBe(
+      'Screen reader mode off',
+    );
+    expect(enterRuns(buildCommands(off), 'screen reader')).toBe('screen-reader');
+    // Also while no session runs: it is about the page, not the host.
+    expect(byId(context({ connected: false }), 'screen-reader')!.disabled).toBeUndefined();
+  });
+
+  it('saves the session’s text or HTML where the page allows downloads', () => {
+    const ctx = context();
+    expect(enterRuns(buildCommands(ctx), 'save')).toBe('save-text');
+    byId(ctx, 'save-text')!.run();
+    expect(ctx.saveText).toHaveBeenCalledTimes(1);
+    byId(ctx, 'save-html')!.run();
+    expect(ctx.saveHtml).toHaveBeenCalledTimes(1);
+    expect(enterRuns(buildCommands(ctx), 'save html')).toBe('save-html');
+    const kiosk = context({ saveText: undefined, saveHtml: undefined });
+    expect(byId(kiosk, 'save-text')).toBeUndefined();
+    expect(byId(kiosk, 'save-html')).toBeUndefined();
   });
 
   it('puts the answer to an auto-logout warning first', () => {

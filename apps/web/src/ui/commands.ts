@@ -99,6 +99,12 @@ export interface CommandContext {
   readonly reconnect: () => void;
   readonly copy: () => void;
   readonly paste: () => void;
+  /** xterm.js's screen-reader mode, and the way to turn it on or off. */
+  readonly screenReader: { readonly active: boolean; readonly toggle: () => void };
+  /** The terminal's text (scrollback and screen) as a download; absent where nothing may leave (kiosk). */
+  readonly saveText?: () => void;
+  /** The same with colours, as HTML. */
+  readonly saveHtml?: () => void;
   /** Absent where the page has no settings panel (an embedded terminal without its bar). */
   readonly openSettings?: () => void;
   /** Absent where the browser or the page does not allow full screen. */
@@ -176,6 +182,28 @@ export function buildCommands(ctx: CommandContext): Command[] {
       detail: 'Ctrl-Shift-V',
       run: ctx.paste,
     },
+    ...(ctx.saveText
+      ? [
+          {
+            id: 'save-text',
+            label: 'Save session text…',
+            group: 'View',
+            keywords: 'download export log scrollback txt file',
+            run: ctx.saveText,
+          },
+        ]
+      : []),
+    ...(ctx.saveHtml
+      ? [
+          {
+            id: 'save-html',
+            label: 'Save session as HTML…',
+            group: 'View',
+            keywords: 'download export log scrollback colours colors file',
+            run: ctx.saveHtml,
+          },
+        ]
+      : []),
     ...(ctx.fullScreen
       ? [
           {
@@ -217,6 +245,13 @@ export function buildCommands(ctx: CommandContext): Command[] {
       group: 'View',
       keywords: 'touch mobile keyboard',
       run: ctx.toggleKeyBar,
+    },
+    {
+      id: 'screen-reader',
+      label: ctx.screenReader.active ? 'Screen reader mode off' : 'Screen reader mode on',
+      group: 'View',
+      keywords: 'accessibility a11y blind nvda jaws voiceover orca speech',
+      run: ctx.screenReader.toggle,
     },
     {
       id: 'theme',

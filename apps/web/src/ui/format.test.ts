@@ -5,7 +5,9 @@ import {
   formatDuration,
   hostNameProblem,
   hostPort,
+  saveName,
   secondsLeft,
+  statusAnnouncement,
   targetName,
 } from './format';
 
@@ -68,6 +70,17 @@ describe('targetName', () => {
   });
 });
 
+describe('saveName', () => {
+  it('is the target’s id, or the host and port asked for', () => {
+    const target = { id: 'demo', label: 'Demo host', host: 'h', port: 23, charset: 'UTF-8' };
+    expect(saveName(target, { kind: 'target', id: 'demo' })).toBe('demo');
+    expect(saveName(undefined, { kind: 'host', host: 'bbs.example.org', port: 2323 })).toBe(
+      'bbs.example.org:2323',
+    );
+    expect(saveName(undefined, undefined)).toBe('');
+  });
+});
+
 describe('secondsLeft', () => {
   it('rounds up and never goes negative', () => {
     expect(secondsLeft(10_000, 7_500)).toBe(3);
@@ -112,5 +125,21 @@ describe('connectionStatus', () => {
     expect(
       connectionStatus(snapshot({ stalled: true, status: { phase: 'closed', at: 0, ending } }), 0),
     ).toEqual({ state: 'closed', text: 'Connection closed' });
+  });
+
+  it('announces each change once, without the ticking clock', () => {
+    expect(statusAnnouncement(snapshot({}))).toBe('Connected to Demo host');
+    expect(statusAnnouncement(snapshot({ status: { phase: 'connected', since: 0 } }))).toBe(
+      statusAnnouncement(snapshot({ status: { phase: 'connected', since: 99_000 } })),
+    );
+    expect(statusAnnouncement(snapshot({ status: { phase: 'idle' } }))).toBe('');
+    expect(statusAnnouncement(snapshot({ status: { phase: 'connecting', since: 0 } }))).toBe(
+      'Connecting to Demo host…',
+    );
+    expect(statusAnnouncement(snapshot({ stalled: true }))).toBe(
+      'Connection stalled: the gateway is not answering',
+    );
+    const ending = { message: 'The session has ended.', byUser: true };
+    expect(statusAnnouncement(snapshot({ status: { phase: 'closed', at: 0, ending } }))).toBe('Disconnected');
   });
 });

@@ -42,6 +42,12 @@ export function targetName(target: TargetInfo | undefined, requested: ConnectTar
   return requested ? describeConnectTarget(requested) : 'the host';
 }
 
+/** What a saved session's file is named after: the target's id, or the host (and port) asked for. */
+export function saveName(target: TargetInfo | undefined, requested: ConnectTarget | undefined): string {
+  if (target) return target.id;
+  return requested ? describeConnectTarget(requested) : '';
+}
+
 /** Seconds left, rounded up, for countdowns ("in 3 s"). */
 export function secondsLeft(until: number, now: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
@@ -68,4 +74,15 @@ export function connectionStatus(
     case 'closed':
       return { state: 'closed', text: status.ending.byUser ? 'Disconnected' : 'Connection closed' };
   }
+}
+
+/**
+ * What the page's polite live region says of the session: the status line without its ticking clock,
+ * so a screen reader speaks each change once (connecting, connected, stalled, closed) and nothing else.
+ */
+export function statusAnnouncement(snapshot: SessionSnapshot): string {
+  const { state, text } = connectionStatus(snapshot, 0);
+  if (state === 'idle') return '';
+  if (state === 'connected') return `Connected to ${targetName(snapshot.target, snapshot.requested)}`;
+  return text;
 }
