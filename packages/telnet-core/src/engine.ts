@@ -116,6 +116,28 @@ function supportCode(s: OptionSupport | undefined): number {
 const SUPPORT_NAMES: readonly OptionSupport[] = ['refuse', 'accept', 'request'];
 
 /**
+ * An option's behaviour with its hooks in one fixed shape, whatever the handler defined, so that the
+ * engine's lookups of them stay monomorphic. Hooks are called with the behaviour as `this`.
+ */
+class Hooks {
+  readonly received: OptionBehaviour['received'];
+  readonly offered: OptionBehaviour['offered'];
+  readonly changing: OptionBehaviour['changing'];
+  readonly changed: OptionBehaviour['changed'];
+  readonly answered: OptionBehaviour['answered'];
+  readonly subnegotiation: OptionBehaviour['subnegotiation'];
+
+  constructor(readonly behaviour: OptionBehaviour) {
+    this.received = behaviour.received;
+    this.offered = behaviour.offered;
+    this.changing = behaviour.changing;
+    this.changed = behaviour.changed;
+    this.answered = behaviour.answered;
+    this.subnegotiation = behaviour.subnegotiation;
+  }
+}
+
+/**
  * A Telnet protocol engine, both ends. Sans-IO: feed it the peer's bytes with `receive()`, call the
  * request methods for local actions; it reports everything through one handler, and every byte that
  * must go to the peer leaves through a `send` event.
@@ -133,7 +155,7 @@ export class TelnetEngine {
   private readonly localSupport = new Uint8Array(256);
   private readonly remoteSupport = new Uint8Array(256);
   /** Each option's behaviour (its handler attached to this engine), by option code. */
-  private readonly behaviours: (OptionBehaviour | undefined)[] = new Array(256).fill(undefined);
+  private readonly behaviours: (Hooks | undefined)[] = new Array(256).fill(undefined);
   /** 1 for a one-shot option (TIMING-MARK), which the Q method never negotiates. */
   private readonly oneShot = new Uint8Array(256);
 
@@ -187,7 +209,7 @@ export class TelnetEngine {
     this.ctx = this.optionContext(options);
     for (const h of optionHandlers()) {
       if (h.oneShot) this.oneShot[h.code] = 1;
-      if (h.attach) this.behaviours[h.code] = h.attach(this.ctx);
+      if (h.attach) this.behaviours[h.code] = new Hooks(h.attach(this.ctx));
     }
   }
 
@@ -705,7 +727,8 @@ export class TelnetEngine {
     }
     this.emit({ type: 'subnegotiation', option: opt, data });
     if (this.awaitingPeer) this.sendStartRequests();
-    this.behaviours[opt]?.subnegotiation?.(data, localOn, remoteOn);
+    const hooks = this.behaviours[opt];
+    hooks?.subnegotiation?.call(hooks.behaviour, data, localOn, remoteOn);
   }
 
   // ---------------------------------------------------------------- negotiation (RFC 1143 §7)
@@ -713,7 +736,7 @@ export class TelnetEngine {
   private onNegotiation(verb: NegotiationVerb, opt: number): void {
     this.traceIn(Uint8Array.of(IAC, verb, opt));
     const b = this.behaviours[opt];
-    if (b?.received?.(verb)) {
+    if (b?.received?.call(b.behaviour, verb)) {
       // Handled by the option itself.
     } else if (verb === WILL) this.receivedWill(opt);
     else if (verb === WONT) this.receivedWont(opt);
@@ -728,7 +751,7 @@ export class TelnetEngine {
       case NO:
         if (this.remoteSupport[opt] === SUPPORT_REFUSE) {
           this.sendNegotiation(DONT, opt);
-        } else if (this.behaviours[opt]?.offered?.('remote') === false) {
+        } else if (this.offered(opt, 'remote') === false) {
           // The option answers later (an auto-logout warning waits for the user).
         } else {
           this.sendNegotiation(DO, opt);
@@ -751,7 +774,7 @@ export class TelnetEngine {
           this.setHim(opt, WANTNO);
         } else {
           this.setHim(opt, YES);
-          this.behaviours[opt]?.answered?.('remote', true);
+          this.answered(opt, 'remote', true);
         }
         break;
     }
@@ -778,7 +801,7 @@ export class TelnetEngine {
         this.setHim(opt, NO);
         if (!(st & OPPOSITE)) {
           this.emit({ type: 'option-refused', side: 'remote', option: opt });
-          this.behaviours[opt]?.answered?.('remote', false);
+          this.answered(opt, 'remote', false);
         }
         break;
     }
@@ -790,7 +813,7 @@ export class TelnetEngine {
       case NO:
         if (this.localSupport[opt] === SUPPORT_REFUSE) {
           this.sendNegotiation(WONT, opt);
-        } else if (this.behaviours[opt]?.offered?.('local') === false) {
+        } else if (this.offered(opt, 'local') === false) {
           // The option answers later.
         } else {
           this.sendNegotiation(WILL, opt);
@@ -813,7 +836,7 @@ export class TelnetEngine {
           this.setUs(opt, WANTNO);
         } else {
           this.setUs(opt, YES);
-          this.behaviours[opt]?.answered?.('local', true);
+          this.answered(opt, 'local', true);
         }
         break;
     }
@@ -840,7 +863,7 @@ export class TelnetEngine {
         this.setUs(opt, NO);
         if (!(st & OPPOSITE)) {
           this.emit({ type: 'option-refused', side: 'local', option: opt });
-          this.behaviours[opt]?.answered?.('local', false);
+          this.answered(opt, 'local', false);
         }
         break;
     }
@@ -929,9 +952,19 @@ export class TelnetEngine {
 
   private optionChanged(side: Side, opt: number, enabled: boolean): void {
     const b = this.behaviours[opt];
-    b?.changing?.(side, enabled);
+    b?.changing?.call(b.behaviour, side, enabled);
     this.emit({ type: 'option', side, option: opt, enabled });
-    b?.changed?.(side, enabled);
+    b?.changed?.call(b.behaviour, side, enabled);
+  }
+
+  private offered(opt: number, side: Side): boolean | undefined {
+    const b = this.behaviours[opt];
+    return b?.offered?.call(b.behaviour, side);
+  }
+
+  private answered(opt: number, side: Side, accepted: boolean): void {
+    const b = this.behaviours[opt];
+    b?.answered?.call(b.behaviour, side, accepted);
   }
 
   private enterRaw(): void {
@@ -1029,12 +1062,12 @@ export class TelnetEngine {
 
   /** Records the window size and sends NAWS when our NAWS is enabled (never before the peer's DO NAWS). */
   setWindowSize(cols: number, rows: number): void {
-    (this.behaviours[Opt.NAWS] as NawsBehaviour | undefined)?.setWindowSize(cols, rows);
+    (this.behaviours[Opt.NAWS]?.behaviour as NawsBehaviour | undefined)?.setWindowSize(cols, rows);
   }
 
   /** Sends DO TIMING-MARK; a `timing-mark` event follows once the peer's answer arrives. */
   requestTimingMark(): void {
-    (this.behaviours[Opt.TIMING_MARK] as TimingMarkBehaviour | undefined)?.request();
+    (this.behaviours[Opt.TIMING_MARK]?.behaviour as TimingMarkBehaviour | undefined)?.request();
   }
 
   /**
@@ -1042,13 +1075,13 @@ export class TelnetEngine {
    * (refused). After an auto-logout warning this confirms it.
    */
   requestLogout(): boolean {
-    const logout = this.behaviours[Opt.LOGOUT] as LogoutBehaviour | undefined;
+    const logout = this.behaviours[Opt.LOGOUT]?.behaviour as LogoutBehaviour | undefined;
     return logout ? logout.request() : this.requestRemote(Opt.LOGOUT, true);
   }
 
   /** Answers a `logout-warning`: `false` sends DONT LOGOUT ("stay logged in"), `true` lets the host log out. */
   answerAutoLogout(allow: boolean): boolean {
-    const logout = this.behaviours[Opt.LOGOUT] as LogoutBehaviour | undefined;
+    const logout = this.behaviours[Opt.LOGOUT]?.behaviour as LogoutBehaviour | undefined;
     return logout ? logout.answerAutoLogout(allow) : this.refuseRequest('no auto-logout warning to answer');
   }
 
