@@ -1,5 +1,5 @@
+import { PROMPT } from '@telgate/demo-host';
 import { afterEach, expect, it } from 'vitest';
-import { PROMPT } from './demo-host/index.js';
 import { type RunningGateway, startGateway } from './main.js';
 import { createTelnetRelay } from './relay/index.js';
 import { TerminalClient } from './testing/terminal-client.js';

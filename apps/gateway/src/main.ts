@@ -1,10 +1,10 @@
+import { type DemoHost, startDemoHost } from '@telgate/demo-host';
 import type { FastifyInstance } from 'fastify';
 import { type AppDeps, buildApp, stopGateway } from './app.js';
 import { loadConfig, readCommandLine, USAGE, UsageError } from './config/cli.js';
 import { bindDemoTarget } from './config/defaults.js';
 import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
-import { type DemoHost, startDemoHost } from './demo-host/index.js';
 import { isEntryPoint } from './entry-point.js';
 import { createLogger } from './observability/logging.js';
 import { createTelnetRelay } from './relay/index.js';

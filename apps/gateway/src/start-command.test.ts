@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROMPT } from '@telgate/demo-host';
 import {
   decodeServerFrame,
   encodeClientFrame,
@@ -19,7 +20,6 @@ import {
 } from '@telgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { PROMPT } from './demo-host/index.js';
 
 const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url));
 /** A fresh clone installs and builds first: minutes on a busy two-core machine. */

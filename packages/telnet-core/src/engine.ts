@@ -1,8 +1,15 @@
-import { asciiBytes, asciiString, concatBytes, escapeIac } from './bytes.js';
+import { concatBytes, escapeIac } from './bytes.js';
 import { Cmd, FIRST_COMMAND, type NegotiationVerb, Opt, optionName } from './constants.js';
-import { decodeEnviron, encodeEnvironIs, environKind } from './environ.js';
 import type { Side, TelnetEvent, TelnetEventHandler, TelnetWarningCode } from './events.js';
-import { CLIENT_POLICY, mergePolicy, type OptionSupport, type PolicyTable, SERVER_POLICY } from './policy.js';
+import { requestCharset } from './options/charset.js';
+import type { LogoutBehaviour } from './options/logout.js';
+import type { NawsBehaviour } from './options/naws.js';
+import { requestEnviron } from './options/new-environ.js';
+import { defaultPolicy, optionHandlers } from './options/registry.js';
+import type { TimingMarkBehaviour } from './options/timing-mark.js';
+import { requestTerminalType } from './options/ttype.js';
+import type { OptionBehaviour, OptionContext } from './options/types.js';
+import { mergePolicy, type OptionSupport, type PolicyTable } from './policy.js';
 
 /** IAC and a byte from here up to FIRST_COMMAND: a command no RFC defines. Below it: a 0xFF not doubled. */
 const UNDEFINED_COMMANDS_FROM = 0x80;
@@ -83,18 +90,6 @@ const LF = 0x0a;
 const NUL = 0x00;
 const LOST_DM = 0xf2;
 
-/** TTYPE / TSPEED / NEW-ENVIRON / STATUS subcommands. */
-const IS = 0;
-const SEND = 1;
-const INFO = 2;
-
-/** CHARSET subcommands (RFC 2066). */
-const CS_REQUEST = 1;
-const CS_ACCEPTED = 2;
-const CS_REJECTED = 3;
-const CS_TTABLE_IS = 4;
-const CS_TTABLE_REJECTED = 5;
-
 /** Bytes of data after which an expected Synch is no longer expected (`lostDm: 'expected'`). */
 const SYNCH_WINDOW = 64 * 1024;
 
@@ -114,10 +109,32 @@ const SPECIAL_BINARY = byteTable([IAC]);
 const SPECIAL_NVT = byteTable([IAC, NUL]);
 const SPECIAL_NVT_DM = byteTable([IAC, NUL, LOST_DM]);
 
-const DEFAULT_TERMINAL_TYPES = ['XTERM-256COLOR', 'XTERM', 'VT100'] as const;
-
 function supportCode(s: OptionSupport | undefined): number {
   return s === 'request' ? SUPPORT_REQUEST : s === 'accept' ? SUPPORT_ACCEPT : SUPPORT_REFUSE;
+}
+
+const SUPPORT_NAMES: readonly OptionSupport[] = ['refuse', 'accept', 'request'];
+
+/**
+ * An option's behaviour with its hooks in one fixed shape, whatever the handler defined, so that the
+ * engine's lookups of them stay monomorphic. Hooks are called with the behaviour as `this`.
+ */
+class Hooks {
+  readonly received: OptionBehaviour['received'];
+  readonly offered: OptionBehaviour['offered'];
+  readonly changing: OptionBehaviour['changing'];
+  readonly changed: OptionBehaviour['changed'];
+  readonly answered: OptionBehaviour['answered'];
+  readonly subnegotiation: OptionBehaviour['subnegotiation'];
+
+  constructor(readonly behaviour: OptionBehaviour) {
+    this.received = behaviour.received;
+    this.offered = behaviour.offered;
+    this.changing = behaviour.changing;
+    this.changed = behaviour.changed;
+    this.answered = behaviour.answered;
+    this.subnegotiation = behaviour.subnegotiation;
+  }
 }
 
 /**
@@ -130,16 +147,17 @@ export class TelnetEngine {
   private readonly startMode: StartMode;
   private readonly lostDmMode: LostDmMode;
   private readonly maxSb: number;
-  private readonly terminalTypes: readonly string[];
-  private readonly terminalSpeed: string;
-  private readonly environ: Readonly<Record<string, string>>;
-  private readonly charsets: readonly string[];
+  private readonly ctx: OptionContext;
 
   /** Q method state of each option for us and for him. */
   private readonly us = new Uint8Array(256);
   private readonly him = new Uint8Array(256);
   private readonly localSupport = new Uint8Array(256);
   private readonly remoteSupport = new Uint8Array(256);
+  /** Each option's behaviour (its handler attached to this engine), by option code. */
+  private readonly behaviours: (Hooks | undefined)[] = new Array(256).fill(undefined);
+  /** 1 for a one-shot option (TIMING-MARK), which the Q method never negotiates. */
+  private readonly oneShot = new Uint8Array(256);
 
   private state: S = S.Data;
   private eolMode: EolMode;
@@ -171,17 +189,13 @@ export class TelnetEngine {
   private pendingSend: Uint8Array[] = [];
 
   private synchExpected = 0;
-  private timingMarksPending = 0;
-  private autoLogoutPending = false;
-  private ttypeIndex = 0;
-  private windowSize: { cols: number; rows: number } | undefined;
   private inputAfterCr = false;
   private raw = false;
 
   constructor(options: TelnetEngineOptions, handler: TelnetEventHandler) {
     this.handler = handler;
     const role = options.role ?? 'client';
-    const policy = mergePolicy(role === 'server' ? SERVER_POLICY : CLIENT_POLICY, options.policy);
+    const policy = mergePolicy(defaultPolicy(role), options.policy);
     for (const [code, p] of Object.entries(policy)) {
       const opt = Number(code);
       if (!(opt >= 0 && opt <= 255)) continue;
@@ -192,14 +206,43 @@ export class TelnetEngine {
     this.eolMode = options.eol ?? 'crlf';
     this.lostDmMode = options.lostDm ?? 'utf8';
     this.maxSb = Math.max(16, options.maxSubnegotiation ?? 4096);
-    this.terminalTypes =
-      options.terminalTypes && options.terminalTypes.length > 0
-        ? options.terminalTypes
-        : DEFAULT_TERMINAL_TYPES;
-    this.terminalSpeed = options.terminalSpeed ?? '38400,38400';
-    this.environ = options.environ ?? {};
-    this.charsets = options.charsets ?? ['UTF-8'];
-    if (options.windowSize) this.windowSize = { ...options.windowSize };
+    this.ctx = this.optionContext(options);
+    for (const h of optionHandlers()) {
+      if (h.oneShot) this.oneShot[h.code] = 1;
+      if (h.attach) this.behaviours[h.code] = new Hooks(h.attach(this.ctx));
+    }
+  }
+
+  /** What option handlers may do with this engine. */
+  private optionContext(options: TelnetEngineOptions): OptionContext {
+    const engine = this;
+    return {
+      options,
+      get raw() {
+        return engine.raw;
+      },
+      emit: (event) => this.emit(event),
+      warn: (code, message) => this.warn(code, message),
+      sendNegotiation: (verb, opt) => this.sendNegotiation(verb, opt),
+      sendSubnegotiation: (opt, payload) => this.sendSubnegotiation(opt, payload),
+      isEnabled: (side, opt) => this.isEnabled(side, opt),
+      support: (side, opt) =>
+        SUPPORT_NAMES[side === 'local' ? this.localSupport[opt]! : this.remoteSupport[opt]!]!,
+      request: (side, opt, enable) =>
+        side === 'local' ? this.requestLocal(opt, enable) : this.requestRemote(opt, enable),
+      answerOffer: (side, opt, accept) => {
+        const local = side === 'local';
+        this.sendNegotiation(local ? (accept ? WILL : WONT) : accept ? DO : DONT, opt);
+        if (!accept) return;
+        if (local) this.setUs(opt, YES);
+        else this.setHim(opt, YES);
+      },
+      setBinary: (side, binary) => {
+        if (side === 'remote') this.nvtIn = !binary;
+        else this.binaryOut = binary;
+      },
+      enterRaw: () => this.enterRaw(),
+    };
   }
 
   // ---------------------------------------------------------------- state queries
@@ -684,160 +727,22 @@ export class TelnetEngine {
     }
     this.emit({ type: 'subnegotiation', option: opt, data });
     if (this.awaitingPeer) this.sendStartRequests();
-    switch (opt) {
-      case Opt.TTYPE:
-        if (data[0] === SEND && localOn) this.answerTerminalType();
-        else if (data[0] === IS && remoteOn) this.emit({ type: 'terminal-type', name: asciiString(data, 1) });
-        else this.badSb(opt);
-        break;
-      case Opt.NAWS:
-        if (remoteOn && data.length === 4) {
-          this.emit({
-            type: 'window-size',
-            cols: (data[0]! << 8) | data[1]!,
-            rows: (data[2]! << 8) | data[3]!,
-          });
-        } else this.badSb(opt);
-        break;
-      case Opt.TSPEED:
-        if (data[0] === SEND && localOn)
-          this.sendSubnegotiation(opt, [IS, ...asciiBytes(this.terminalSpeed)]);
-        else if (data[0] !== IS) this.badSb(opt);
-        break;
-      case Opt.NEW_ENVIRON:
-        this.onEnviron(data, localOn, remoteOn);
-        break;
-      case Opt.CHARSET:
-        this.onCharset(data);
-        break;
-      case Opt.STATUS:
-        if (data[0] === SEND && localOn) this.answerStatus();
-        break;
-    }
-  }
-
-  private badSb(opt: number): void {
-    this.warn(
-      'TELNET_ERR_BAD_SUBNEGOTIATION',
-      `malformed or unexpected subnegotiation for ${optionName(opt)}`,
-    );
-  }
-
-  private answerTerminalType(): void {
-    // RFC 1091: offer each type in turn, repeat the last one to end the list, then start over.
-    const types = this.terminalTypes;
-    let name: string;
-    if (this.ttypeIndex < types.length) {
-      name = types[this.ttypeIndex]!;
-      this.ttypeIndex++;
-    } else {
-      name = types[types.length - 1]!;
-      this.ttypeIndex = 0;
-    }
-    this.sendSubnegotiation(Opt.TTYPE, [IS, ...asciiBytes(name)]);
-  }
-
-  private onEnviron(data: Uint8Array, localOn: boolean, remoteOn: boolean): void {
-    const cmd = data[0];
-    if (cmd === SEND && localOn) {
-      // RFC 1572: an empty list asks for everything; a VAR or USERVAR with no name asks for all of that kind.
-      const requested = decodeEnviron(data.subarray(1));
-      const all = requested.length === 0;
-      const allOf = new Set(requested.filter((v) => v.name === '').map((v) => v.kind));
-      const named = new Set(requested.map((v) => v.name));
-      const vars = Object.entries(this.environ).filter(
-        ([name]) => all || named.has(name) || allOf.has(environKind(name)),
-      );
-      this.sendSubnegotiation(Opt.NEW_ENVIRON, encodeEnvironIs(vars));
-    } else if ((cmd === IS || cmd === INFO) && remoteOn) {
-      this.emit({ type: 'environ', kind: cmd === IS ? 'is' : 'info', vars: decodeEnviron(data.subarray(1)) });
-    } else {
-      this.badSb(Opt.NEW_ENVIRON);
-    }
-  }
-
-  private onCharset(data: Uint8Array): void {
-    switch (data[0]) {
-      case CS_REQUEST: {
-        let p = 1;
-        // An optional "[TTABLE ]" marker and version byte precede the list; we never use translation tables.
-        const ttable = asciiBytes('[TTABLE]');
-        if (data.length >= p + ttable.length && ttable.every((c, k) => data[p + k] === c))
-          p += ttable.length + 1;
-        if (p >= data.length) {
-          this.badSb(Opt.CHARSET);
-          this.sendSubnegotiation(Opt.CHARSET, [CS_REJECTED]);
-          return;
-        }
-        const sep = data[p]!;
-        const offered = asciiString(data, p + 1)
-          .split(String.fromCharCode(sep))
-          .filter((s) => s.length > 0);
-        const wanted = this.charsets.map((c) => c.toUpperCase());
-        const pick = offered.find((c) => wanted.includes(c.toUpperCase()));
-        if (pick === undefined) {
-          this.sendSubnegotiation(Opt.CHARSET, [CS_REJECTED]);
-        } else {
-          this.sendSubnegotiation(Opt.CHARSET, [CS_ACCEPTED, ...asciiBytes(pick)]);
-          this.emit({ type: 'charset', charset: pick });
-        }
-        break;
-      }
-      case CS_ACCEPTED:
-        this.emit({ type: 'charset', charset: asciiString(data, 1) });
-        break;
-      case CS_REJECTED:
-        this.emit({ type: 'charset', charset: undefined });
-        break;
-      case CS_TTABLE_IS:
-        this.sendSubnegotiation(Opt.CHARSET, [CS_TTABLE_REJECTED]);
-        break;
-      default:
-        this.badSb(Opt.CHARSET);
-    }
-  }
-
-  private answerStatus(): void {
-    // RFC 859: IS, then WILL x for each option enabled on our side and DO x for each enabled on the peer's.
-    const body: number[] = [IS];
-    for (let opt = 0; opt < 256; opt++) {
-      if ((this.us[opt]! & 3) === YES) body.push(WILL, opt);
-      if ((this.him[opt]! & 3) === YES) body.push(DO, opt);
-    }
-    // SE inside STATUS data is doubled (RFC 859), on top of the usual IAC doubling.
-    const out: number[] = [];
-    for (const b of body) {
-      out.push(b);
-      if (b === SE) out.push(b);
-    }
-    this.sendSubnegotiation(Opt.STATUS, out);
+    const hooks = this.behaviours[opt];
+    hooks?.subnegotiation?.call(hooks.behaviour, data, localOn, remoteOn);
   }
 
   // ---------------------------------------------------------------- negotiation (RFC 1143 §7)
 
   private onNegotiation(verb: NegotiationVerb, opt: number): void {
     this.traceIn(Uint8Array.of(IAC, verb, opt));
-    if (opt === Opt.TIMING_MARK) this.onTimingMark(verb);
-    else if (verb === WILL) this.receivedWill(opt);
+    const b = this.behaviours[opt];
+    if (b?.received?.call(b.behaviour, verb)) {
+      // Handled by the option itself.
+    } else if (verb === WILL) this.receivedWill(opt);
     else if (verb === WONT) this.receivedWont(opt);
     else if (verb === DO) this.receivedDo(opt);
     else this.receivedDont(opt);
     if (this.awaitingPeer && !this.raw) this.sendStartRequests();
-  }
-
-  /** TIMING-MARK is a one-shot, not a state: every DO TM is answered, and answers to our DO TM mark the stream. */
-  private onTimingMark(verb: NegotiationVerb): void {
-    const opt = Opt.TIMING_MARK;
-    if (verb === DO) {
-      this.sendNegotiation(this.localSupport[opt] === SUPPORT_REFUSE ? WONT : WILL, opt);
-    } else if (verb === WILL || verb === WONT) {
-      if (this.timingMarksPending > 0) {
-        this.timingMarksPending--;
-        this.emit({ type: 'timing-mark' });
-      } else if (verb === WILL) {
-        this.sendNegotiation(DONT, opt);
-      }
-    }
   }
 
   private receivedWill(opt: number): void {
@@ -846,10 +751,8 @@ export class TelnetEngine {
       case NO:
         if (this.remoteSupport[opt] === SUPPORT_REFUSE) {
           this.sendNegotiation(DONT, opt);
-        } else if (opt === Opt.LOGOUT) {
-          // RFC 727 case 2: an unrequested WILL LOGOUT warns of an auto-logout; the user answers.
-          this.autoLogoutPending = true;
-          this.emit({ type: 'logout-warning' });
+        } else if (this.offered(opt, 'remote') === false) {
+          // The option answers later (an auto-logout warning waits for the user).
         } else {
           this.sendNegotiation(DO, opt);
           this.setHim(opt, YES);
@@ -871,7 +774,7 @@ export class TelnetEngine {
           this.setHim(opt, WANTNO);
         } else {
           this.setHim(opt, YES);
-          if (opt === Opt.LOGOUT) this.emit({ type: 'logout', result: 'accepted' });
+          this.answered(opt, 'remote', true);
         }
         break;
     }
@@ -879,7 +782,6 @@ export class TelnetEngine {
 
   private receivedWont(opt: number): void {
     const st = this.him[opt]!;
-    if (opt === Opt.LOGOUT) this.autoLogoutPending = false;
     switch (st & 3) {
       case NO:
         break;
@@ -899,7 +801,7 @@ export class TelnetEngine {
         this.setHim(opt, NO);
         if (!(st & OPPOSITE)) {
           this.emit({ type: 'option-refused', side: 'remote', option: opt });
-          if (opt === Opt.LOGOUT) this.emit({ type: 'logout', result: 'refused' });
+          this.answered(opt, 'remote', false);
         }
         break;
     }
@@ -911,6 +813,8 @@ export class TelnetEngine {
       case NO:
         if (this.localSupport[opt] === SUPPORT_REFUSE) {
           this.sendNegotiation(WONT, opt);
+        } else if (this.offered(opt, 'local') === false) {
+          // The option answers later.
         } else {
           this.sendNegotiation(WILL, opt);
           this.setUs(opt, YES);
@@ -932,6 +836,7 @@ export class TelnetEngine {
           this.setUs(opt, WANTNO);
         } else {
           this.setUs(opt, YES);
+          this.answered(opt, 'local', true);
         }
         break;
     }
@@ -956,7 +861,10 @@ export class TelnetEngine {
         break;
       case WANTYES:
         this.setUs(opt, NO);
-        if (!(st & OPPOSITE)) this.emit({ type: 'option-refused', side: 'local', option: opt });
+        if (!(st & OPPOSITE)) {
+          this.emit({ type: 'option-refused', side: 'local', option: opt });
+          this.answered(opt, 'local', false);
+        }
         break;
     }
   }
@@ -985,7 +893,7 @@ export class TelnetEngine {
     noVerb: NegotiationVerb,
     set: (s: number) => void,
   ): boolean {
-    if (this.raw || opt === Opt.TIMING_MARK)
+    if (this.raw || this.oneShot[opt] === 1)
       return this.refuseRequest(`cannot negotiate ${optionName(opt)} now`);
     const st = table[opt]!;
     const s = st & 3;
@@ -1043,18 +951,24 @@ export class TelnetEngine {
   }
 
   private optionChanged(side: Side, opt: number, enabled: boolean): void {
-    if (opt === Opt.BINARY) {
-      if (side === 'remote') this.nvtIn = !enabled;
-      else this.binaryOut = enabled;
-    }
+    const b = this.behaviours[opt];
+    b?.changing?.call(b.behaviour, side, enabled);
     this.emit({ type: 'option', side, option: opt, enabled });
-    if (!enabled) return;
-    if (opt === Opt.NAWS && side === 'local' && this.windowSize) this.sendWindowSize();
-    if (opt === Opt.SUPDUP) this.enterRaw();
+    b?.changed?.call(b.behaviour, side, enabled);
+  }
+
+  private offered(opt: number, side: Side): boolean | undefined {
+    const b = this.behaviours[opt];
+    return b?.offered?.call(b.behaviour, side);
+  }
+
+  private answered(opt: number, side: Side, accepted: boolean): void {
+    const b = this.behaviours[opt];
+    b?.answered?.call(b.behaviour, side, accepted);
   }
 
   private enterRaw(): void {
-    // RFC 736: once SUPDUP is agreed there is no more Telnet; 0xFF is an ordinary byte.
+    // No more Telnet: 0xFF is an ordinary byte.
     this.raw = true;
     this.state = S.Raw;
     this.emit({ type: 'mode', mode: 'supdup' });
@@ -1148,23 +1062,12 @@ export class TelnetEngine {
 
   /** Records the window size and sends NAWS when our NAWS is enabled (never before the peer's DO NAWS). */
   setWindowSize(cols: number, rows: number): void {
-    const c = Math.max(0, Math.min(0xffff, Math.trunc(cols)));
-    const r = Math.max(0, Math.min(0xffff, Math.trunc(rows)));
-    if (this.windowSize && this.windowSize.cols === c && this.windowSize.rows === r) return;
-    this.windowSize = { cols: c, rows: r };
-    if ((this.us[Opt.NAWS]! & 3) === YES) this.sendWindowSize();
-  }
-
-  private sendWindowSize(): void {
-    const { cols, rows } = this.windowSize!;
-    this.sendSubnegotiation(Opt.NAWS, [cols >> 8, cols & 0xff, rows >> 8, rows & 0xff]);
+    (this.behaviours[Opt.NAWS]?.behaviour as NawsBehaviour | undefined)?.setWindowSize(cols, rows);
   }
 
   /** Sends DO TIMING-MARK; a `timing-mark` event follows once the peer's answer arrives. */
   requestTimingMark(): void {
-    if (this.raw) return;
-    this.timingMarksPending++;
-    this.sendNegotiation(DO, Opt.TIMING_MARK);
+    (this.behaviours[Opt.TIMING_MARK]?.behaviour as TimingMarkBehaviour | undefined)?.request();
   }
 
   /**
@@ -1172,40 +1075,29 @@ export class TelnetEngine {
    * (refused). After an auto-logout warning this confirms it.
    */
   requestLogout(): boolean {
-    if (this.autoLogoutPending) {
-      this.answerAutoLogout(true);
-      return true;
-    }
-    return this.requestRemote(Opt.LOGOUT, true);
+    const logout = this.behaviours[Opt.LOGOUT]?.behaviour as LogoutBehaviour | undefined;
+    return logout ? logout.request() : this.requestRemote(Opt.LOGOUT, true);
   }
 
   /** Answers a `logout-warning`: `false` sends DONT LOGOUT ("stay logged in"), `true` lets the host log out. */
   answerAutoLogout(allow: boolean): boolean {
-    if (!this.autoLogoutPending) return this.refuseRequest('no auto-logout warning to answer');
-    this.autoLogoutPending = false;
-    if (allow) {
-      this.sendNegotiation(DO, Opt.LOGOUT);
-      this.setHim(Opt.LOGOUT, YES);
-      this.emit({ type: 'logout', result: 'accepted' });
-    } else {
-      this.sendNegotiation(DONT, Opt.LOGOUT);
-    }
-    return true;
+    const logout = this.behaviours[Opt.LOGOUT]?.behaviour as LogoutBehaviour | undefined;
+    return logout ? logout.answerAutoLogout(allow) : this.refuseRequest('no auto-logout warning to answer');
   }
 
   /** Server side: asks the peer for its (next) terminal type. */
   requestTerminalType(): void {
-    this.sendSubnegotiation(Opt.TTYPE, [SEND]);
+    requestTerminalType(this.ctx);
   }
 
   /** Server side: asks the peer for its environment (all variables). */
   requestEnviron(): void {
-    this.sendSubnegotiation(Opt.NEW_ENVIRON, [SEND]);
+    requestEnviron(this.ctx);
   }
 
   /** Offers character sets (RFC 2066 REQUEST); a `charset` event reports the answer. */
   requestCharset(charsets: readonly string[]): void {
-    this.sendSubnegotiation(Opt.CHARSET, [CS_REQUEST, ...asciiBytes(`;${charsets.join(';')}`)]);
+    requestCharset(this.ctx, charsets);
   }
 
   private noteSynchTriggers(data: Uint8Array): void {

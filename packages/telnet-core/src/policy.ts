@@ -1,4 +1,4 @@
-import { Opt } from './constants.js';
+import { defaultPolicy } from './options/registry.js';
 
 /**
  * What this end does with one side of an option:
@@ -20,44 +20,12 @@ export type PolicyTable = Readonly<Record<number, Readonly<Partial<OptionPolicy>
 
 /**
  * The user (client) side, as a terminal on a remote host. Active start offers WILL TTYPE, WILL NAWS,
- * DO SGA, WILL SGA and DO ECHO.
+ * DO SGA, WILL SGA and DO ECHO. Each option's default is set in its handler (`src/options/`).
  */
-export const CLIENT_POLICY: PolicyTable = {
-  [Opt.BINARY]: { local: 'accept', remote: 'accept' },
-  // A host that asks us to echo would get its own output echoed back: refuse DO ECHO, accept WILL ECHO.
-  [Opt.ECHO]: { local: 'refuse', remote: 'request' },
-  // RFC 1123 §3.2.2: a client must be able to run with SGA on both sides.
-  [Opt.SGA]: { local: 'request', remote: 'request' },
-  [Opt.STATUS]: { local: 'accept', remote: 'accept' },
-  [Opt.TIMING_MARK]: { local: 'accept', remote: 'accept' },
-  // RFC 727: we ask the host to log out (DO); a host asking us to log out means nothing for a terminal.
-  [Opt.LOGOUT]: { local: 'refuse', remote: 'accept' },
-  // SUPDUP replaces Telnet entirely; only a target configured for it accepts.
-  [Opt.SUPDUP]: { local: 'refuse', remote: 'refuse' },
-  [Opt.TTYPE]: { local: 'request', remote: 'refuse' },
-  [Opt.EOR]: { local: 'accept', remote: 'accept' },
-  [Opt.NAWS]: { local: 'request', remote: 'refuse' },
-  [Opt.TSPEED]: { local: 'accept', remote: 'refuse' },
-  [Opt.NEW_ENVIRON]: { local: 'accept', remote: 'refuse' },
-  [Opt.CHARSET]: { local: 'accept', remote: 'accept' },
-};
+export const CLIENT_POLICY: PolicyTable = defaultPolicy('client');
 
 /** The host (server) side: the demo host and scripted test hosts. */
-export const SERVER_POLICY: PolicyTable = {
-  [Opt.BINARY]: { local: 'accept', remote: 'accept' },
-  [Opt.ECHO]: { local: 'request', remote: 'refuse' },
-  [Opt.SGA]: { local: 'request', remote: 'request' },
-  [Opt.STATUS]: { local: 'accept', remote: 'accept' },
-  [Opt.TIMING_MARK]: { local: 'accept', remote: 'accept' },
-  [Opt.LOGOUT]: { local: 'accept', remote: 'refuse' },
-  [Opt.SUPDUP]: { local: 'refuse', remote: 'refuse' },
-  [Opt.TTYPE]: { local: 'refuse', remote: 'request' },
-  [Opt.EOR]: { local: 'accept', remote: 'accept' },
-  [Opt.NAWS]: { local: 'refuse', remote: 'request' },
-  [Opt.TSPEED]: { local: 'refuse', remote: 'accept' },
-  [Opt.NEW_ENVIRON]: { local: 'refuse', remote: 'request' },
-  [Opt.CHARSET]: { local: 'accept', remote: 'accept' },
-};
+export const SERVER_POLICY: PolicyTable = defaultPolicy('server');
 
 /** Merges per-option overrides over a base table (an override of one side keeps the other side). */
 export function mergePolicy(base: PolicyTable, overrides: PolicyTable | undefined): PolicyTable {

@@ -13,7 +13,8 @@
  *   ...
  *
  * `> in` tokens: quoted strings (JSON escapes, \xNN), lowercase two-digit hex bytes, UPPERCASE command names;
- * after WILL/WONT/DO/DONT/SB an UPPERCASE option name; subnegotiation words (IS, SEND, VAR, REQUEST…). `> call METHOD ARGS…` calls an engine method;
+ * after WILL/WONT/DO/DONT/SB an UPPERCASE option name; after SB <option>, that option's subnegotiation words as its
+ * handler names them (IS, SEND, VAR, REQUEST, TTABLE_IS…). `> call METHOD ARGS…` calls an engine method;
  * quoted-string arguments become bytes for the send methods.
  */
 import {
@@ -25,6 +26,7 @@ import {
   type TelnetEngineOptions,
   type TelnetEvent,
 } from '../src/index.js';
+import { subnegotiationWords } from '../src/options/registry.js';
 
 export interface Transcript {
   title: string;
@@ -39,21 +41,6 @@ export type Step =
   | { kind: 'call'; text: string; method: string; args: unknown[] };
 
 const COMMANDS = Cmd as Record<string, number>;
-/** Subnegotiation words: TTYPE/TSPEED/STATUS/NEW-ENVIRON (RFC 1091, 1079, 859, 1572) and CHARSET (RFC 2066). */
-const SUB_WORDS: Record<string, number> = {
-  IS: 0,
-  SEND: 1,
-  INFO: 2,
-  VAR: 0,
-  VALUE: 1,
-  ESC: 2,
-  USERVAR: 3,
-  REQUEST: 1,
-  ACCEPTED: 2,
-  REJECTED: 3,
-  TTABLE_IS: 4,
-};
-
 /** Splits a line into tokens, keeping quoted strings whole. */
 function tokenize(line: string): string[] {
   const tokens: string[] = [];
@@ -87,6 +74,9 @@ function parseQuoted(token: string): Uint8Array {
 export function parseBytes(tokens: string[]): Uint8Array {
   const out: number[] = [];
   let expectOption = false;
+  let afterSb = false;
+  // The words of the subnegotiation being written (after SB <option>, up to SE).
+  let words: Record<string, number> = {};
   for (const t of tokens) {
     if (t.startsWith('"')) {
       out.push(...parseQuoted(t));
@@ -96,6 +86,7 @@ export function parseBytes(tokens: string[]): Uint8Array {
     // After a verb or SB, an option: a name (NEW-ENVIRON) or a decimal code (99).
     if (expectOption && optionCode(t) !== undefined) {
       out.push(optionCode(t)!);
+      if (afterSb) words = subnegotiationWords(optionCode(t)!);
       expectOption = false;
       continue;
     }
@@ -104,13 +95,15 @@ export function parseBytes(tokens: string[]): Uint8Array {
       expectOption = false;
       continue;
     }
-    if (SUB_WORDS[t] !== undefined) {
-      out.push(SUB_WORDS[t]!);
+    if (words[t] !== undefined) {
+      out.push(words[t]!);
       continue;
     }
     const cmd = COMMANDS[t];
     if (cmd === undefined) throw new Error(`unknown token ${t}`);
     out.push(cmd);
+    afterSb = cmd === Cmd.SB;
+    if (cmd === Cmd.SE) words = {};
     expectOption =
       cmd === Cmd.WILL || cmd === Cmd.WONT || cmd === Cmd.DO || cmd === Cmd.DONT || cmd === Cmd.SB;
   }
