@@ -296,7 +296,7 @@ describe('parseConfig: kiosk', () => {
     expect(problems(`${targets}kiosk: { target: line1, toolbar: [reboot] }\n`)).toEqual([
       expect.stringMatching(/^kiosk\.toolbar\[0\]/),
     ]);
-    expect(problems(`${targets}kiosk: { target: line1, settings: [charset] }\n`)).toEqual([
+    expect(problems(`${targets}kiosk: { target: line1, settings: [colour] }\n`)).toEqual([
       expect.stringMatching(/^kiosk\.settings\[0\]/),
     ]);
   });
