@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../testing/memory-storage';
 import {
+  charsetForMode,
   loadLineHistory,
   onTerminalModeChange,
   STORED_HISTORY_LINES,
@@ -34,6 +35,18 @@ describe('terminal mode per host', () => {
     const storage = new MemoryStorage();
     storage.setItem('telgate.terminal-mode', JSON.stringify({ 'target:bbs': { mode: 'teletext' } }));
     expect(terminalModeFor(storage, bbs, undefined)).toBe('normal');
+  });
+});
+
+describe('charsetForMode', () => {
+  it('shows the PC glyphs in BBS mode, and controls again when leaving it', () => {
+    expect(charsetForMode('bbs', 'CP437')).toBe('CP437-glyphs');
+    expect(charsetForMode('bbs', 'UTF-8')).toBe('CP437-glyphs');
+    expect(charsetForMode('bbs', 'cp437-glyphs')).toBeUndefined();
+    expect(charsetForMode('normal', 'CP437-glyphs')).toBe('CP437');
+    expect(charsetForMode('mud', 'CP437-glyphs')).toBe('CP437');
+    expect(charsetForMode('mud', 'UTF-8')).toBeUndefined();
+    expect(charsetForMode('normal', undefined)).toBeUndefined();
   });
 });
 

@@ -70,3 +70,15 @@ export function saveLineHistory(
 ): void {
   histories.save(storage, target, { lines: boundHistory(lines) });
 }
+
+const GLYPHS = 'CP437-glyphs';
+
+/**
+ * The charset a terminal mode goes with: BBS mode shows CP437 with the PC's control glyphs, and
+ * leaving it shows them as controls again. Undefined: the charset stays.
+ */
+export function charsetForMode(mode: TerminalMode, charset: string | undefined): string | undefined {
+  const glyphs = charset?.toLowerCase() === GLYPHS.toLowerCase();
+  if (mode === 'bbs') return glyphs ? undefined : GLYPHS;
+  return glyphs ? 'CP437' : undefined;
+}

@@ -1,7 +1,7 @@
 import { type SettingsUpdate, TERMINAL_MODES, type TerminalMode } from '@telgate/protocol';
 import { browserStorage } from '../app/App';
 import type { Preferences } from '../app/preferences';
-import { saveTerminalMode } from '../app/terminal-mode';
+import { charsetForMode, saveTerminalMode } from '../app/terminal-mode';
 import type { SessionSnapshot } from '../session/session';
 import { TERMINAL_COLORS, type TerminalColors } from '../terminal/themes';
 import { CharsetSelect } from './CharsetSelect';
@@ -19,18 +19,6 @@ const COLOR_LABELS: Readonly<Record<TerminalColors, string>> = {
   theme: 'The theme’s',
   vga: 'VGA (16 colours)',
 };
-
-const GLYPHS = 'CP437-glyphs';
-
-/**
- * The charset a terminal mode goes with: BBS mode shows CP437 with the PC's control glyphs, and
- * leaving it shows them as controls again. Undefined: the charset stays.
- */
-export function charsetForMode(mode: TerminalMode, charset: string | undefined): string | undefined {
-  const glyphs = charset?.toLowerCase() === GLYPHS.toLowerCase();
-  if (mode === 'bbs') return glyphs ? undefined : GLYPHS;
-  return glyphs ? 'CP437' : undefined;
-}
 
 interface TerminalSettingsProps {
   readonly snapshot: SessionSnapshot;
