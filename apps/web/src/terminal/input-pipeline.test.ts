@@ -104,6 +104,16 @@ describe('InputPipeline in MUD mode', () => {
     expect([input.beforeOutput(), input.afterOutput()]).toEqual(['', '']);
   });
 
+  it('keeps a line being typed when MUD mode stays off', () => {
+    const { input, sent } = pipeline();
+    input.setLocalEditing(true);
+    input.type('abc');
+    input.setMudHistory(undefined);
+    expect(sent).toEqual([]);
+    input.type('\r');
+    expect(sent).toEqual(['abc\r']);
+  });
+
   it('hands the line being typed to the host when MUD mode is turned off', () => {
     const { input, sent } = pipeline();
     input.setLocalEditing(true);

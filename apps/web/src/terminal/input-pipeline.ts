@@ -52,6 +52,7 @@ export class InputPipeline {
    * the host first, as when local editing ends.
    */
   setMudHistory(history: LineHistory | undefined): void {
+    if (!history && !this.mud) return;
     if (this.editing) this.apply(this.lineEditor.release());
     this.mud = history ? new MudInput(history) : undefined;
   }
