@@ -21,7 +21,16 @@ import {
   TEST_PASSWORD,
   TEST_USER,
 } from '@telgate/test-peers';
-import { autoLogoutHost, bbsHost, flakyHost, pacedHost, recorderHost, refusingLogoutHost } from './hosts.js';
+import {
+  autoLogoutHost,
+  bbsHost,
+  flakyHost,
+  glyphBbsHost,
+  mudHost,
+  pacedHost,
+  recorderHost,
+  refusingLogoutHost,
+} from './hosts.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNTIME = join(import.meta.dirname, '.runtime');
@@ -107,6 +116,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stops.push(() => recorder.stop());
     const paced = await startScriptedHost(pacedHost);
     stops.push(() => paced.stop());
+    const glyphs = await startScriptedHost(glyphBbsHost);
+    stops.push(() => glyphs.stop());
+    const mud = await startScriptedHost(mudHost);
+    stops.push(() => mud.stop());
     const refused = await closedPort();
     // The automatic sign-in reads the test user's password from a file only the gateway reads.
     const passwordFile = join(RUNTIME, 'login-password');
@@ -140,6 +153,8 @@ targets:
   - { id: idle, label: Host that logs idle users out, host: 127.0.0.1, port: ${idle.port} }
   - { id: recorder, label: Host that shows what it receives, host: 127.0.0.1, port: ${recorder.port} }
   - { id: paced, label: Host that loses lines sent too fast, host: 127.0.0.1, port: ${paced.port} }
+  - { id: glyphs, label: PC BBS, host: 127.0.0.1, port: ${glyphs.port}, terminal: { mode: bbs } }
+  - { id: mud, label: MUD, host: 127.0.0.1, port: ${mud.port}, terminal: { mode: mud } }
 demo: { enabled: true, port: 0 }
 `;
     const open = await startGateway(

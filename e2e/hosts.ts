@@ -102,6 +102,53 @@ export async function bbsHost(conn: ScriptedConnection): Promise<void> {
   await conn.read(1, 120_000).catch(() => undefined);
 }
 
+/**
+ * A PC BBS in CP437 that uses the control glyphs: ☺☻♥♦♣♠ first, then a line with 0x01 and 0xE9 after
+ * each Enter, numbered, so a charset switched in between shows in how the next line is drawn.
+ */
+export async function glyphBbsHost(conn: ScriptedConnection): Promise<void> {
+  say(conn, Buffer.concat([Buffer.from('GLYPHS '), Buffer.from([1, 2, 3, 4, 5, 6]), Buffer.from('\r\n')]));
+  let round = 0;
+  for await (const input of clientInput(conn, 120_000)) {
+    if ('byte' in input && input.byte === 0x0d) {
+      round++;
+      say(
+        conn,
+        Buffer.concat([Buffer.from(`ROUND${round} `), Buffer.from([0x01, 0xe9]), Buffer.from('\r\n')]),
+      );
+    }
+  }
+}
+
+const AYT = 246;
+
+/**
+ * A MUD: a prompt, no echo, and a line back for each line received (`heard "look"`, with any byte
+ * outside printable ASCII shown as `<xx>`, so a cursor key sent to it would show). Something happens
+ * on its own when the client sends Are You There: output that arrives while the user is typing.
+ */
+export async function mudHost(conn: ScriptedConnection): Promise<void> {
+  say(conn, 'Welcome to the MUD\r\n> ');
+  let line = '';
+  for (;;) {
+    const chunk = await conn.readUntil((unread) => unread.length > 0, 120_000).catch(() => undefined);
+    if (!chunk) return;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === IAC) {
+        const command = chunk[i + 1];
+        if (command === AYT) say(conn, '\r\nA goblin arrives.\r\n> ');
+        i += command !== undefined && command >= WILL && command <= DONT ? 2 : 1;
+      } else if (byte === 0x0d) {
+        say(conn, `heard "${line}"\r\n> `);
+        line = '';
+      } else if (byte !== 0x0a && byte !== 0x00) {
+        line += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `<${byte.toString(16)}>`;
+      }
+    }
+  }
+}
+
 /** Says hello, then drops the connection after a moment: the kiosk must reconnect by itself. */
 export async function flakyHost(conn: ScriptedConnection): Promise<void> {
   say(conn, 'flaky host up\r\n');

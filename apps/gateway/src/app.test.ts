@@ -203,6 +203,28 @@ freeForm: { enabled: true, allow: [{ cidr: 0.0.0.0/0 }] }
       auth: { mode: 'none' },
     });
   });
+
+  it("tells the page each target's terminal mode, when it is not the normal one", async () => {
+    app = await buildTestApp(`
+targets:
+  - { id: bbs, host: bbs.example.org, port: 23, terminal: { mode: bbs } }
+  - { id: mud, host: mud.example.org, port: 4000, terminal: { mode: mud } }
+  - { id: plain, host: plain.example.org, port: 23, terminal: { mode: normal } }
+`);
+    const { targets } = (await app.inject('/api/targets')).json() as { targets: object[] };
+    expect(targets).toEqual([
+      {
+        id: 'bbs',
+        label: 'bbs',
+        host: 'bbs.example.org',
+        port: 23,
+        charset: 'CP437-glyphs',
+        terminalMode: 'bbs',
+      },
+      { id: 'mud', label: 'mud', host: 'mud.example.org', port: 4000, charset: 'UTF-8', terminalMode: 'mud' },
+      { id: 'plain', label: 'plain', host: 'plain.example.org', port: 23, charset: 'UTF-8' },
+    ]);
+  });
 });
 
 describe('GET /api/targets with token auth', () => {

@@ -46,6 +46,11 @@ describe('client frame layouts', () => {
     ],
     ['empty SETTINGS', { type: 'settings', settings: {} }, bytesOf(0x05, '{}')],
     [
+      'SETTINGS with a charset',
+      { type: 'settings', settings: { charset: 'CP437' } },
+      bytesOf(0x05, '{"charset":"CP437"}'),
+    ],
+    [
       'RESUME (v2)',
       { type: 'resume', credential: 'AbCdEfGhIjKlMnOp_-12' },
       bytesOf(0x06, '{"credential":"AbCdEfGhIjKlMnOp_-12"}'),
@@ -170,6 +175,13 @@ describe('decoding malformed client frames', () => {
       'a boolean local echo',
       bytesOf(0x05, '{"localEcho":true}'),
       /^SETTINGS.localEcho must be one of "auto", "on", "off"$/,
+    ],
+    ['an empty charset', bytesOf(0x05, '{"charset":""}'), /^SETTINGS.charset must be a non-empty string$/],
+    ['a charset that is a number', bytesOf(0x05, '{"charset":437}'), /^SETTINGS.charset must be a/],
+    [
+      'a charset name too long to be one',
+      bytesOf(0x05, `{"charset":"${'x'.repeat(41)}"}`),
+      /^SETTINGS.charset must be at most 40 characters$/,
     ],
   ])('rejects %s', (_name, bytes, message) => {
     const result = decodeClientFrame(bytes, SUBPROTOCOL_V2);

@@ -116,6 +116,11 @@ export const GATEWAY_ERRORS = {
     closeCode: 4022,
     message: 'The session could not be resumed: it has ended or the link is no longer valid.',
   },
+  GW_ERR_BAD_CHARSET: {
+    closeCode: 4023,
+    message:
+      'The gateway does not know the character set chosen for this host. Pick another one (UTF-8, CP437, ISO-8859-1…) and connect again.',
+  },
   GW_ERR_FRAME_TOO_LARGE: {
     closeCode: 1009,
     message: 'A message was larger than the gateway accepts. Paste less text at a time.',

@@ -50,6 +50,7 @@ export {
   type EolMode,
   LOCAL_ECHO_MODES,
   type LocalEchoMode,
+  MAX_CHARSET_NAME_LENGTH,
   NOTICE_KINDS,
   type Notice,
   type NoticeKind,
@@ -59,6 +60,8 @@ export {
   type SessionState,
   type SettingsUpdate,
   type TargetInfo,
+  TERMINAL_MODES,
+  type TerminalMode,
   type UserSettings,
 } from './payloads.js';
 export {

@@ -25,6 +25,8 @@ export const KIOSK_SETTINGS = [
   'eol',
   'backspace',
   'local-echo',
+  'charset',
+  'terminal-mode',
   'paste',
   'font-size',
   'theme',

@@ -28,11 +28,20 @@ export interface UserSettings {
   localEcho: LocalEchoMode;
 }
 
-export type SettingsUpdate = Partial<UserSettings>;
+/** The longest charset name a SETTINGS frame may carry. */
+export const MAX_CHARSET_NAME_LENGTH = 40;
+
+export type SettingsUpdate = Partial<UserSettings> & {
+  /**
+   * The host's character set from now on, both ways (e.g. `CP437`). The gateway checks the name: one
+   * it does not know leaves the charset as it was, with a warning notice.
+   */
+  charset?: string;
+};
 
 /** The settings in force for the session (SETTINGS from the gateway). */
 export interface EffectiveSettings extends UserSettings {
-  /** The host's character set, as configured or negotiated (RFC 2066), e.g. `UTF-8`. */
+  /** The host's character set in use: configured, chosen on connect, or switched by the user, e.g. `UTF-8`. */
   charset: string;
   /** Whether the host echoes input (it has enabled the ECHO option). */
   remoteEcho: boolean;
@@ -41,6 +50,13 @@ export interface EffectiveSettings extends UserSettings {
 export type ConnectionState = 'connecting' | 'connected' | 'closed';
 export const CONNECTION_STATES: readonly ConnectionState[] = ['connecting', 'connected', 'closed'];
 
+/**
+ * How the page presents a host: `bbs` (CP437 with the PC's control glyphs and the VGA palette), `mud`
+ * (local line editing with a history of lines), or `normal`.
+ */
+export type TerminalMode = 'normal' | 'bbs' | 'mud';
+export const TERMINAL_MODES: readonly TerminalMode[] = ['normal', 'bbs', 'mud'];
+
 /** The host a session is for. */
 export interface TargetInfo {
   id: string;
@@ -48,6 +64,8 @@ export interface TargetInfo {
   host: string;
   port: number;
   charset: string;
+  /** How the gateway's configuration says to present this host; absent means `normal`. */
+  terminalMode?: TerminalMode;
 }
 
 /**
@@ -144,6 +162,13 @@ export function readSettingsUpdate(value: unknown, where: string): SettingsUpdat
   if (backspace !== undefined) update.backspace = backspace;
   const localEcho = optionalOneOf(object, 'localEcho', LOCAL_ECHO_MODES, where);
   if (localEcho !== undefined) update.localEcho = localEcho;
+  const charset = optionalString(object, 'charset', where, { nonEmpty: true });
+  if (charset !== undefined) {
+    if (charset.length > MAX_CHARSET_NAME_LENGTH) {
+      throw new PayloadShapeError(`${where}.charset must be at most ${MAX_CHARSET_NAME_LENGTH} characters`);
+    }
+    update.charset = charset;
+  }
   return update;
 }
 
@@ -234,7 +259,14 @@ function readTarget(value: unknown, where: string): TargetInfo {
     host: requireString(object, 'host', where, { nonEmpty: true }),
     port: port as number,
     charset: requireString(object, 'charset', where, { nonEmpty: true }),
+    ...readTerminalMode(object),
   };
+}
+
+/** A mode this page does not know (a newer gateway's) is left out rather than refused: it is only a hint. */
+function readTerminalMode(object: JsonObject): { terminalMode?: TerminalMode } {
+  const mode = field(object, 'terminalMode');
+  return (TERMINAL_MODES as readonly unknown[]).includes(mode) ? { terminalMode: mode as TerminalMode } : {};
 }
 
 export function readNotice(value: unknown, where: string): Notice {

@@ -355,6 +355,19 @@ describe('decoding malformed server frames', () => {
     });
   });
 
+  it("carries a target's terminal mode, and leaves out a mode it does not know", () => {
+    const bbs = { ...target, terminalMode: 'bbs' as const };
+    expect(decodeOk(encodeServerFrame({ type: 'state', state: 'connecting', target: bbs }))).toEqual({
+      type: 'state',
+      state: 'connecting',
+      target: bbs,
+    });
+    const future = stateJson(
+      `{"state":"connecting","target":${JSON.stringify({ ...target, terminalMode: 'teletext' })}}`,
+    );
+    expect(decodeOk(future)).toEqual({ type: 'state', state: 'connecting', target });
+  });
+
   it('never throws, and re-encodes whatever it accepts to an equal frame', () => {
     const nearFrames = nearFrameBytesArb(serverFrameArb.map(encodeServerFrame), [
       ServerFrameType.STATE,

@@ -25,6 +25,7 @@ export const DEFAULT_TARGET_SETTINGS: FreeFormDefaults = {
   interruptFlush: 'timing-mark',
   synchOnInterrupt: false,
   resume: { graceSeconds: 300 },
+  terminalMode: 'normal',
 };
 
 export const DEFAULT_LIMITS: LimitsConfig = {

@@ -212,6 +212,30 @@ limits: { maxDetachedSessions: 5, maxScreenStateBytes: 1048576 }
     ).toBe(charset);
   });
 
+  it('takes a terminal mode per target: BBS mode shows a CP437 host with the PC glyphs', () => {
+    const config = parseConfig(`
+freeForm: { defaults: { terminal: { mode: mud } } }
+targets:
+  - { id: bbs, host: h.example, port: 23, terminal: { mode: bbs } }
+  - { id: bbs437, host: h.example, port: 23, charset: cp437, terminal: { mode: bbs } }
+  - { id: bbsutf8, host: h.example, port: 23, charset: UTF-8, terminal: { mode: bbs } }
+  - { id: plain437, host: h.example, port: 23, charset: CP437, terminal: { mode: normal } }
+  - { id: inherits, host: h.example, port: 23 }
+`);
+    expect(config.targets.map((t) => [t.id, t.terminalMode, t.charset])).toEqual([
+      ['bbs', 'bbs', 'CP437-glyphs'],
+      ['bbs437', 'bbs', 'CP437-glyphs'],
+      ['bbsutf8', 'bbs', 'UTF-8'],
+      ['plain437', 'normal', 'CP437'],
+      ['inherits', 'normal', 'UTF-8'],
+    ]);
+    expect(config.freeForm.defaults.terminalMode).toBe('mud');
+    expect(parseConfig('').freeForm.defaults.terminalMode).toBe('normal');
+    expect(problems('targets: [{ id: t, host: h.example, port: 23, terminal: { mode: ansi } }]')).toEqual([
+      "targets[0].terminal.mode (line 1): must be one of 'normal', 'bbs', 'mud'",
+    ]);
+  });
+
   it('reports enum and type mistakes in words', () => {
     expect(problems('targets: [{ id: t, host: h.example, port: "23", eol: cr }]')).toEqual([
       'targets[0].port (line 1): must be a whole number',
@@ -272,7 +296,7 @@ describe('parseConfig: kiosk', () => {
     expect(problems(`${targets}kiosk: { target: line1, toolbar: [reboot] }\n`)).toEqual([
       expect.stringMatching(/^kiosk\.toolbar\[0\]/),
     ]);
-    expect(problems(`${targets}kiosk: { target: line1, settings: [charset] }\n`)).toEqual([
+    expect(problems(`${targets}kiosk: { target: line1, settings: [colour] }\n`)).toEqual([
       expect.stringMatching(/^kiosk\.settings\[0\]/),
     ]);
   });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type OptionPolicy, type OptionSupport, optionCode, type PolicyTable } from '@telgate/telnet-core';
-import iconv from 'iconv-lite';
 import { authExposureProblem } from '../auth/exposure.js';
 import { importEd25519PublicKey, MIN_HS256_SECRET_LENGTH } from '../auth/keys.js';
 import { normalizeOrigin } from '../http/origin.js';
+import { CP437_GLYPHS, charsetProblem, isCp437Glyphs } from '../relay/charset.js';
 import { parseHost } from '../targets/host.js';
 import { parseCidr } from '../targets/ip.js';
 import { parsePorts } from '../targets/ports.js';
@@ -28,6 +28,7 @@ import type {
   LimitsConfig,
   TargetConfig,
   TargetSettings,
+  TerminalMode,
 } from './types.js';
 import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS } from './types.js';
 
@@ -39,30 +40,6 @@ export type ReportIssue = (path: ConfigPath, message: string, at?: 'key') => voi
 type RawSettings = NonNullable<NonNullable<RawConfig['freeForm']>['defaults']>;
 
 const SUPPORT_LEVELS: readonly OptionSupport[] = ['refuse', 'accept', 'request'];
-
-/**
- * Bytes a Telnet NVT stream must carry as themselves (BEL, BS, HT, LF, CR, ESC and printable ASCII).
- * Encodings that remap them (UTF-16, base64, UTF-7…) cannot frame a Telnet session.
- */
-const NVT_BYTES = Buffer.from([
-  0x07,
-  0x08,
-  0x09,
-  0x0a,
-  0x0d,
-  0x1b,
-  ...Array.from({ length: 95 }, (_, i) => 0x20 + i),
-]);
-
-function checkCharset(charset: string): string | undefined {
-  if (!iconv.encodingExists(charset)) {
-    return `"${charset}" is not a known character set (e.g. UTF-8, CP437, ISO-8859-1, CP866, KOI8-R, GBK, Big5, Shift_JIS, EUC-KR)`;
-  }
-  if (iconv.decode(NVT_BYTES, charset) !== NVT_BYTES.toString('latin1')) {
-    return `"${charset}" does not keep ASCII as it is, so it cannot carry a Telnet session`;
-  }
-  return undefined;
-}
 
 function normalizeOptions(raw: Record<string, unknown>, path: ConfigPath, report: ReportIssue): PolicyTable {
   const table: Record<number, Partial<OptionPolicy>> = {};
@@ -103,13 +80,14 @@ function normalizeSettings(
   path: ConfigPath,
   report: ReportIssue,
 ): FreeFormDefaults {
-  const charset = raw.charset ?? base.charset;
+  const terminalMode = raw.terminal?.mode ?? base.terminalMode;
   if (raw.charset !== undefined) {
-    const problem = checkCharset(raw.charset);
+    const problem = charsetProblem(raw.charset);
     if (problem) report([...path, 'charset'], problem);
   }
   return {
-    charset,
+    charset: bbsCharset(raw.charset, terminalMode) ?? raw.charset ?? base.charset,
+    terminalMode,
     terminalTypes: raw.terminalTypes ?? base.terminalTypes,
     eol: raw.eol ?? base.eol,
     backspace: raw.backspace ?? base.backspace,
@@ -121,6 +99,16 @@ function normalizeSettings(
     synchOnInterrupt: raw.synchOnInterrupt ?? base.synchOnInterrupt,
     resume: { graceSeconds: raw.resume?.graceSeconds ?? base.resume.graceSeconds },
   };
+}
+
+/**
+ * In BBS mode a CP437 host (CP437 is the default there) shows control bytes as the PC's glyphs: the
+ * charset becomes CP437-glyphs. Any other charset is kept as written.
+ */
+function bbsCharset(charset: string | undefined, mode: TerminalMode): string | undefined {
+  if (mode !== 'bbs') return undefined;
+  if (charset === undefined || /^(cp|ibm)437$/i.test(charset) || isCp437Glyphs(charset)) return CP437_GLYPHS;
+  return undefined;
 }
 
 /**

@@ -32,6 +32,11 @@ const targetSettings = {
     additionalProperties: false,
     properties: { graceSeconds: integer(0, 24 * 3600) },
   },
+  terminal: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { mode: { enum: ['normal', 'bbs', 'mud'] } },
+  },
 } as const;
 
 export const configSchema = {
@@ -196,6 +201,7 @@ type Settings = {
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
   synchOnInterrupt?: boolean;
   resume?: { graceSeconds?: number };
+  terminal?: { mode?: 'normal' | 'bbs' | 'mud' };
 };
 
 export interface RawAutoLogin {

@@ -26,6 +26,11 @@ export interface ListenConfig {
 export type BackspaceKey = 'del' | 'bs';
 export type NegotiationSetting = StartMode | 'auto';
 export type TargetMode = 'telnet' | 'raw';
+/**
+ * How the page presents the host: `bbs` (CP437 with the PC's control glyphs, the VGA palette), `mud`
+ * (the page edits lines itself, with a history), or `normal`.
+ */
+export type TerminalMode = 'normal' | 'bbs' | 'mud';
 /** What the gateway asks the host for after an interrupt, so stale output is discarded. */
 export type InterruptFlush = 'ao' | 'timing-mark' | 'both' | 'none';
 
@@ -53,6 +58,8 @@ export interface TargetSettings {
   readonly synchOnInterrupt: boolean;
   /** Sessions that survive their socket (telgate.v2). */
   readonly resume: ResumeSettings;
+  /** `terminal.mode` in the configuration: how the page presents the host. */
+  readonly terminalMode: TerminalMode;
 }
 
 export interface ResumeSettings {

@@ -30,6 +30,8 @@ interface TargetOptions {
   interruptFlush?: string;
   extra?: string;
   limits?: string;
+  /** The WebSocket's query, after `/ws?target=t`. */
+  query?: string;
 }
 
 async function gateway(port: number, target: TargetOptions = {}, timings: Partial<RelayTimings> = {}) {
@@ -48,7 +50,7 @@ targets:
 ${target.limits ?? ''}
 `;
   app = await buildTestApp(yaml, { onSession: createTelnetRelay(timings) });
-  const client = await TerminalClient.open(app, '/ws?target=t');
+  const client = await TerminalClient.open(app, `/ws?target=t${target.query ?? ''}`);
   cleanups.push(() => client.close());
   return client;
 }
@@ -107,6 +109,62 @@ describe('relay: a session end to end', () => {
     await client.waitForText('╔═╗ │BBS│ é');
     client.type('é£');
     await host.settled();
+  });
+
+  it('switches the charset mid-session when the user asks, for output and input alike', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes('one ', 0xc3, 0xa9, '\r\n'));
+      await conn.expect(bytes('go'));
+      conn.write(bytes('two ', 0x82, 0x01, '\r\n'));
+      await conn.expect(bytes(0x9c));
+    });
+    const client = await gateway(host.port);
+    await client.waitForText('one é');
+    client.send({ type: 'settings', settings: { charset: 'CP437-glyphs' } });
+    await client.waitForFrame('settings', (f) => f.settings.charset === 'CP437-glyphs');
+    client.type('go');
+    await client.waitForText('two é☺');
+    client.type('£');
+    await host.settled();
+  });
+
+  it('keeps the charset, with a warning, when the user asks for one the gateway does not know', async () => {
+    const host = await scripted(async (conn) => {
+      await conn.expect(bytes('go'));
+      conn.write(bytes('still ', 0xc3, 0xa9, '\r\n'));
+      await conn.expect(bytes('ok'));
+    });
+    const client = await gateway(host.port);
+    await client.waitForFrame('state', (f) => f.state === 'connected');
+    client.send({ type: 'settings', settings: { charset: 'EBCDIC-NOPE' } });
+    const notice = await client.waitForFrame(
+      'notice',
+      (f) => f.notice.kind === 'warning' && f.notice.code === 'GW_WARN_BAD_CHARSET',
+    );
+    expect(notice.notice).toMatchObject({ message: expect.stringContaining('stays UTF-8') });
+    await client.waitForFrame('settings', (f) => f.settings.charset === 'UTF-8');
+    client.type('go');
+    await client.waitForText('still é');
+    client.type('ok');
+    await host.settled();
+  });
+
+  it('starts with the charset the page asks for on connect, and refuses one it does not know', async () => {
+    const host = await scripted(async (conn) => {
+      conn.write(bytes(0xf0, 0xd2, 0xc9, '\r\n'));
+      await conn.expect(bytes('ok'));
+    });
+    const client = await gateway(host.port, { query: '&charset=KOI8-R' });
+    await client.waitForText('При');
+    await client.waitForFrame('settings', (f) => f.settings.charset === 'KOI8-R');
+    client.type('ok');
+    await host.settled();
+
+    const refused = await TerminalClient.open(app!, '/ws?target=t&charset=NOPE-1');
+    cleanups.push(() => refused.close());
+    const closed = await refused.waitForFrame('state', (f) => f.state === 'closed');
+    expect(closed).toMatchObject({ code: 'GW_ERR_BAD_CHARSET', reason: expect.stringContaining('"NOPE-1"') });
+    expect((await refused.closed).code).toBe(closeCodeFor('GW_ERR_BAD_CHARSET'));
   });
 
   it('renders a Latin-1 host as Unicode', async () => {

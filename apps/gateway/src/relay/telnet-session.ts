@@ -22,7 +22,7 @@ import type { QueuedMessage, ResumableSession, ResumeBinding } from '../sessions
 import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
 import { type AutoLogin, type AutoLoginOutcome, lineBytes, startAutoLogin } from './auto-login.js';
 import { BrowserLink } from './browser-link.js';
-import { createHostDecoder, createHostEncoder, type HostEncoder, isUtf8 } from './charset.js';
+import { charsetProblem, HostCharset, isCp437Glyphs, isUtf8 } from './charset.js';
 import { CommandThrottle } from './command-throttle.js';
 import { FlowController, SharedPause } from './flow-controller.js';
 import { HostAbuseGuard } from './host-abuse.js';
@@ -144,7 +144,8 @@ export class TelnetSession implements ResumableSession {
   private inputReceived = 0;
   readonly binding: ResumeBinding;
   private engine: TelnetEngine | undefined;
-  private readonly encode: HostEncoder;
+  /** The host's charset, both ways; the user can switch it during the session. */
+  private readonly charset: HostCharset;
   private readonly abort = new AbortController();
   private closed = false;
 
@@ -197,8 +198,8 @@ export class TelnetSession implements ResumableSession {
       ? new ScreenState({ ...DEFAULT_SIZE, ...DEFAULT_SCREEN_OPTIONS })
       : undefined;
     this.binding = { targetId: target.id, user: ctx.user, origin: ctx.origin };
-    this.output = new OutputFramer(createHostDecoder(target.charset));
-    this.encode = createHostEncoder(target.charset);
+    this.charset = new HostCharset(target.charset);
+    this.output = new OutputFramer(this.charset.decode);
     this.backspace = target.backspace;
     this.hostReads = new SharedPause(
       () => this.host?.pause(),
@@ -526,7 +527,8 @@ export class TelnetSession implements ResumableSession {
         eol: target.eol,
         terminalTypes: target.terminalTypes,
         environ: user ? { USER: user } : {},
-        charsets: [target.charset],
+        // What the session starts with (configured, or chosen on connect) is what CHARSET agrees on.
+        charsets: [isCp437Glyphs(target.charset) ? 'CP437' : target.charset],
         lostDm: isUtf8(target.charset) ? 'utf8' : 'expected',
         ...(size ? { windowSize: size } : {}),
       },
@@ -689,10 +691,11 @@ export class TelnetSession implements ResumableSession {
         this.onAck(frame.count);
         break;
       case 'settings': {
-        const { eol, backspace, localEcho } = frame.settings;
+        const { eol, backspace, localEcho, charset } = frame.settings;
         if (eol !== undefined && this.engine) this.engine.eol = eol;
         if (backspace !== undefined) this.backspace = backspace;
         if (localEcho !== undefined) this.localEcho = localEcho;
+        if (charset !== undefined) this.switchCharset(charset);
         this.sendSettings();
         break;
       }
@@ -702,9 +705,23 @@ export class TelnetSession implements ResumableSession {
     }
   }
 
+  /** The user chose another charset: it applies to what follows; an unknown one changes nothing. */
+  private switchCharset(charset: string): void {
+    const problem = charsetProblem(charset);
+    if (problem) {
+      this.sendNotice({
+        kind: 'warning',
+        code: 'GW_WARN_BAD_CHARSET',
+        message: `The character set stays ${this.charset.name}: ${problem}.`,
+      });
+      return;
+    }
+    this.charset.switchTo(charset);
+  }
+
   private onInput(utf8: Uint8Array): void {
     if (!this.host) return;
-    let bytes = this.encode(utf8);
+    let bytes = this.charset.encode(utf8);
     if (this.backspace === 'bs' && bytes.includes(DEL)) {
       bytes = Uint8Array.from(bytes, (b) => (b === DEL ? BS : b));
     }
@@ -832,8 +849,8 @@ export class TelnetSession implements ResumableSession {
   private typeLine(text: string): void {
     if (this.closed || !this.host) return;
     // One write: the text and Enter (a CR, which the engine turns into the session's end of line).
-    if (this.engine) this.engine.sendInput(this.encode(Buffer.from(`${text}\r`, 'utf8')));
-    else this.writeHost(lineBytes(this.encode(Buffer.from(text, 'utf8')), this.ctx.target.eol));
+    if (this.engine) this.engine.sendInput(this.charset.encode(Buffer.from(`${text}\r`, 'utf8')));
+    else this.writeHost(lineBytes(this.charset.encode(Buffer.from(text, 'utf8')), this.ctx.target.eol));
   }
 
   private onAutoLogin(outcome: AutoLoginOutcome): void {
@@ -895,7 +912,7 @@ export class TelnetSession implements ResumableSession {
       eol: this.engine?.eol ?? this.ctx.target.eol,
       backspace: this.backspace,
       localEcho: this.localEcho,
-      charset: this.ctx.target.charset,
+      charset: this.charset.name,
       remoteEcho: this.engine?.isEnabled('remote', Opt.ECHO) ?? false,
     };
     this.sendFrame({ type: 'settings', settings });
@@ -909,6 +926,7 @@ export class TelnetSession implements ResumableSession {
       host: target.host,
       port: target.port,
       charset: target.charset,
+      ...(target.terminalMode === 'normal' ? {} : { terminalMode: target.terminalMode }),
     };
   }
 

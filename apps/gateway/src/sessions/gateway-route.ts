@@ -48,10 +48,16 @@ interface SessionQuery extends TargetRequest {
   readonly token?: string | undefined;
 }
 
-/** The query of `/ws?target=ID&token=JWT` or `/ws?host=H&port=P&token=JWT`; each at most once. */
+/**
+ * The query of `/ws?target=ID&token=JWT` or `/ws?host=H&port=P&token=JWT`, either with an optional
+ * `charset=NAME`; each at most once.
+ */
 function readQuery(query: unknown): SessionQuery {
   const params = (query ?? {}) as Record<string, unknown>;
-  const single = (name: string, code: 'GW_ERR_UNKNOWN_TARGET' | 'GW_ERR_AUTH_FAILED') => {
+  const single = (
+    name: string,
+    code: 'GW_ERR_UNKNOWN_TARGET' | 'GW_ERR_AUTH_FAILED' | 'GW_ERR_BAD_CHARSET',
+  ) => {
     const value = params[name];
     if (value === undefined || typeof value === 'string') return value;
     throw new GatewayError(code, `the "${name}" parameter is given more than once`);
@@ -60,6 +66,7 @@ function readQuery(query: unknown): SessionQuery {
     target: single('target', 'GW_ERR_UNKNOWN_TARGET'),
     host: single('host', 'GW_ERR_UNKNOWN_TARGET'),
     port: single('port', 'GW_ERR_UNKNOWN_TARGET'),
+    charset: single('charset', 'GW_ERR_BAD_CHARSET'),
     token: single('token', 'GW_ERR_AUTH_FAILED'),
   };
 }
@@ -68,9 +75,16 @@ function readQuery(query: unknown): SessionQuery {
  * The STATE closed frame the page reads the error from (protocol.md: a refusal is a STATE closed frame,
  * then the close code). The detail stays in the logs: it may name hosts and addresses.
  */
-function sendClosedState(socket: WebSocket, sessionId: string, code: GatewayErrorCode): void {
+function sendClosedState(
+  socket: WebSocket,
+  sessionId: string,
+  code: GatewayErrorCode,
+  reason?: string,
+): void {
   if (socket.readyState !== WebSocket.OPEN) return;
-  socket.send(encodeServerFrame({ type: 'state', state: 'closed', code, sessionId }));
+  socket.send(
+    encodeServerFrame({ type: 'state', state: 'closed', code, ...(reason ? { reason } : {}), sessionId }),
+  );
 }
 
 /**
@@ -362,7 +376,13 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       held?.release();
       // A paused socket would never read the browser's close reply.
       socket.resume();
-      sendClosedState(socket, sessionId, error.code);
+      // A charset name is the user's own words, safe to say back (and the only way to tell which).
+      sendClosedState(
+        socket,
+        sessionId,
+        error.code,
+        error.code === 'GW_ERR_BAD_CHARSET' ? error.message : undefined,
+      );
       socket.close(error.closeCode, error.code);
     }
   }

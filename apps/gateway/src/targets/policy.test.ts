@@ -105,6 +105,21 @@ describe('planTarget', () => {
     expect(planTarget(catalog, { host: '[2606:4700::1111]' }).target.id).toBe('[2606:4700::1111]:23');
   });
 
+  it('takes the charset the user chose on connect, for free-form and configured targets alike', () => {
+    expect(planTarget(catalog, { host: 'public.example', charset: 'KOI8-R' }).target.charset).toBe('KOI8-R');
+    expect(planTarget(catalog, { target: 'bbs', charset: 'CP437-glyphs' }).target.charset).toBe(
+      'CP437-glyphs',
+    );
+    expect(catalog.targets[0]?.charset).toBe('CP437');
+    expect(refusal(() => planTarget(catalog, { host: 'public.example', charset: 'no-such-set' }))).toEqual({
+      code: 'GW_ERR_BAD_CHARSET',
+      message: expect.stringContaining('"no-such-set" is not a known character set'),
+    });
+    expect(refusal(() => planTarget(catalog, { target: 'bbs', charset: 'UTF-7' })).code).toBe(
+      'GW_ERR_BAD_CHARSET',
+    );
+  });
+
   it('refuses free-form targets early when no rule could admit them', () => {
     expect(refusal(() => planTarget(catalog, { host: 'public.example', port: '22' }))).toEqual({
       code: 'GW_ERR_TARGET_DENIED',

@@ -1,7 +1,8 @@
 import { promises as dns } from 'node:dns';
 import { settleSettings } from '../config/normalize.js';
-import type { AllowRule, FreeFormConfig, TargetConfig } from '../config/types.js';
+import type { AllowRule, FreeFormConfig, TargetConfig, TerminalMode } from '../config/types.js';
 import { GatewayError } from '../errors.js';
+import { charsetProblem } from '../relay/charset.js';
 import { type HostName, hostPortId, parseHost } from './host.js';
 import { cidrContains, cidrWithin, embeddedIpv4, formatIp, parseIp, specialBlockOf } from './ip.js';
 import { portAllowed } from './ports.js';
@@ -11,6 +12,8 @@ export interface TargetRequest {
   readonly target?: string | undefined;
   readonly host?: string | undefined;
   readonly port?: string | undefined;
+  /** The charset the user chose for this session, over the target's. */
+  readonly charset?: string | undefined;
 }
 
 /** A target chosen and its settings fixed, before DNS. */
@@ -85,6 +88,15 @@ function planFreeForm(catalog: TargetCatalog, hostText: string, portText: string
  * request naming nothing), and GW_ERR_TARGET_DENIED for a free-form target the allow-list cannot admit.
  */
 export function planTarget(catalog: TargetCatalog, request: TargetRequest): DialPlan {
+  const plan = planTargetOnly(catalog, request);
+  const { charset } = request;
+  if (charset === undefined) return plan;
+  const problem = charsetProblem(charset);
+  if (problem) throw new GatewayError('GW_ERR_BAD_CHARSET', problem);
+  return { ...plan, target: { ...plan.target, charset } };
+}
+
+function planTargetOnly(catalog: TargetCatalog, request: TargetRequest): DialPlan {
   if (request.target !== undefined && request.host !== undefined) {
     throw new GatewayError('GW_ERR_UNKNOWN_TARGET', 'the request names both a target and a host');
   }
@@ -264,8 +276,17 @@ export interface PublicTarget {
   readonly host: string;
   readonly port: number;
   readonly charset: string;
+  /** Left out for `normal`. */
+  readonly terminalMode?: TerminalMode;
 }
 
 export function publicTargets(catalog: TargetCatalog): PublicTarget[] {
-  return catalog.targets.map(({ id, label, host, port, charset }) => ({ id, label, host, port, charset }));
+  return catalog.targets.map(({ id, label, host, port, charset, terminalMode }) => ({
+    id,
+    label,
+    host,
+    port,
+    charset,
+    ...(terminalMode === 'normal' ? {} : { terminalMode }),
+  }));
 }

@@ -6,6 +6,7 @@ import { FullScreenButton } from '../ui/FullScreenButton';
 import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
 import { type AppearanceProps, browserSessionStorage, browserStorage } from './App';
+import { saveLineSettings } from './line-settings';
 import { forgetRecent, loadRecent, type RecentTarget, rememberRecent } from './recent-targets';
 import { parseRoute, type Route, standaloneHref } from './route';
 
@@ -73,7 +74,12 @@ export function StandaloneApp({
     return (
       <ConnectScreen
         recent={recent}
-        onConnect={(target) => open(target)}
+        onConnect={(target) => {
+          // The charset chosen for a host is remembered with its other settings (Settings shows it).
+          if (target.kind === 'host' && target.charset)
+            saveLineSettings(browserStorage(), target, { charset: target.charset });
+          open(target);
+        }}
         onForget={(entry) => setRecent(forgetRecent(browserStorage(), entry))}
         {...(notice ? { notice } : {})}
       />

@@ -17,6 +17,19 @@ describe('per-host line settings', () => {
     expect(loadLineSettings(storage, { kind: 'host', host: 'router.example' })).toBeUndefined();
   });
 
+  it('remembers the charset chosen for a host, and ignores one that cannot be a charset name', () => {
+    const storage = new MemoryStorage();
+    saveLineSettings(storage, router, { charset: 'CP437' });
+    saveLineSettings(storage, router, { eol: 'lf' });
+    expect(loadLineSettings(storage, router)).toEqual({ charset: 'CP437', eol: 'lf' });
+    storage.setItem(
+      'telgate.line-settings',
+      JSON.stringify({ 'target:lab': { charset: 'x'.repeat(41) }, 'target:x': { charset: 437, eol: 'lf' } }),
+    );
+    expect(loadLineSettings(storage, lab)).toBeUndefined();
+    expect(loadLineSettings(storage, { kind: 'target', id: 'x' })).toEqual({ eol: 'lf' });
+  });
+
   it('tells a configured target from a host of the same name, and default port 23', () => {
     expect(hostKey({ kind: 'target', id: 'a' })).not.toBe(hostKey({ kind: 'host', host: 'a' }));
     expect(hostKey({ kind: 'host', host: 'a' })).toBe(hostKey({ kind: 'host', host: 'a', port: 23 }));

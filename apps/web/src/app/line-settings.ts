@@ -1,18 +1,24 @@
-import { BACKSPACE_KEYS, EOL_MODES, LOCAL_ECHO_MODES, type SettingsUpdate } from '@telgate/protocol';
+import {
+  BACKSPACE_KEYS,
+  EOL_MODES,
+  LOCAL_ECHO_MODES,
+  MAX_CHARSET_NAME_LENGTH,
+  type SettingsUpdate,
+} from '@telgate/protocol';
 import type { ConnectTarget } from '../session/socket';
 import { hostKey, MAX_REMEMBERED_HOSTS, perHostStore } from './per-host-store';
 
 export { hostKey, MAX_REMEMBERED_HOSTS };
 
 /**
- * The line settings (Enter, Backspace, local echo) the user chose for each host, kept in this browser
+ * The line settings (Enter, Backspace, local echo) and the charset the user chose for each host, kept in this browser
  * and applied again on the next session to the same host — like a saved PuTTY session.
  */
 
 /** Keeps the known fields with valid values only. */
 function parseSettings(value: unknown): SettingsUpdate {
   if (typeof value !== 'object' || value === null) return {};
-  const { eol, backspace, localEcho } = value as Record<string, unknown>;
+  const { eol, backspace, localEcho, charset } = value as Record<string, unknown>;
   return {
     ...(EOL_MODES.includes(eol as never) ? { eol: eol as SettingsUpdate['eol'] } : {}),
     ...(BACKSPACE_KEYS.includes(backspace as never)
@@ -20,6 +26,9 @@ function parseSettings(value: unknown): SettingsUpdate {
       : {}),
     ...(LOCAL_ECHO_MODES.includes(localEcho as never)
       ? { localEcho: localEcho as SettingsUpdate['localEcho'] }
+      : {}),
+    ...(typeof charset === 'string' && charset.length > 0 && charset.length <= MAX_CHARSET_NAME_LENGTH
+      ? { charset }
       : {}),
   };
 }

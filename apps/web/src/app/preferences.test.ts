@@ -27,6 +27,14 @@ describe('preferences', () => {
     expect(defaultPreferences(false).theme).toBe('light');
   });
 
+  it('keep the terminal colours chosen, and ignore a choice they do not know', () => {
+    const storage = new MemoryStorage();
+    savePreferences(storage, { ...defaults, terminalColors: 'vga' });
+    expect(loadPreferences(storage, defaults).terminalColors).toBe('vga');
+    storage.setItem('telgate.preferences', JSON.stringify({ terminalColors: 'cga' }));
+    expect(loadPreferences(storage, defaults)).toEqual(defaults);
+  });
+
   it('round-trip through storage', () => {
     const storage = new MemoryStorage();
     const chosen = {

@@ -1,4 +1,4 @@
-import { TERMINAL_FONT } from '../terminal/themes';
+import { TERMINAL_COLORS, TERMINAL_FONT, type TerminalColors } from '../terminal/themes';
 import type { Theme } from './route';
 
 /** What the user chose for this browser, kept in localStorage. */
@@ -15,6 +15,8 @@ export interface Preferences {
   readonly customFont?: string;
   /** xterm.js's screen-reader mode: the rows as an accessibility tree, new output read out. */
   readonly screenReader: boolean;
+  /** The terminal's colours; undefined: `auto` (VGA in BBS mode, the theme's otherwise). */
+  readonly terminalColors?: TerminalColors;
 }
 
 export const FONT_SIZE_MIN = 9;
@@ -99,10 +101,8 @@ export function clampFontSize(size: number): number {
 export function loadPreferences(storage: Storage | undefined, defaults: Preferences): Preferences {
   const stored = readJson(storage, STORAGE_KEY);
   if (typeof stored !== 'object' || stored === null) return defaults;
-  const { theme, fontSize, keyBar, scrollback, fontFamily, customFont, screenReader } = stored as Record<
-    string,
-    unknown
-  >;
+  const { theme, fontSize, keyBar, scrollback, fontFamily, customFont, screenReader, terminalColors } =
+    stored as Record<string, unknown>;
   return {
     theme: theme === 'light' || theme === 'dark' ? theme : defaults.theme,
     fontSize:
@@ -113,6 +113,9 @@ export function loadPreferences(storage: Storage | undefined, defaults: Preferen
     // Kept as typed (the terminal uses it through fontStack, which cleans it).
     ...(typeof customFont === 'string' ? { customFont: customFont.slice(0, CUSTOM_FONT_MAX) } : {}),
     screenReader: typeof screenReader === 'boolean' ? screenReader : defaults.screenReader,
+    ...(TERMINAL_COLORS.includes(terminalColors as TerminalColors)
+      ? { terminalColors: terminalColors as TerminalColors }
+      : {}),
   };
 }
 

@@ -64,6 +64,12 @@ describe('standaloneHref', () => {
     const href = standaloneHref(connect);
     const url = new URL(href, 'http://x');
     expect(parseRoute(url.pathname, url.search)).toMatchObject({ connect });
+    const withCharset = { kind: 'host', host: 'bbs', port: 2323, charset: 'CP437' } as const;
+    expect(standaloneHref(withCharset)).toBe('/?host=bbs&port=2323&charset=CP437');
+    expect(parseRoute('/', '?host=bbs&port=2323&charset=CP437')).toMatchObject({ connect: withCharset });
+    expect(parseRoute('/', '?host=bbs&charset=KOI8-R')).toMatchObject({
+      connect: { kind: 'host', host: 'bbs', charset: 'KOI8-R' },
+    });
     expect(standaloneHref({ kind: 'target', id: 'demo' })).toBe('/?target=demo');
     expect(standaloneHref(undefined)).toBe('/');
   });

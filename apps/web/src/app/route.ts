@@ -49,9 +49,11 @@ export function parseRoute(pathname: string, search: string): Route {
       if (target) return { ...common, mode: 'standalone', connect: { kind: 'target', id: target } };
       const host = nonEmpty(params.get('host'));
       if (!host) return { ...common, mode: 'standalone' };
+      const charsetText = nonEmpty(params.get('charset'));
+      const charset = charsetText ? { charset: charsetText } : {};
       const portText = params.get('port');
       if (portText === null || portText === '') {
-        return { ...common, mode: 'standalone', connect: { kind: 'host', host } };
+        return { ...common, mode: 'standalone', connect: { kind: 'host', host, ...charset } };
       }
       const port = parsePort(portText);
       if (port === undefined) {
@@ -60,7 +62,7 @@ export function parseRoute(pathname: string, search: string): Route {
           message: `The port in this link, “${portText}”, is not a number from 1 to 65535.`,
         };
       }
-      return { ...common, mode: 'standalone', connect: { kind: 'host', host, port } };
+      return { ...common, mode: 'standalone', connect: { kind: 'host', host, port, ...charset } };
     }
     case '/embed': {
       if (!target)
@@ -92,6 +94,7 @@ export function standaloneHref(connect: ConnectTarget | undefined): string {
   } else {
     params.set('host', connect.host);
     if (connect.port !== undefined) params.set('port', String(connect.port));
+    if (connect.charset) params.set('charset', connect.charset);
   }
   return `/?${params}`;
 }

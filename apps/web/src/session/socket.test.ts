@@ -17,6 +17,12 @@ describe('socketUrl', () => {
     );
     expect(socketUrl('http://gw/', { kind: 'host', host: 'h' })).toBe('ws://gw/ws?host=h');
   });
+
+  it('passes the charset chosen for a free-form host', () => {
+    expect(socketUrl('http://gw/', { kind: 'host', host: 'h', port: 23, charset: 'Shift_JIS' })).toBe(
+      'ws://gw/ws?host=h&port=23&charset=Shift_JIS',
+    );
+  });
 });
 
 describe('describeConnectTarget', () => {

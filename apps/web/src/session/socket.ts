@@ -44,8 +44,13 @@ export const browserSocket: SocketFactory = (url, protocols, handlers) => {
   };
 };
 
-/** What a session connects to: a configured target, or a host when the gateway allows free-form hosts. */
-export type ConnectTarget = { kind: 'target'; id: string } | { kind: 'host'; host: string; port?: number };
+/**
+ * What a session connects to: a configured target, or a host when the gateway allows free-form hosts,
+ * optionally in a charset the user chose (sent as `charset=`, over the gateway's default).
+ */
+export type ConnectTarget =
+  | { kind: 'target'; id: string }
+  | { kind: 'host'; host: string; port?: number; charset?: string };
 
 /** The gateway's WebSocket URL for a target, on the page's own origin (`pageUrl` is location.href). */
 export function socketUrl(pageUrl: string, target: ConnectTarget, token?: string): string {
@@ -56,6 +61,7 @@ export function socketUrl(pageUrl: string, target: ConnectTarget, token?: string
   } else {
     url.searchParams.set('host', target.host);
     if (target.port !== undefined) url.searchParams.set('port', String(target.port));
+    if (target.charset) url.searchParams.set('charset', target.charset);
   }
   if (token) url.searchParams.set('token', token);
   return url.href;

@@ -1,6 +1,7 @@
 import type { EffectiveSettings } from '@telgate/protocol';
 import { describe, expect, it } from 'vitest';
 import { InputPipeline, localEditingActive } from './input-pipeline';
+import { LineHistory } from './line-history';
 
 function pipeline() {
   const sent: string[] = [];
@@ -72,5 +73,54 @@ describe('InputPipeline', () => {
     input.insert('\x1b[A');
     expect(sent).toEqual(['\x1b[A']);
     expect(input.ctrlArmed).toBe(true);
+  });
+});
+
+describe('InputPipeline in MUD mode', () => {
+  it('walks the history with Up instead of sending it, and keeps the line around output', () => {
+    const { input, sent, echoed } = pipeline();
+    input.setMudHistory(new LineHistory(['look']));
+    input.setLocalEditing(true);
+    expect(input.mudMode).toBe(true);
+    input.type('n');
+    expect(input.beforeOutput()).toBe('\x1b8\x1b[J');
+    expect(input.afterOutput()).toBe('\x1b7n');
+    input.type('\x1b[A');
+    input.type('\r');
+    expect(sent).toEqual(['look\r']);
+    expect(echoed.join('')).toContain('look');
+  });
+
+  it('writes nothing around output while nothing is typed, or when local editing is off', () => {
+    const { input, sent } = pipeline();
+    input.setMudHistory(new LineHistory());
+    input.setLocalEditing(true);
+    expect([input.beforeOutput(), input.afterOutput()]).toEqual(['', '']);
+    input.type('sec');
+    input.setLocalEditing(false);
+    expect(sent).toEqual(['sec']);
+    input.type('\x1b[A');
+    expect(sent).toEqual(['sec', '\x1b[A']);
+    expect([input.beforeOutput(), input.afterOutput()]).toEqual(['', '']);
+  });
+
+  it('keeps a line being typed when MUD mode stays off', () => {
+    const { input, sent } = pipeline();
+    input.setLocalEditing(true);
+    input.type('abc');
+    input.setMudHistory(undefined);
+    expect(sent).toEqual([]);
+    input.type('\r');
+    expect(sent).toEqual(['abc\r']);
+  });
+
+  it('hands the line being typed to the host when MUD mode is turned off', () => {
+    const { input, sent } = pipeline();
+    input.setLocalEditing(true);
+    input.setMudHistory(new LineHistory());
+    input.type('abc');
+    input.setMudHistory(undefined);
+    expect(sent).toEqual(['abc']);
+    expect(input.mudMode).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import type { EffectiveSettings } from '@telgate/protocol';
 import { withCtrl } from './keys';
 import { LineEditor } from './line-editor';
+import type { LineHistory } from './line-history';
+import { MudInput } from './mud-input';
 
 export interface InputTarget {
   /** Text for the host (an INPUT frame). */
@@ -26,6 +28,8 @@ export function localEditingActive(settings: EffectiveSettings | undefined): boo
  */
 export class InputPipeline {
   private readonly editor = new LineEditor();
+  /** MUD mode: local editing keeps the typed line around output and walks a history. */
+  private mud: MudInput | undefined;
   private editing = false;
   private armed = false;
   private readonly ctrlListeners = new Set<(armed: boolean) => void>();
@@ -40,7 +44,35 @@ export class InputPipeline {
   setLocalEditing(active: boolean): void {
     if (active === this.editing) return;
     this.editing = active;
-    if (!active) this.apply(this.editor.release());
+    if (!active) this.apply(this.lineEditor.release());
+  }
+
+  /**
+   * MUD mode with this history, or normal local editing (undefined). A line being typed is handed to
+   * the host first, as when local editing ends.
+   */
+  setMudHistory(history: LineHistory | undefined): void {
+    if (!history && !this.mud) return;
+    if (this.editing) this.apply(this.lineEditor.release());
+    this.mud = history ? new MudInput(history) : undefined;
+  }
+
+  get mudMode(): boolean {
+    return this.mud !== undefined;
+  }
+
+  /** Host output is about to be written: what takes the line being typed off the screen (MUD mode). */
+  beforeOutput(): string {
+    return this.editing && this.mud ? this.mud.beforeOutput() : '';
+  }
+
+  /** Host output was written: the line being typed again, below it (MUD mode). */
+  afterOutput(): string {
+    return this.editing && this.mud ? this.mud.afterOutput() : '';
+  }
+
+  private get lineEditor(): LineEditor | MudInput {
+    return this.mud ?? this.editor;
   }
 
   /** Whether the next keystroke gets Ctrl. */
@@ -75,7 +107,7 @@ export class InputPipeline {
   /** Text from the key bar or the embedding page: as typed, but never modified by the sticky Ctrl. */
   insert(data: string): void {
     if (data.length === 0) return;
-    if (this.editing) this.apply(this.editor.feed(data));
+    if (this.editing) this.apply(this.lineEditor.feed(data));
     else this.target.send(data);
   }
 

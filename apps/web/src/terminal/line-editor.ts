@@ -20,6 +20,9 @@ const ERASE_WORD = '\x17'; // Ctrl-W
 export class LineEditor {
   private line = '';
 
+  /** `onLine` hears every line Enter sends (without its line end), e.g. for a history. */
+  constructor(private readonly onLine?: (line: string) => void) {}
+
   /** The text typed and not sent yet. */
   get pending(): string {
     return this.line;
@@ -32,6 +35,7 @@ export class LineEditor {
     while (i < data.length) {
       const char = String.fromCodePoint(data.codePointAt(i)!);
       if (char === '\r' || char === '\n') {
+        this.onLine?.(this.line);
         send += this.line + char;
         echo += '\r\n';
         this.line = '';
@@ -71,6 +75,13 @@ export class LineEditor {
     const send = this.line;
     const echo = this.eraseWhile(() => true);
     return { echo, send };
+  }
+
+  /** Replaces the line being typed with `text` (a line from the history): what to echo. */
+  replace(text: string): string {
+    const echo = this.eraseWhile(() => true);
+    this.line = text;
+    return echo + text;
   }
 
   private eraseLast(): string {

@@ -2,7 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import type { ISearchOptions, SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
-import { type IBufferCell, type IDisposable, type ILink, Terminal } from '@xterm/xterm';
+import { type IBufferCell, type IDisposable, type ILink, type ITheme, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { RendererChoice, Theme } from '../app/route';
 import {
@@ -87,6 +87,9 @@ export class TerminalView {
       theme: TERMINAL_THEMES[options.theme],
       scrollback: options.scrollback,
       cursorBlink: true,
+      // Box-drawing and block characters drawn by xterm.js itself, cell-exact in any font: ANSI art
+      // joins up (the default, set here so it stays on).
+      customGlyphs: true,
       // Needed for the Unicode 11 width tables and search result decorations.
       allowProposedApi: true,
       macOptionIsMeta: true,
@@ -204,8 +207,8 @@ export class TerminalView {
 
   // ------------------------------------------------------------------ appearance
 
-  setTheme(theme: Theme): void {
-    this.term.options.theme = TERMINAL_THEMES[theme];
+  setTheme(theme: Theme | ITheme): void {
+    this.term.options.theme = typeof theme === 'string' ? TERMINAL_THEMES[theme] : theme;
   }
 
   setFontSize(size: number): void {

@@ -51,6 +51,46 @@ export const TERMINAL_THEMES: Record<Theme, ITheme> = {
   },
 };
 
+/**
+ * The colours of a PC's VGA text mode (the CGA palette), as ANSI art on BBSes was drawn for: on black,
+ * with brown (not dark yellow) for colour 3.
+ */
+export const VGA_THEME: ITheme = {
+  background: '#000000',
+  foreground: '#aaaaaa',
+  cursor: '#aaaaaa',
+  cursorAccent: '#000000',
+  selectionBackground: '#5555ff80',
+  black: '#000000',
+  red: '#aa0000',
+  green: '#00aa00',
+  yellow: '#aa5500',
+  blue: '#0000aa',
+  magenta: '#aa00aa',
+  cyan: '#00aaaa',
+  white: '#aaaaaa',
+  brightBlack: '#555555',
+  brightRed: '#ff5555',
+  brightGreen: '#55ff55',
+  brightYellow: '#ffff55',
+  brightBlue: '#5555ff',
+  brightMagenta: '#ff55ff',
+  brightCyan: '#55ffff',
+  brightWhite: '#ffffff',
+};
+
+/**
+ * The terminal's colours: those of the page theme, or the VGA palette. `auto` is VGA in BBS mode and
+ * the page theme otherwise.
+ */
+export type TerminalColors = 'auto' | 'theme' | 'vga';
+export const TERMINAL_COLORS: readonly TerminalColors[] = ['auto', 'theme', 'vga'];
+
+export function terminalTheme(theme: Theme, colors: TerminalColors, bbsMode: boolean): ITheme {
+  const vga = colors === 'vga' || (colors === 'auto' && bbsMode);
+  return vga ? VGA_THEME : TERMINAL_THEMES[theme];
+}
+
 /** Monospace fonts installed on most systems: nothing is downloaded. */
 export const TERMINAL_FONT =
   'ui-monospace, "Cascadia Mono", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';

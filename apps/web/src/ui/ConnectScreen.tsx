@@ -3,6 +3,7 @@ import { fetchTargetCatalog, GatewayApiError, type TargetCatalog } from '../api/
 import type { RecentTarget } from '../app/recent-targets';
 import { parsePort } from '../app/route';
 import { type ConnectTarget, describeConnectTarget } from '../session/socket';
+import { CharsetSelect } from './CharsetSelect';
 import { hostNameProblem, hostPort } from './format';
 
 interface ConnectScreenProps {
@@ -140,6 +141,8 @@ function stripLabel(entry: RecentTarget): ConnectTarget {
 function FreeFormHost({ onConnect }: { onConnect: ConnectScreenProps['onConnect'] }) {
   const [host, setHost] = useState('');
   const [port, setPort] = useState('23');
+  /** '' leaves the charset to the gateway's free-form default. */
+  const [charset, setCharset] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
   return (
     <section aria-labelledby="free-form-heading">
@@ -156,7 +159,7 @@ function FreeFormHost({ onConnect }: { onConnect: ConnectScreenProps['onConnect'
           if (invalid) return setProblem(invalid);
           if (number === undefined) return setProblem('The port must be a number from 1 to 65535.');
           setProblem(undefined);
-          onConnect({ kind: 'host', host: name, port: number });
+          onConnect({ kind: 'host', host: name, port: number, ...(charset ? { charset } : {}) });
         }}
       >
         <label>
@@ -179,6 +182,17 @@ function FreeFormHost({ onConnect }: { onConnect: ConnectScreenProps['onConnect'
             onChange={(event) => setPort(event.target.value)}
             inputMode="numeric"
             size={6}
+          />
+        </label>
+        <label htmlFor="free-form-charset">
+          Character set
+          <CharsetSelect
+            id="free-form-charset"
+            value={charset}
+            onChange={setCharset}
+            testId="free-form-charset"
+            live
+            allowDefault
           />
         </label>
         <button type="submit" className="primary" data-testid="free-form-connect">

@@ -14,6 +14,7 @@ import {
 import { BACKSPACE_LABELS, EOL_LABELS, LOCAL_ECHO_LABELS } from './commands';
 import { ALL_CONTROLS, type SettingItem } from './controls';
 import { FontFamilyField, ScreenReaderField } from './DisplaySettings';
+import { TerminalSettings } from './TerminalSettings';
 
 interface SettingsPanelProps {
   readonly snapshot: SessionSnapshot;
@@ -150,6 +151,7 @@ export function SettingsPanel({
           </p>
         </fieldset>
       ) : null}
+      <TerminalSettings {...{ snapshot, onUpdate, preferences, onPreferences, shown }} />
       {shown.has('paste') ? <PasteFieldset snapshot={snapshot} /> : null}
       {shown.has('font-size') || shown.has('theme') || shown.has('key-bar') || shown.has('scrollback') ? (
         <fieldset>

@@ -1,5 +1,6 @@
 import type { Action } from '@telgate/protocol';
 import {
+  type CSSProperties,
   lazy,
   type MouseEvent,
   type KeyboardEvent as ReactKeyboardEvent,
@@ -11,13 +12,17 @@ import {
   useRef,
   useState,
 } from 'react';
+import { browserStorage } from '../app/App';
 import { clampFontSize, fontStack, type Preferences } from '../app/preferences';
 import type { RendererChoice } from '../app/route';
+import { loadLineHistory, saveLineHistory } from '../app/terminal-mode';
 import type { TelgateSession } from '../session/session';
 import { InputPipeline, localEditingActive } from '../terminal/input-pipeline';
 import { type ArrowDirection, arrowKey } from '../terminal/keys';
+import { LineHistory } from '../terminal/line-history';
 import { sessionFileName } from '../terminal/session-text';
 import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
+import { TERMINAL_THEMES, terminalTheme } from '../terminal/themes';
 import {
   AutoLogoutBanner,
   ClosedBanner,
@@ -38,6 +43,7 @@ import { ClipboardNotice, usePastePacing } from './PasteBanner';
 import { SearchBar } from './SearchBar';
 import { StatusAnnouncer } from './StatusIndicator';
 import { Toolbar } from './Toolbar';
+import { useTerminalMode } from './terminal-mode-hooks';
 
 // The inspector (and the Telnet describer it uses) loads on first use, keeping the initial download small.
 const Inspector = lazy(() => import('./inspector/Inspector'));
@@ -102,6 +108,7 @@ export function Workspace(props: WorkspaceProps) {
   const snapshot = useSessionSnapshot(session);
   // An embedded terminal leaves with its parent page, which decides whether to ask.
   useLeaveWarning(session, variant !== 'embed');
+  const terminalMode = useTerminalMode(snapshot);
   const host = useRef<HTMLDivElement>(null);
   const root = useRef<HTMLDivElement>(null);
   const pipeline = useRef<InputPipeline | undefined>(undefined);
@@ -184,7 +191,12 @@ export function Workspace(props: WorkspaceProps) {
     );
     session.attachOutput({
       write: (data, rendered) => {
+        // MUD mode: the line being typed comes off the screen, and back below the output.
+        const before = input.beforeOutput();
+        if (before) terminal.write(before);
         terminal.write(data, rendered);
+        const after = input.afterOutput();
+        if (after) terminal.write(after);
         pasteObserve.current(data);
       },
       screen: (cols, rows, data, rendered) => terminal.showScreen(cols, rows, data, rendered),
@@ -203,7 +215,33 @@ export function Workspace(props: WorkspaceProps) {
     };
   }, [session, renderer, variant]);
 
-  useEffect(() => view?.setTheme(preferences.theme), [view, preferences.theme]);
+  const bbsMode = terminalMode === 'bbs';
+  const colors = preferences.terminalColors ?? 'auto';
+  const palette = terminalTheme(preferences.theme, colors, bbsMode);
+  useEffect(() => view?.setTheme(palette), [view, palette]);
+  // Colours other than the page theme's paint the margin around the terminal too.
+  const frameStyle =
+    palette === TERMINAL_THEMES[preferences.theme]
+      ? undefined
+      : ({ '--terminal-bg': palette.background } as CSSProperties);
+  // MUD mode: Up and Down walk the lines sent to this host, kept in this browser.
+  const requested = snapshot.requested;
+  const mudMode = terminalMode === 'mud';
+  useEffect(() => {
+    const input = pipeline.current;
+    if (!view || !input) return;
+    if (!mudMode || !requested) {
+      input.setMudHistory(undefined);
+      return;
+    }
+    const storage = browserStorage();
+    input.setMudHistory(
+      new LineHistory(loadLineHistory(storage, requested), undefined, (lines) =>
+        saveLineHistory(storage, requested, lines),
+      ),
+    );
+    return () => input.setMudHistory(undefined);
+  }, [view, mudMode, requested]);
   useEffect(() => view?.setFontSize(preferences.fontSize), [view, preferences.fontSize]);
   useEffect(() => view?.setScrollback(preferences.scrollback), [view, preferences.scrollback]);
   const stack = fontStack(preferences);
@@ -326,6 +364,7 @@ export function Workspace(props: WorkspaceProps) {
     <div
       ref={root}
       className={`workspace workspace-${variant}`}
+      style={frameStyle}
       data-testid="workspace"
       onMouseDown={keepTerminalFocus}
       onClick={returnFocus}
@@ -386,6 +425,7 @@ export function Workspace(props: WorkspaceProps) {
               data-testid="terminal"
               data-renderer={activeRenderer}
               data-local-editing={connected && localEditingActive(snapshot.settings)}
+              data-terminal-mode={terminalMode}
             />
           </div>
           <ClosedBanner

@@ -14,6 +14,7 @@ import {
   type SessionState,
   type SettingsUpdate,
   type TargetInfo,
+  TERMINAL_MODES,
 } from '../payloads.js';
 import type { ServerFrame } from '../server-frames.js';
 
@@ -39,6 +40,7 @@ export const settingsUpdateArb: fc.Arbitrary<SettingsUpdate> = fc.record(
     eol: fc.constantFrom(...EOL_MODES),
     backspace: fc.constantFrom(...BACKSPACE_KEYS),
     localEcho: fc.constantFrom(...LOCAL_ECHO_MODES),
+    charset: fc.string({ minLength: 1, maxLength: 40 }),
   },
   { requiredKeys: [] },
 );
@@ -54,13 +56,17 @@ export const clientFrameArb: fc.Arbitrary<ClientFrame> = fc.oneof(
   credentialArb.map((credential) => ({ type: 'resume' as const, credential })),
 );
 
-const targetArb: fc.Arbitrary<TargetInfo> = fc.record({
-  id: nonEmptyString,
-  label: fc.string({ unit: 'binary', maxLength: 40 }),
-  host: nonEmptyString,
-  port: fc.integer({ min: 1, max: 65535 }),
-  charset: nonEmptyString,
-});
+const targetArb: fc.Arbitrary<TargetInfo> = fc.record(
+  {
+    id: nonEmptyString,
+    label: fc.string({ unit: 'binary', maxLength: 40 }),
+    host: nonEmptyString,
+    port: fc.integer({ min: 1, max: 65535 }),
+    charset: nonEmptyString,
+    terminalMode: fc.constantFrom(...TERMINAL_MODES),
+  },
+  { requiredKeys: ['id', 'label', 'host', 'port', 'charset'] },
+);
 
 const resumeInfoArb: fc.Arbitrary<ResumeInfo> = fc.record({
   credential: credentialArb,
