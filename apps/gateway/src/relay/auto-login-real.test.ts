@@ -113,9 +113,12 @@ describe('automatic sign-in to real inetutils telnetd with /bin/login', () => {
     expect(notice.notice).toMatchObject({
       message: 'Automatic sign-in failed: the host refused the username or password',
     });
-    // The user signs in by hand at the prompt the gateway left alone.
+    // The user signs in by hand at the prompt the gateway left alone. The first attempt's
+    // "Password: " is on screen already: wait for the one this username brings.
+    await c.until(() => /login: $/.test(c.text), 'the login prompt left to the user', 15_000);
+    const from = c.text.length;
     c.type(`${TEST_USER}\r`);
-    await c.waitForText('Password: ');
+    await c.until(() => c.text.slice(from).includes('Password: '), 'the password prompt', 15_000);
     c.type(`${TEST_PASSWORD}\r`);
     await c.waitForText(SHELL_PROMPT, 15_000);
     expect(c.text.match(/Login incorrect/g)).toHaveLength(1);
