@@ -8,7 +8,14 @@ import { AUTO_LOGIN_NOTICE } from '@telgate/protocol';
 import { TEST_PASSWORD, TEST_USER } from '@telgate/test-peers';
 import { SignJWT } from 'jose';
 import { expect, OPEN_URL, SECURED_URL, test } from '../fixtures.js';
-import { expectConnected, expectPromptLast, expectScreen, run, SHELL_PROMPT } from '../terminal.js';
+import {
+  expectConnected,
+  expectPromptLast,
+  expectScreen,
+  run,
+  SHELL_PROMPT,
+  saveScreenshot,
+} from '../terminal.js';
 
 /** Every WebSocket frame the page receives from now on, as bytes. */
 function framesReceived(page: Page): Buffer[] {
@@ -30,6 +37,7 @@ test('signs in without typing, says so, and no frame the page receives holds the
   await expectPromptLast(page, SHELL_PROMPT, 20_000);
   const notice = page.locator(`[data-testid=notice][data-code=${AUTO_LOGIN_NOTICE.signedIn}]`);
   await expect(notice).toContainText(`Signed in as ${TEST_USER} automatically`);
+  await saveScreenshot(page, 'auto-login');
 
   await run(page, 'echo signed-in-$((6*7))');
   await expectScreen(page, 'signed-in-42');

@@ -3,7 +3,7 @@
  * and MUD mode (local line editing with a history, the typed line kept intact while output arrives).
  */
 import { expect, OPEN_URL, test } from '../fixtures.js';
-import { expectConnected, expectScreen, lastLine, screenText, type } from '../terminal.js';
+import { expectConnected, expectScreen, lastLine, saveScreenshot, screenText, type } from '../terminal.js';
 
 const page_ = (path: string) => `${OPEN_URL()}${path}${path.includes('?') ? '&' : '?'}renderer=dom`;
 
@@ -21,6 +21,7 @@ test('a BBS draws CP437 control bytes as the PC glyphs, in the VGA colours', asy
   await expect
     .poll(() => terminal.locator('.xterm-viewport').evaluate((e) => getComputedStyle(e).backgroundColor))
     .toBe('rgb(0, 0, 0)');
+  await saveScreenshot(page, 'bbs-mode');
 });
 
 test('switching the charset mid-session changes how the bytes after it are drawn', async ({ page }) => {
@@ -68,6 +69,7 @@ test('MUD mode keeps the typed line intact while output arrives, and Up recalls 
   await expect.poll(() => lastLine(page)).toBe('> nor');
   await type(page, 'th');
   await expect.poll(() => lastLine(page)).toBe('> north');
+  await saveScreenshot(page, 'mud-mode');
 
   // Up from the line being typed recalls "look"; the host gets "look" again, no cursor key.
   await page.keyboard.press('ArrowUp');

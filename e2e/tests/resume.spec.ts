@@ -14,6 +14,7 @@ import {
   logIn,
   run,
   SHELL_PROMPT,
+  saveScreenshot,
   screenText,
   type,
 } from '../terminal.js';
@@ -80,6 +81,7 @@ test('a reload gets the same session back: the same screen in vi, and typing goe
   await expectConnected(page);
   await expect(page.getByTestId('resumed-banner')).toContainText(/Resumed — away \d+ s/);
   await expect.poll(() => screenText(page)).toBe(before);
+  await saveScreenshot(page, 'resumed');
   // A resumable session leaves without asking.
   expect(dialogs).toEqual([]);
 
