@@ -58,6 +58,7 @@ export {
   type ResumeRequest,
   type SessionState,
   type SettingsUpdate,
+  type SupdupTerminal,
   type TargetInfo,
   type UserSettings,
 } from './payloads.js';

@@ -116,6 +116,22 @@ targets:
     });
   });
 
+  it('speaks SUPDUP to a target with mode supdup, on port 95 unless given; other targets need a port', () => {
+    const config = parseConfig(`
+targets:
+  - { id: its, host: its.example, mode: supdup }
+  - { id: its2, host: its.example, port: 9595, mode: supdup }
+`);
+    expect(config.targets.map((t) => [t.mode, t.port, t.negotiation])).toEqual([
+      ['supdup', 95, 'passive'],
+      ['supdup', 9595, 'passive'],
+    ]);
+    expect(problems('targets: [{ id: a, host: a.example }]')).toEqual([
+      'targets[0] (line 1): needs a port (only a SUPDUP target has a default: 95)',
+    ]);
+    expect(problems('targets: [{ id: a, host: a.example, port: 23, mode: ssh }]')).toHaveLength(1);
+  });
+
   it('takes the idle timeout default from limits', () => {
     const config = parseConfig(
       'limits: { idleTimeoutSeconds: 60 }\ntargets: [{ id: a, host: a.example, port: 23 }]',

@@ -31,6 +31,9 @@ import type {
 } from './types.js';
 import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS } from './types.js';
 
+/** The SUPDUP port (RFC 734: "the SUPDUP server listens on port 137 octal"). */
+export const SUPDUP_PORT = 95;
+
 export type ConfigPath = readonly (string | number)[];
 
 /** Reports a problem with the value at `path` (or, with `at: 'key'`, with the key itself). */
@@ -251,14 +254,17 @@ function normalizeTargets(raw: RawConfig, defaults: FreeFormDefaults, report: Re
     seen.set(entry.id, index);
     const host = parseHost(entry.host);
     if (!host) report([...path, 'host'], `"${entry.host}" is not a host name or IP address`);
-    const { id, label, host: _host, port, autoLogin: rawAutoLogin, ...settings } = entry;
+    const { id, label, host: _host, port: rawPort, autoLogin: rawAutoLogin, ...settings } = entry;
     const autoLogin = rawAutoLogin && normalizeAutoLogin(rawAutoLogin, [...path, 'autoLogin'], report);
+    const normalized = normalizeSettings(settings, defaults, path, report);
+    const port = rawPort ?? (normalized.mode === 'supdup' ? SUPDUP_PORT : undefined);
+    if (port === undefined) report(path, 'needs a port (only a SUPDUP target has a default: 95)');
     return {
-      ...settleSettings(normalizeSettings(settings, defaults, path, report), port),
+      ...settleSettings(normalized, port ?? 0),
       id,
       label: label ?? id,
       host: host?.text ?? entry.host,
-      port,
+      port: port ?? 0,
       ...(autoLogin && { autoLogin }),
     };
   });

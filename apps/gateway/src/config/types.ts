@@ -25,7 +25,8 @@ export interface ListenConfig {
 
 export type BackspaceKey = 'del' | 'bs';
 export type NegotiationSetting = StartMode | 'auto';
-export type TargetMode = 'telnet' | 'raw';
+/** How the host's bytes are read: Telnet (RFC 854), plain TCP, or SUPDUP from the first byte (RFC 734). */
+export type TargetMode = 'telnet' | 'raw' | 'supdup';
 /** What the gateway asks the host for after an interrupt, so stale output is discarded. */
 export type InterruptFlush = 'ao' | 'timing-mark' | 'both' | 'none';
 
