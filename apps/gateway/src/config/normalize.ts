@@ -14,8 +14,9 @@ import {
   DEFAULT_LISTEN,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_TARGET_SETTINGS,
+  DEMO_SUPDUP_TARGET_ID,
   DEMO_TARGET_ID,
-  demoTarget,
+  demoTargets,
 } from './defaults.js';
 import type { RawAutoLogin, RawConfig } from './schema.js';
 import { Secret } from './secret.js';
@@ -410,14 +411,19 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     port: raw.demo?.port ?? DEFAULT_DEMO_PORT,
   };
   if (demo.enabled) {
-    const clash = targets.findIndex((target) => target.id === DEMO_TARGET_ID);
-    if (clash !== -1) {
-      report(
-        ['targets', clash, 'id'],
-        `"${DEMO_TARGET_ID}" is the id of the built-in demo host; rename this target or set demo.enabled: false`,
-      );
+    for (const [id, what] of [
+      [DEMO_TARGET_ID, 'demo host'],
+      [DEMO_SUPDUP_TARGET_ID, 'SUPDUP demo'],
+    ]) {
+      const clash = targets.findIndex((target) => target.id === id);
+      if (clash !== -1) {
+        report(
+          ['targets', clash, 'id'],
+          `"${id}" is the id of the built-in ${what}; rename this target or set demo.enabled: false`,
+        );
+      }
     }
-    targets.push(demoTarget(demo, limits));
+    targets.push(...demoTargets(demo, limits));
   }
 
   const allowedOrigins: string[] = [];

@@ -73,7 +73,7 @@ export interface TargetConfig extends TargetSettings {
   /** Active: offer our options at once (the usual on port 23). Passive: wait for the host. */
   readonly negotiation: StartMode;
   /** Set on the built-in demo target, whose port is bound at start-up (see `bindDemoTarget`). */
-  readonly builtIn?: 'demo';
+  readonly builtIn?: 'demo' | 'demo-supdup';
   /** Sign the user in by answering the host's login prompts. */
   readonly autoLogin?: AutoLoginConfig;
 }
