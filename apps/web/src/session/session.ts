@@ -11,6 +11,7 @@ import {
   type ServerFrame,
   type SettingsUpdate,
   SUBPROTOCOL,
+  type SupdupTerminal,
   type TargetInfo,
 } from '@telgate/protocol';
 import { AckBatcher, DEFAULT_ACK_THRESHOLD, type Scheduler } from './ack-batcher';
@@ -75,6 +76,11 @@ export interface SessionSnapshot {
    * answering. Cleared when frames arrive again. Only gateways that send HEARTBEAT frames are watched.
    */
   readonly stalled: boolean;
+  /**
+   * The session speaks SUPDUP (RFC 734) rather than Telnet, with the terminal the gateway described to
+   * the host when it said so: the Telnet commands do not apply, Logout does.
+   */
+  readonly supdup?: { readonly terminal?: SupdupTerminal };
 }
 
 export interface SessionEvents {
@@ -117,6 +123,7 @@ const INITIAL: SessionSnapshot = {
   autoLogoutWarning: false,
   notices: [],
   stalled: false,
+  supdup: undefined,
 };
 
 /** A connection is stalled after this many heartbeat intervals without any frame. */
@@ -432,6 +439,8 @@ export class TelgateSession {
     if (notice.kind === 'auto-logout-warning') {
       this.update({ autoLogoutWarning: true });
     } else {
+      if (notice.kind === 'supdup')
+        this.update({ supdup: notice.terminal ? { terminal: notice.terminal } : {} });
       const entry: NoticeEntry = { id: this.nextNoticeId++, at: this.now(), notice };
       this.update({ notices: [...this.snapshot.notices, entry].slice(-MAX_NOTICES) });
       if (isInformational(notice)) setTimeout(() => this.dismissNotice(entry.id), INFO_NOTICE_MS);

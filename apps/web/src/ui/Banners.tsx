@@ -1,3 +1,4 @@
+import type { Notice } from '@telgate/protocol';
 import type { ReactNode } from 'react';
 import { isInformational, type SessionSnapshot, type TelgateSession } from '../session/session';
 
@@ -115,7 +116,7 @@ export function Notices({ session, snapshot }: { session: TelgateSession; snapsh
                 </>
               )
             ) : (
-              'The host switched the connection to SUPDUP.'
+              supdupNoticeText(notice)
             )}
           </span>
           <button type="button" aria-label="Dismiss" onClick={() => session.dismissNotice(id)}>
@@ -163,4 +164,11 @@ export function ClosedBanner({
       ) : null}
     </div>
   );
+}
+
+/** The SUPDUP notice in words: the session speaks SUPDUP, in the size the host was told. */
+export function supdupNoticeText(notice: Notice): string {
+  const terminal = notice.kind === 'supdup' ? notice.terminal : undefined;
+  const size = terminal ? ` (${terminal.cols}×${terminal.rows})` : '';
+  return `This session speaks SUPDUP${size}: the Telnet commands do not apply; Logout does.`;
 }
