@@ -4,6 +4,7 @@
  * the host's screen, and what the user types reaches the host as SUPDUP characters.
  */
 import { type AddressInfo, createServer, type Socket, connect as tcpConnect } from 'node:net';
+import { SUBPROTOCOLS } from '@telgate/protocol';
 import { buildTtyopt } from '@telgate/supdup';
 import {
   SUPDUP_DEMO_CURSOR,
@@ -15,7 +16,7 @@ import {
 import xtermHeadless from '@xterm/headless';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../testing/gateway.js';
+import { buildTestApp, eventually, LogCapture } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
 import { createTelnetRelay } from './index.js';
 import { SUPDUP_RESIZE_WARNING } from './supdup-link.js';
@@ -187,5 +188,36 @@ describe('a Telnet target that offers SUPDUP', () => {
     expect({ tcmxv: init.tcmxv, tcmxh: init.tcmxh }).toEqual({ tcmxv: ROWS, tcmxh: COLS - 1 });
     await client.waitForFrame('notice', (f) => f.notice.kind === 'supdup');
     await runDemo(client, session, 'dave');
+  });
+});
+
+describe('a SUPDUP session that survives its socket', () => {
+  it('tells the resumed page it speaks SUPDUP, and the typing goes on through SUPDUP', async () => {
+    const host = await supdupHost();
+    const logs = new LogCapture();
+    app = await buildTestApp(
+      `listen: { host: 127.0.0.1 }\ntargets: [{ id: t, host: 127.0.0.1, port: ${host.port}, mode: supdup }]`,
+      { onSession: createTelnetRelay(), logs },
+    );
+    const first = await TerminalClient.open(app, '/ws?target=t', { protocols: [...SUBPROTOCOLS] });
+    cleanups.push(() => first.close());
+    first.send({ type: 'resize', cols: COLS, rows: ROWS });
+    const connected = await first.waitForFrame('state', (f) => f.state === 'connected');
+    const credential = connected.state === 'connected' ? connected.resume!.credential : '';
+    const session = await host.nextSession();
+    await first.waitForText('login: ');
+    first.ws.terminate();
+    await eventually(() => logs.text.includes('session detached'));
+
+    const second = await TerminalClient.open(app, '/ws?target=t', { protocols: [...SUBPROTOCOLS] });
+    cleanups.push(() => second.close());
+    second.send({ type: 'resume', credential });
+    await second.waitForFrame('screen');
+    expect((await second.waitForFrame('notice', (f) => f.notice.kind === 'supdup')).notice).toMatchObject({
+      terminal: { cols: COLS, rows: ROWS },
+    });
+    second.type('\x1bxerin\r');
+    expect(await session.loginName).toBe('erin');
+    await second.waitForText('SUPDUP demo for erin');
   });
 });

@@ -426,6 +426,7 @@ export class TelnetSession implements ResumableSession {
       resume: { credential, graceSeconds: this.graceMs / 1000 },
     });
     this.sendSettings();
+    if (this.supdup) this.sendNotice({ kind: 'supdup', terminal: this.supdup.terminalInfo() });
     link.send({
       type: 'screen',
       cols: snapshot.cols,
