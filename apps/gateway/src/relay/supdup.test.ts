@@ -23,6 +23,8 @@ import { SUPDUP_RESIZE_WARNING } from './supdup-link.js';
 
 const { Terminal } = xtermHeadless;
 
+/** A whole session (login, full-screen page, logout) on a loaded machine. */
+const SESSION_TEST_MS = 15_000;
 const COLS = 80;
 const ROWS = 24;
 const IAC = 255;
@@ -123,7 +125,7 @@ function warnings(client: TerminalClient): string[] {
   );
 }
 
-describe('a SUPDUP target', () => {
+describe('a SUPDUP target', { timeout: SESSION_TEST_MS }, () => {
   it('sends the session size, draws the greeting, the prompt and the full-screen demo, and answers ORS', async () => {
     const host = await supdupHost();
     const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, mode: supdup }`);
@@ -176,7 +178,7 @@ describe('a SUPDUP target', () => {
   });
 });
 
-describe('a Telnet target that offers SUPDUP', () => {
+describe('a Telnet target that offers SUPDUP', { timeout: SESSION_TEST_MS }, () => {
   it('switches when SUPDUP is agreed and draws the same screen', async () => {
     const host = await supdupHost();
     const frontPort = await telnetFront(host.port);
@@ -191,7 +193,7 @@ describe('a Telnet target that offers SUPDUP', () => {
   });
 });
 
-describe('a SUPDUP session that survives its socket', () => {
+describe('a SUPDUP session that survives its socket', { timeout: SESSION_TEST_MS }, () => {
   it('tells the resumed page it speaks SUPDUP, and the typing goes on through SUPDUP', async () => {
     const host = await supdupHost();
     const logs = new LogCapture();
