@@ -1,4 +1,4 @@
-import { type DemoHost, startDemoHost } from '@telgate/demo-host';
+import { type DemoHost, type SupdupDemoHost, startDemoHost, startSupdupDemoHost } from '@telgate/demo-host';
 import type { FastifyInstance } from 'fastify';
 import { type AppDeps, buildApp, stopGateway } from './app.js';
 import { loadConfig, readCommandLine, USAGE, UsageError } from './config/cli.js';
@@ -74,6 +74,7 @@ export async function startGateway({ argv, env, tell, deps }: StartOptions): Pro
   const logger = createLogger(config.logging.level);
   // The built-in demo host listens first, so the demo target can name its port.
   let demo: DemoHost | undefined;
+  let supdupDemo: SupdupDemoHost | undefined;
   if (config.demo.enabled) {
     try {
       demo = await startDemoHost({
@@ -84,11 +85,18 @@ export async function startGateway({ argv, env, tell, deps }: StartOptions): Pro
       tell(`telgate: cannot start the demo host: ${(error as Error).message}\n`);
       return { ok: false, exitCode: 1 };
     }
-    config = bindDemoTarget(config, demo.port);
+    supdupDemo = await startSupdupDemoHost({
+      onError: (err) => logger.warn({ err, component: 'supdup-demo' }, 'SUPDUP demo: a session failed'),
+    }).catch((err: unknown) => {
+      logger.warn({ err }, 'the SUPDUP demo cannot listen; it is not offered');
+      return undefined;
+    });
+    config = bindDemoTarget(config, demo.port, supdupDemo?.port);
   }
   const app = await buildApp(config, { logger, ...(await deps?.(config)) });
   app.addHook('onClose', async () => {
     await demo?.close();
+    await supdupDemo?.close();
   });
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });

@@ -193,3 +193,5 @@ function refuse(socket: Socket, refused: Set<Socket>, limit: number): void {
   socket.resume();
   socket.end(`demo host: all ${limit} sessions are in use; try again later${CRLF}`);
 }
+
+export * from './supdup-demo.js';

@@ -59,6 +59,7 @@ export {
   type ResumeRequest,
   type SessionState,
   type SettingsUpdate,
+  type SupdupTerminal,
   type TargetInfo,
   TERMINAL_MODES,
   type TerminalMode,

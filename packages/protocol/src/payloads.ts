@@ -109,12 +109,22 @@ export type SessionState =
       reason?: string;
     });
 
+/** The terminal a SUPDUP session described to its host (RFC 734 initialization). */
+export interface SupdupTerminal {
+  cols: number;
+  rows: number;
+  ttyopt: string[];
+}
+
 /** Something the user should know about (NOTICE frame). */
 export type Notice =
   /** The host said it will log the user out soon (unsolicited WILL LOGOUT, RFC 727). */
   | { kind: 'auto-logout-warning' }
-  /** The connection switched from Telnet to SUPDUP (RFC 736). */
-  | { kind: 'supdup' }
+  /**
+   * The session speaks SUPDUP (RFC 734): from the start, or after Telnet switched to it (RFC 736).
+   * `terminal` is what the gateway told the host: the size and the TTYOPT flags (`%TOMVB`, `%TPCBS`…).
+   */
+  | { kind: 'supdup'; terminal?: SupdupTerminal }
   /** A problem that did not end the session, with a stable code such as `TELNET_ERR_BAD_IAC`. */
   | { kind: 'warning'; code: string; message: string }
   /**
@@ -287,10 +297,28 @@ export function readNotice(value: unknown, where: string): Notice {
       };
     case 'output-skipped':
       return { kind, bytes: requireCount(object, 'bytes', where) };
+    case 'supdup': {
+      const terminal = field(object, 'terminal');
+      return terminal === undefined
+        ? { kind }
+        : { kind, terminal: readSupdupTerminal(terminal, `${where}.terminal`) };
+    }
     case 'auto-logout-warning':
-    case 'supdup':
       return { kind };
   }
+}
+
+function readSupdupTerminal(value: unknown, where: string): SupdupTerminal {
+  const object = expectObject(value, where);
+  const ttyopt = field(object, 'ttyopt');
+  if (!Array.isArray(ttyopt) || !ttyopt.every((flag) => typeof flag === 'string')) {
+    throw new PayloadShapeError(`${where}.ttyopt must be an array of strings`);
+  }
+  return {
+    cols: requireCount(object, 'cols', where),
+    rows: requireCount(object, 'rows', where),
+    ttyopt: [...(ttyopt as string[])],
+  };
 }
 
 function expectObject(value: unknown, where: string): JsonObject {

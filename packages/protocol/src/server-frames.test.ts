@@ -96,6 +96,11 @@ describe('server frame layouts', () => {
     ],
     ['NOTICE supdup', { type: 'notice', notice: { kind: 'supdup' } }, bytesOf(0x86, '{"kind":"supdup"}')],
     [
+      'NOTICE supdup with the terminal',
+      { type: 'notice', notice: { kind: 'supdup', terminal: { cols: 80, rows: 24, ttyopt: ['%TOMVB'] } } },
+      bytesOf(0x86, '{"kind":"supdup","terminal":{"cols":80,"rows":24,"ttyopt":["%TOMVB"]}}'),
+    ],
+    [
       'NOTICE warning',
       { type: 'notice', notice: { kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'IAC then 0x41' } },
       bytesOf(0x86, '{"kind":"warning","code":"TELNET_ERR_BAD_IAC","message":"IAC then 0x41"}'),
@@ -326,6 +331,11 @@ describe('decoding malformed server frames', () => {
       /^NOTICE.message is required$/,
     ],
     ['NOTICE as an array', bytesOf(0x86, '[{"kind":"supdup"}]'), /^NOTICE must be a JSON object$/],
+    [
+      'NOTICE supdup with bad TTYOPT flags',
+      bytesOf(0x86, '{"kind":"supdup","terminal":{"cols":80,"rows":24,"ttyopt":[1]}}'),
+      /^NOTICE.terminal.ttyopt must be an array of strings$/,
+    ],
     [
       'SETTINGS without a charset',
       bytesOf(0x87, '{"eol":"lf","backspace":"del","localEcho":"on","remoteEcho":false}'),

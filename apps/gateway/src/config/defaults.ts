@@ -64,6 +64,26 @@ export const DEMO_TARGET_ID = 'demo';
 /** The demo is on when the configuration names no targets of its own, unless set either way. */
 export const DEFAULT_DEMO_PORT = 0;
 
+export const DEMO_SUPDUP_TARGET_ID = 'demo-supdup';
+
+/** The built-in demo targets: the Telnet demo host and the SUPDUP demo. */
+export function demoTargets(demo: DemoConfig, limits: LimitsConfig): TargetConfig[] {
+  return [
+    demoTarget(demo, limits),
+    {
+      ...DEFAULT_TARGET_SETTINGS,
+      idleTimeoutSeconds: limits.idleTimeoutSeconds,
+      id: DEMO_SUPDUP_TARGET_ID,
+      label: 'SUPDUP demo (built in)',
+      host: '127.0.0.1',
+      port: 0,
+      mode: 'supdup',
+      negotiation: 'passive',
+      builtIn: 'demo-supdup',
+    },
+  ];
+}
+
 export function demoTarget(demo: DemoConfig, limits: LimitsConfig): TargetConfig {
   return {
     ...DEFAULT_TARGET_SETTINGS,
@@ -81,10 +101,15 @@ export function demoTarget(demo: DemoConfig, limits: LimitsConfig): TargetConfig
  * The configuration with the built-in demo target pointed at the port its host actually listens on
  * (the demo host may have been started on port 0, i.e. any free port).
  */
-export function bindDemoTarget(config: GatewayConfig, port: number): GatewayConfig {
+export function bindDemoTarget(config: GatewayConfig, port: number, supdupPort?: number): GatewayConfig {
   return {
     ...config,
     demo: { ...config.demo, port },
-    targets: config.targets.map((target) => (target.builtIn === 'demo' ? { ...target, port } : target)),
+    targets: config.targets.flatMap((target) => {
+      if (target.builtIn === 'demo') return [{ ...target, port }];
+      // Without its own host, the SUPDUP demo is not offered.
+      if (target.builtIn === 'demo-supdup') return supdupPort ? [{ ...target, port: supdupPort }] : [];
+      return [target];
+    }),
   };
 }

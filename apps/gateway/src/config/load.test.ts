@@ -25,7 +25,7 @@ describe('parseConfig: defaults', () => {
   it('runs with no configuration at all: localhost:8080 and the built-in demo target', () => {
     const config = parseConfig('');
     expect(config.listen).toEqual({ host: 'localhost', port: 8080 });
-    expect(config.targets).toHaveLength(1);
+    expect(config.targets).toHaveLength(2);
     expect(config.targets[0]).toMatchObject({
       id: 'demo',
       host: '127.0.0.1',
@@ -33,6 +33,7 @@ describe('parseConfig: defaults', () => {
       negotiation: 'active',
       builtIn: 'demo',
     });
+    expect(config.targets[1]).toMatchObject({ id: 'demo-supdup', mode: 'supdup', builtIn: 'demo-supdup' });
     expect(config.demo).toEqual({ enabled: true, port: 0 });
     expect(config.freeForm.enabled).toBe(false);
     expect(config.security.auth).toEqual({
@@ -50,13 +51,18 @@ describe('parseConfig: defaults', () => {
     expect(parseConfig(`${targets}demo: { enabled: true }\n`).targets.map((t) => t.id)).toEqual([
       'bbs',
       'demo',
+      'demo-supdup',
     ]);
   });
 
   it('points the demo target at the port its host got', () => {
-    const bound = bindDemoTarget(parseConfig(''), 40123);
-    expect(bound.targets[0]?.port).toBe(40123);
+    const bound = bindDemoTarget(parseConfig(''), 40123, 40124);
+    expect(bound.targets.map((t) => [t.id, t.port])).toEqual([
+      ['demo', 40123],
+      ['demo-supdup', 40124],
+    ]);
     expect(bound.demo.port).toBe(40123);
+    expect(bindDemoTarget(parseConfig(''), 40123).targets.map((t) => t.id)).toEqual(['demo']);
   });
 
   it('reads JSON as well as YAML', () => {
@@ -114,6 +120,22 @@ targets:
       mode: 'raw',
       idleTimeoutSeconds: 0,
     });
+  });
+
+  it('speaks SUPDUP to a target with mode supdup, on port 95 unless given; other targets need a port', () => {
+    const config = parseConfig(`
+targets:
+  - { id: its, host: its.example, mode: supdup }
+  - { id: its2, host: its.example, port: 9595, mode: supdup }
+`);
+    expect(config.targets.map((t) => [t.mode, t.port, t.negotiation])).toEqual([
+      ['supdup', 95, 'passive'],
+      ['supdup', 9595, 'passive'],
+    ]);
+    expect(problems('targets: [{ id: a, host: a.example }]')).toEqual([
+      'targets[0] (line 1): needs a port (only a SUPDUP target has a default: 95)',
+    ]);
+    expect(problems('targets: [{ id: a, host: a.example, port: 23, mode: ssh }]')).toHaveLength(1);
   });
 
   it('takes the idle timeout default from limits', () => {

@@ -14,8 +14,9 @@ import {
   DEFAULT_LISTEN,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_TARGET_SETTINGS,
+  DEMO_SUPDUP_TARGET_ID,
   DEMO_TARGET_ID,
-  demoTarget,
+  demoTargets,
 } from './defaults.js';
 import type { RawAutoLogin, RawConfig } from './schema.js';
 import { Secret } from './secret.js';
@@ -31,6 +32,9 @@ import type {
   TerminalMode,
 } from './types.js';
 import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS } from './types.js';
+
+/** The SUPDUP port (RFC 734: "the SUPDUP server listens on port 137 octal"). */
+export const SUPDUP_PORT = 95;
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -239,14 +243,17 @@ function normalizeTargets(raw: RawConfig, defaults: FreeFormDefaults, report: Re
     seen.set(entry.id, index);
     const host = parseHost(entry.host);
     if (!host) report([...path, 'host'], `"${entry.host}" is not a host name or IP address`);
-    const { id, label, host: _host, port, autoLogin: rawAutoLogin, ...settings } = entry;
+    const { id, label, host: _host, port: rawPort, autoLogin: rawAutoLogin, ...settings } = entry;
     const autoLogin = rawAutoLogin && normalizeAutoLogin(rawAutoLogin, [...path, 'autoLogin'], report);
+    const normalized = normalizeSettings(settings, defaults, path, report);
+    const port = rawPort ?? (normalized.mode === 'supdup' ? SUPDUP_PORT : undefined);
+    if (port === undefined) report(path, 'needs a port (only a SUPDUP target has a default: 95)');
     return {
-      ...settleSettings(normalizeSettings(settings, defaults, path, report), port),
+      ...settleSettings(normalized, port ?? 0),
       id,
       label: label ?? id,
       host: host?.text ?? entry.host,
-      port,
+      port: port ?? 0,
       ...(autoLogin && { autoLogin }),
     };
   });
@@ -392,14 +399,19 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     port: raw.demo?.port ?? DEFAULT_DEMO_PORT,
   };
   if (demo.enabled) {
-    const clash = targets.findIndex((target) => target.id === DEMO_TARGET_ID);
-    if (clash !== -1) {
-      report(
-        ['targets', clash, 'id'],
-        `"${DEMO_TARGET_ID}" is the id of the built-in demo host; rename this target or set demo.enabled: false`,
-      );
+    for (const [id, what] of [
+      [DEMO_TARGET_ID, 'demo host'],
+      [DEMO_SUPDUP_TARGET_ID, 'SUPDUP demo'],
+    ]) {
+      const clash = targets.findIndex((target) => target.id === id);
+      if (clash !== -1) {
+        report(
+          ['targets', clash, 'id'],
+          `"${id}" is the id of the built-in ${what}; rename this target or set demo.enabled: false`,
+        );
+      }
     }
-    targets.push(demoTarget(demo, limits));
+    targets.push(...demoTargets(demo, limits));
   }
 
   const allowedOrigins: string[] = [];

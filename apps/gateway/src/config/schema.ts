@@ -24,7 +24,7 @@ const targetSettings = {
   // Keys are option names (`NAWS`) and values a support level or { local, remote }: checked in code.
   options: { type: 'object' },
   idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
-  mode: { enum: ['telnet', 'raw'] },
+  mode: { enum: ['telnet', 'raw', 'supdup'] },
   interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
   synchOnInterrupt: { type: 'boolean' },
   resume: {
@@ -56,7 +56,8 @@ export const configSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['id', 'host', 'port'],
+        // `port` may be left out for SUPDUP (95): checked in code.
+        required: ['id', 'host'],
         properties: {
           id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
           label: nonEmptyString(100),
@@ -197,7 +198,7 @@ type Settings = {
   negotiation?: 'active' | 'passive' | 'auto';
   options?: Record<string, unknown>;
   idleTimeoutSeconds?: number;
-  mode?: 'telnet' | 'raw';
+  mode?: 'telnet' | 'raw' | 'supdup';
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
   synchOnInterrupt?: boolean;
   resume?: { graceSeconds?: number };
@@ -220,7 +221,7 @@ export interface RawAutoLogin {
 export interface RawConfig {
   listen?: { host?: string; port?: number };
   targets?: Array<
-    Settings & { id: string; label?: string; host: string; port: number; autoLogin?: RawAutoLogin }
+    Settings & { id: string; label?: string; host: string; port?: number; autoLogin?: RawAutoLogin }
   >;
   freeForm?: {
     enabled?: boolean;

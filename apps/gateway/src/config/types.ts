@@ -25,7 +25,8 @@ export interface ListenConfig {
 
 export type BackspaceKey = 'del' | 'bs';
 export type NegotiationSetting = StartMode | 'auto';
-export type TargetMode = 'telnet' | 'raw';
+/** How the host's bytes are read: Telnet (RFC 854), plain TCP, or SUPDUP from the first byte (RFC 734). */
+export type TargetMode = 'telnet' | 'raw' | 'supdup';
 /**
  * How the page presents the host: `bbs` (CP437 with the PC's control glyphs, the VGA palette), `mud`
  * (the page edits lines itself, with a history), or `normal`.
@@ -79,7 +80,7 @@ export interface TargetConfig extends TargetSettings {
   /** Active: offer our options at once (the usual on port 23). Passive: wait for the host. */
   readonly negotiation: StartMode;
   /** Set on the built-in demo target, whose port is bound at start-up (see `bindDemoTarget`). */
-  readonly builtIn?: 'demo';
+  readonly builtIn?: 'demo' | 'demo-supdup';
   /** Sign the user in by answering the host's login prompts. */
   readonly autoLogin?: AutoLoginConfig;
 }

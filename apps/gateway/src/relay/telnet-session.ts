@@ -32,6 +32,7 @@ import { OutputDiscard } from './output-discard.js';
 import { OutputFramer } from './output-framer.js';
 import { RateWindow } from './rate-window.js';
 import { IdleTimer, ResizeCoalescer } from './session-timers.js';
+import { SupdupLink } from './supdup-link.js';
 import type { UrgentSynchOptions } from './urgent-synch.js';
 
 /** Tuning that is policy rather than configuration; tests shorten the timers. */
@@ -105,6 +106,8 @@ export interface SessionFlowStats {
 
 const DEL = 0x7f;
 const BS = 0x08;
+/** How long a SUPDUP session waits for the page's size before it starts in the default size. */
+const SUPDUP_SIZE_WAIT_MS = 1_000;
 /** The size a screen state starts at, until the browser reports its own. */
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
@@ -152,7 +155,11 @@ export class TelnetSession implements ResumableSession {
   private backspace: BackspaceKey;
   private localEcho: LocalEchoMode = 'auto';
 
-  private readonly output: OutputFramer;
+  private output: OutputFramer;
+  /** Set once the session speaks SUPDUP: host bytes and typed input go through it. */
+  private supdup: SupdupLink | undefined;
+  /** A `mode: supdup` session waiting for the page's size before it sends the initialization. */
+  private supdupSizeTimer: NodeJS.Timeout | undefined;
   /** Reading from the host, paused while its output or replies cannot be queued. */
   private readonly hostReads: SharedPause;
   /** Host → browser: the host is read only while the browser keeps up (and freely while detached). */
@@ -199,7 +206,10 @@ export class TelnetSession implements ResumableSession {
       : undefined;
     this.binding = { targetId: target.id, user: ctx.user, origin: ctx.origin };
     this.charset = new HostCharset(target.charset);
-    this.output = new OutputFramer(this.charset.decode);
+    // SUPDUP's output is ASCII and the ITS graphics as UTF-8, whatever the target's charset.
+    this.output = new OutputFramer(
+      target.mode === 'supdup' ? new HostCharset('UTF-8').decode : this.charset.decode,
+    );
     this.backspace = target.backspace;
     this.hostReads = new SharedPause(
       () => this.host?.pause(),
@@ -428,6 +438,7 @@ export class TelnetSession implements ResumableSession {
       resume: { credential, graceSeconds: this.graceMs / 1000 },
     });
     this.sendSettings();
+    if (this.supdup) this.sendNotice({ kind: 'supdup', terminal: this.supdup.terminalInfo() });
     link.send({
       type: 'screen',
       cols: snapshot.cols,
@@ -503,6 +514,7 @@ export class TelnetSession implements ResumableSession {
       report: (outcome) => this.onAutoLogin(outcome),
     });
     this.engine?.start();
+    if (ctx.target.mode === 'supdup') this.startSupdupWhenSized();
     this.idle.touch();
     this.silentHostTimer = setTimeout(() => {
       this.silentHostTimer = undefined;
@@ -558,6 +570,7 @@ export class TelnetSession implements ResumableSession {
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
     this.idle.touch();
     if (this.engine) this.engine.receive(chunk);
+    else if (this.supdup) this.supdup.receive(chunk);
     else {
       this.output.collect(chunk);
       this.autoLogin?.hostBytes(chunk);
@@ -572,7 +585,8 @@ export class TelnetSession implements ResumableSession {
     switch (event.type) {
       case 'data':
         this.abuse.spoke();
-        if (!this.discard.active) this.output.collect(event.data);
+        if (this.supdup) this.supdup.receive(event.data);
+        else if (!this.discard.active) this.output.collect(event.data);
         this.autoLogin?.hostBytes(event.data);
         break;
       case 'send':
@@ -617,7 +631,9 @@ export class TelnetSession implements ResumableSession {
         this.logout.answer(event.result);
         break;
       case 'mode':
-        this.sendNotice({ kind: 'supdup' });
+        // RFC 736: the rest of the connection is SUPDUP; the screen state's cursor is not known in step.
+        this.output = new OutputFramer(new HostCharset('UTF-8').decode);
+        this.startSupdup();
         break;
       case 'charset':
         break;
@@ -679,7 +695,9 @@ export class TelnetSession implements ResumableSession {
         this.onInput(frame.data);
         break;
       case 'resize':
-        this.resize.request(frame.cols, frame.rows);
+        if (this.supdup) this.supdup.resize(frame.cols, frame.rows);
+        else this.resize.request(frame.cols, frame.rows);
+        if (this.supdupSizeTimer !== undefined) this.startSupdup();
         this.screen?.resize(frame.cols, frame.rows);
         break;
       case 'action':
@@ -721,6 +739,10 @@ export class TelnetSession implements ResumableSession {
 
   private onInput(utf8: Uint8Array): void {
     if (!this.host) return;
+    if (this.supdup || this.ctx.target.mode === 'supdup') {
+      this.supdup?.input(utf8);
+      return;
+    }
     let bytes = this.charset.encode(utf8);
     if (this.backspace === 'bs' && bytes.includes(DEL)) {
       bytes = Uint8Array.from(bytes, (b) => (b === DEL ? BS : b));
@@ -747,6 +769,10 @@ export class TelnetSession implements ResumableSession {
 
   private runAction(action: Action): boolean {
     const engine = this.engine;
+    if (this.supdup) {
+      if (this.supdup.action(action) === 'logout') this.logout.answer('accepted');
+      return false;
+    }
     if (action === 'logout') {
       this.logout.ask();
       return false;
@@ -849,7 +875,8 @@ export class TelnetSession implements ResumableSession {
   private typeLine(text: string): void {
     if (this.closed || !this.host) return;
     // One write: the text and Enter (a CR, which the engine turns into the session's end of line).
-    if (this.engine) this.engine.sendInput(this.charset.encode(Buffer.from(`${text}\r`, 'utf8')));
+    if (this.supdup) this.supdup.typeLine(text);
+    else if (this.engine) this.engine.sendInput(this.charset.encode(Buffer.from(`${text}\r`, 'utf8')));
     else this.writeHost(lineBytes(this.charset.encode(Buffer.from(text, 'utf8')), this.ctx.target.eol));
   }
 
@@ -877,6 +904,33 @@ export class TelnetSession implements ResumableSession {
         },
       });
     }
+  }
+
+  /** SUPDUP sends the size once: a session that has no size yet waits a moment for the page's first. */
+  private startSupdupWhenSized(): void {
+    if (this.resize.size) this.startSupdup();
+    else this.supdupSizeTimer = setTimeout(() => this.guard(() => this.startSupdup()), SUPDUP_SIZE_WAIT_MS);
+  }
+
+  /** From now on the session speaks SUPDUP (RFC 734), in the size the browser has reported. */
+  private startSupdup(): void {
+    clearTimeout(this.supdupSizeTimer);
+    this.supdupSizeTimer = undefined;
+    if (this.closed || this.supdup) return;
+    const size = this.resize.size ?? DEFAULT_SIZE;
+    this.supdup = new SupdupLink(
+      size,
+      { row: 0, col: 0 },
+      {
+        output: (utf8) => {
+          // A copy: the engine reuses its buffer, and the UTF-8 decoder keeps views.
+          if (!this.discard.active) this.output.collect(utf8.slice());
+        },
+        send: (bytes) => (this.engine ? this.engine.sendData(bytes) : this.writeHost(bytes)),
+        notice: (notice) => this.sendNotice(notice),
+      },
+    );
+    this.supdup.start();
   }
 
   private writeHost(bytes: Uint8Array): void {
@@ -938,6 +992,7 @@ export class TelnetSession implements ResumableSession {
     this.resize.dispose();
     this.autoLogin?.dispose();
     clearTimeout(this.silentHostTimer);
+    clearTimeout(this.supdupSizeTimer);
     clearTimeout(this.graceTimer);
     this.idle.dispose();
     this.logout.dispose();

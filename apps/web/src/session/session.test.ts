@@ -214,6 +214,16 @@ describe('TelgateSession sending', () => {
     expect(session.getSnapshot().autoLogoutWarning).toBe(false);
   });
 
+  it('knows the session speaks SUPDUP, with the terminal sent, until the next connection', () => {
+    const { session, socket } = connected();
+    expect(session.getSnapshot().supdup).toBeUndefined();
+    const terminal = { cols: 80, rows: 24, ttyopt: ['%TOMVB', '%TPCBS'] };
+    socket.receive({ type: 'notice', notice: { kind: 'supdup', terminal } });
+    expect(session.getSnapshot().supdup).toEqual({ terminal });
+    session.connect({ kind: 'target', id: 'other' });
+    expect(session.getSnapshot().supdup).toBeUndefined();
+  });
+
   it('keeps warnings as dismissable notices', () => {
     const { session, socket } = connected();
     socket.receive({

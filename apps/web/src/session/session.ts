@@ -19,6 +19,7 @@ import {
   SUBPROTOCOL_V2,
   SUBPROTOCOLS,
   type Subprotocol,
+  type SupdupTerminal,
   type TargetInfo,
 } from '@telgate/protocol';
 import { AckBatcher, DEFAULT_ACK_THRESHOLD, type Scheduler } from './ack-batcher';
@@ -123,6 +124,11 @@ export interface SessionSnapshot {
   readonly queuedInput: number;
   /** Typing while reconnecting filled the queue: keys were refused (not sent, not kept). */
   readonly inputRefused: boolean;
+  /**
+   * The session speaks SUPDUP (RFC 734) rather than Telnet, with the terminal the gateway described to
+   * the host when it said so: the Telnet commands do not apply, Logout does.
+   */
+  readonly supdup?: { readonly terminal?: SupdupTerminal };
 }
 
 export interface SessionEvents {
@@ -202,6 +208,7 @@ const INITIAL: SessionSnapshot = {
   stalled: false,
   queuedInput: 0,
   inputRefused: false,
+  supdup: undefined,
 };
 
 /** A connection is stalled after this many heartbeat intervals without any frame. */
@@ -746,6 +753,8 @@ export class TelgateSession {
     if (notice.kind === 'auto-logout-warning') {
       this.update({ autoLogoutWarning: true });
     } else {
+      if (notice.kind === 'supdup')
+        this.update({ supdup: notice.terminal ? { terminal: notice.terminal } : {} });
       const entry: NoticeEntry = { id: this.nextNoticeId++, at: this.now(), notice };
       this.update({ notices: [...this.snapshot.notices, entry].slice(-MAX_NOTICES) });
       if (isInformational(notice)) setTimeout(() => this.dismissNotice(entry.id), INFO_NOTICE_MS);

@@ -133,7 +133,7 @@ function noticeText(notice: Notice): ReactNode {
     case 'output-skipped':
       return `This page fell behind, so ${notice.bytes} bytes of output were skipped and the screen was redrawn.`;
     case 'supdup':
-      return 'The host switched the connection to SUPDUP.';
+      return supdupNoticeText(notice);
     default:
       return null;
   }
@@ -230,4 +230,11 @@ export function ClosedBanner({
       ) : null}
     </div>
   );
+}
+
+/** The SUPDUP notice in words: the session speaks SUPDUP, in the size the host was told. */
+export function supdupNoticeText(notice: Notice): string {
+  const terminal = notice.kind === 'supdup' ? notice.terminal : undefined;
+  const size = terminal ? ` (${terminal.cols}×${terminal.rows})` : '';
+  return `This session speaks SUPDUP${size}: the Telnet commands do not apply; Logout does.`;
 }

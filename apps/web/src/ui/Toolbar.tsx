@@ -43,6 +43,8 @@ export function Toolbar(props: ToolbarProps) {
   const { session, snapshot, slim = false } = props;
   const { settingsOpen, onSettingsOpen } = props;
   const connected = snapshot.status.phase === 'connected';
+  // SUPDUP has no Telnet commands: they stay in place, disabled, with a tooltip saying why.
+  const supdup = snapshot.supdup !== undefined;
   const charset = snapshot.settings?.charset ?? snapshot.target?.charset;
   const { toolbar } = props.controls ?? ALL_CONTROLS;
   const actions = (
@@ -105,8 +107,8 @@ export function Toolbar(props: ToolbarProps) {
           key={action}
           type="button"
           data-testid={`action-${action}`}
-          title={hint}
-          disabled={!connected}
+          title={supdup ? `${hint} — not in SUPDUP: this is a Telnet command` : hint}
+          disabled={!connected || supdup}
           onClick={() => session.sendAction(action)}
         >
           {label}

@@ -324,6 +324,7 @@ export function Workspace(props: WorkspaceProps) {
 
   const allCommands = buildCommands({
     connected,
+    supdup: snapshot.supdup !== undefined,
     canReconnect: session.canReconnect && props.onReconnect !== undefined,
     ...(snapshot.settings ? { settings: snapshot.settings } : {}),
     theme: preferences.theme,
@@ -458,8 +459,12 @@ export function Workspace(props: WorkspaceProps) {
             pipeline.current?.insert(arrowKey(direction, view?.applicationCursorMode ?? false))
           }
           onAction={sendAction}
-          {...(props.controls
-            ? { showAction: (action: Action) => paletteAllows(controls, `action-${action}`) }
+          {...(props.controls || snapshot.supdup
+            ? {
+                // SUPDUP has no Telnet commands: their keys are left out while the session speaks it.
+                showAction: (action: Action) =>
+                  !snapshot.supdup && (!props.controls || paletteAllows(controls, `action-${action}`)),
+              }
             : {})}
         />
       ) : null}

@@ -52,6 +52,14 @@ describe('buildCommands', () => {
     expect(ctx.sendText).toHaveBeenCalledWith('\x1d');
   });
 
+  it('disables the Telnet commands while the session speaks SUPDUP, and keeps Logout', () => {
+    const supdup = context({ supdup: true });
+    expect(byId(supdup, 'action-interrupt')!.disabled).toBe(true);
+    expect(byId(supdup, 'action-are-you-there')!.disabled).toBe(true);
+    expect(byId(supdup, 'logout')!.disabled).toBeFalsy();
+    expect(byId(context(), 'action-interrupt')!.disabled).toBe(false);
+  });
+
   it('marks the settings in force and disables session commands while offline', () => {
     expect(byId(context(), 'eol-crlf')!.detail).toBe('current');
     expect(byId(context(), 'eol-lf')!.detail).toBeUndefined();

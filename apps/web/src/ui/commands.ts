@@ -81,6 +81,8 @@ export interface Command {
 /** What the palette's commands act on. */
 export interface CommandContext {
   readonly connected: boolean;
+  /** The session speaks SUPDUP: the Telnet commands are disabled. */
+  readonly supdup?: boolean;
   readonly canReconnect: boolean;
   readonly settings?: { eol: EolMode; backspace: BackspaceKey; localEcho: LocalEchoMode };
   readonly theme: Theme;
@@ -129,7 +131,7 @@ export function buildCommands(ctx: CommandContext): Command[] {
         group: 'Telnet',
         keywords: hint,
         telnet: [...words, ...words.map((word) => word.replace(/^send /, ''))],
-        disabled: offline,
+        disabled: offline || ctx.supdup === true,
         run: () => ctx.sendAction(action),
       }),
     ),

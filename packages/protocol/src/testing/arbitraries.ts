@@ -102,6 +102,14 @@ const sessionStateArb: fc.Arbitrary<SessionState> = fc.oneof(
 const noticeArb: fc.Arbitrary<Notice> = fc.oneof(
   fc.constant({ kind: 'auto-logout-warning' as const }),
   fc.constant({ kind: 'supdup' as const }),
+  fc.record({
+    kind: fc.constant('supdup' as const),
+    terminal: fc.record({
+      cols: fc.nat(200),
+      rows: fc.nat(200),
+      ttyopt: fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }),
+    }),
+  }),
   fc.record({ kind: fc.constant('warning' as const), code: nonEmptyString, message: anyString }),
   fc.record({ kind: fc.constant('resumed' as const), awayMs: countArb, inputReceived: countArb }),
   fc.record({ kind: fc.constant('output-skipped' as const), bytes: countArb }),

@@ -39,6 +39,24 @@ export default function Inspector({ session, onClose }: { session: TelgateSessio
           ×
         </button>
       </header>
+      {snapshot.supdup ? (
+        <section className="inspector-supdup" data-testid="inspector-supdup" aria-label="SUPDUP">
+          <p>
+            <strong>SUPDUP</strong> (RFC 734): no Telnet on this connection from here on.
+          </p>
+          {snapshot.supdup.terminal ? (
+            <dl>
+              <dt>Size sent</dt>
+              <dd data-testid="supdup-size">
+                {snapshot.supdup.terminal.cols} × {snapshot.supdup.terminal.rows} (TCMXH{' '}
+                {snapshot.supdup.terminal.cols - 1}, TCMXV {snapshot.supdup.terminal.rows})
+              </dd>
+              <dt>TTYOPT</dt>
+              <dd data-testid="supdup-ttyopt">{snapshot.supdup.terminal.ttyopt.join(' ')}</dd>
+            </dl>
+          ) : null}
+        </section>
+      ) : null}
       <p className="inspector-legend">← from the host · → to the host</p>
       <ol
         ref={log}
