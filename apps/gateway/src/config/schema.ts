@@ -27,6 +27,7 @@ const targetSettings = {
   mode: { enum: ['telnet', 'raw'] },
   interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
   synchOnInterrupt: { type: 'boolean' },
+  output: { enum: ['responsive', 'lossless'] },
   resume: {
     type: 'object',
     additionalProperties: false,
@@ -195,6 +196,7 @@ type Settings = {
   mode?: 'telnet' | 'raw';
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
   synchOnInterrupt?: boolean;
+  output?: 'responsive' | 'lossless';
   resume?: { graceSeconds?: number };
 };
 
