@@ -24,6 +24,7 @@ export const DEFAULT_TARGET_SETTINGS: FreeFormDefaults = {
   mode: 'telnet',
   interruptFlush: 'timing-mark',
   synchOnInterrupt: false,
+  output: 'lossless',
   resume: { graceSeconds: 300 },
   terminalMode: 'normal',
 };

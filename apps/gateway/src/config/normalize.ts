@@ -101,6 +101,7 @@ function normalizeSettings(
     mode: raw.mode ?? base.mode,
     interruptFlush: raw.interruptFlush ?? base.interruptFlush,
     synchOnInterrupt: raw.synchOnInterrupt ?? base.synchOnInterrupt,
+    output: raw.output ?? base.output,
     resume: { graceSeconds: raw.resume?.graceSeconds ?? base.resume.graceSeconds },
   };
 }

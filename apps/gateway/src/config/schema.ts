@@ -27,6 +27,7 @@ const targetSettings = {
   mode: { enum: ['telnet', 'raw', 'supdup'] },
   interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
   synchOnInterrupt: { type: 'boolean' },
+  output: { enum: ['responsive', 'lossless'] },
   resume: {
     type: 'object',
     additionalProperties: false,
@@ -201,6 +202,7 @@ type Settings = {
   mode?: 'telnet' | 'raw' | 'supdup';
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
   synchOnInterrupt?: boolean;
+  output?: 'responsive' | 'lossless';
   resume?: { graceSeconds?: number };
   terminal?: { mode?: 'normal' | 'bbs' | 'mud' };
 };

@@ -34,6 +34,11 @@ export type TargetMode = 'telnet' | 'raw' | 'supdup';
 export type TerminalMode = 'normal' | 'bbs' | 'mud';
 /** What the gateway asks the host for after an interrupt, so stale output is discarded. */
 export type InterruptFlush = 'ao' | 'timing-mark' | 'both' | 'none';
+/**
+ * What a browser that falls behind gets: `responsive` skips output and then sends the screen (the host
+ * is never held back), `lossless` holds the host back until the browser has read every byte.
+ */
+export type OutputMode = 'responsive' | 'lossless';
 
 /** How the gateway talks to one host; shared by configured and free-form targets. */
 export interface TargetSettings {
@@ -57,6 +62,11 @@ export interface TargetSettings {
    * Off by default: a host that does not read urgent data inline loses the DM byte from its stream.
    */
   readonly synchOnInterrupt: boolean;
+  /**
+   * `responsive`: a browser that falls behind gets an `output-skipped` notice and the screen instead of
+   * the backlog (telgate.v2 sessions that keep a screen state only; the others are always `lossless`).
+   */
+  readonly output: OutputMode;
   /** Sessions that survive their socket (telgate.v2). */
   readonly resume: ResumeSettings;
   /** `terminal.mode` in the configuration: how the page presents the host. */

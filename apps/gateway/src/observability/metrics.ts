@@ -33,6 +33,10 @@ export interface GatewayMetrics {
   readonly takeovers: Counter;
   /** Detached sessions that ended unresumed, by `reason`: `expired` (grace over) or `evicted` (a cap). */
   readonly detachedEnded: Counter<'reason'>;
+  /** Output not sent to browsers that fell behind (responsive output): they got the screen instead. */
+  readonly outputSkippedBytes: Counter;
+  /** SCREEN frames sent to browsers that caught up after output was skipped. */
+  readonly catchUpScreens: Counter;
 }
 
 export interface MetricsOptions {
@@ -113,6 +117,16 @@ export function createMetrics({ processMetrics = true }: MetricsOptions = {}): G
       name: 'telgate_detached_sessions_ended_total',
       help: 'Detached sessions that ended without being resumed, by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    outputSkippedBytes: new Counter({
+      name: 'telgate_output_skipped_bytes_total',
+      help: 'Output bytes not sent to browsers that fell behind (they got the screen instead)',
+      registers,
+    }),
+    catchUpScreens: new Counter({
+      name: 'telgate_catch_up_screens_total',
+      help: 'Screens sent to browsers that caught up after output was skipped',
       registers,
     }),
   };

@@ -34,6 +34,11 @@ export class OutputFramer {
     this.bytes += utf8.length;
   }
 
+  /** Bytes collected and not yet sent. */
+  get size(): number {
+    return this.bytes;
+  }
+
   /** Drops what was collected and not yet sent. */
   clear(): void {
     this.parts = [];

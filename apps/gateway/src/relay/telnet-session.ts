@@ -61,6 +61,11 @@ export interface RelayTimings {
   readonly hostCloseGraceMs: number;
   /** A host that has sent nothing this long after the connection opened gets the user a hint. */
   readonly silentHostNoticeMs: number;
+  /**
+   * Responsive output: a browser whose acknowledgement window has stayed full this long has fallen
+   * behind; its output is skipped (the host is read on, into the screen state) until it catches up.
+   */
+  readonly behindMs: number;
   /** How a Synch's urgent data is sent; tests point it at a missing perl. */
   readonly urgentSynch?: UrgentSynchOptions;
 }
@@ -78,6 +83,7 @@ export const DEFAULT_TIMINGS: RelayTimings = {
   maxViolationsPerSecond: 100,
   hostCloseGraceMs: 1_000,
   silentHostNoticeMs: 10_000,
+  behindMs: 250,
 };
 
 const ACTION_COMMANDS: Partial<Record<Action, number>> = {
@@ -139,6 +145,15 @@ export class TelnetSession implements ResumableSession {
   private readonly graceMs: number;
   /** The terminal as the browser sees it, for a browser that comes back (resumable sessions only). */
   private readonly screen: ScreenState | undefined;
+  /** Output `responsive`: a browser that falls behind gets the screen instead of the backlog. */
+  private readonly responsive: boolean;
+  /** The browser fell behind: output goes only into the screen state, counted, until it catches up. */
+  private skipping = false;
+  private skippedBytes = 0;
+  /** A snapshot is being taken for a browser that caught up. */
+  private catchingUp = false;
+  /** Armed when the acknowledgement window fills: when it fires, the browser has fallen behind. */
+  private behindTimer: NodeJS.Timeout | undefined;
   /** A credential was handed out: a socket going away detaches the session instead of ending it. */
   private detachable = false;
   private detachedAt: number | undefined;
@@ -204,6 +219,8 @@ export class TelnetSession implements ResumableSession {
     this.screen = this.resumable
       ? new ScreenState({ ...DEFAULT_SIZE, ...DEFAULT_SCREEN_OPTIONS })
       : undefined;
+    this.responsive = this.screen !== undefined && target.output === 'responsive';
+    this.screen?.onParsed(() => this.hostReads.release('screen'));
     this.binding = { targetId: target.id, user: ctx.user, origin: ctx.origin };
     this.charset = new HostCharset(target.charset);
     // SUPDUP's output is ASCII and the ITS graphics as UTF-8, whatever the target's charset.
@@ -229,8 +246,8 @@ export class TelnetSession implements ResumableSession {
       // Detached, nothing waits for a browser: the host is read on, into the screen state.
       pending: () => this.link?.pending ?? 0,
       hold: () => this.discard.active,
-      pause: () => this.hostReads.hold('output'),
-      resume: () => this.hostReads.release('output'),
+      pause: () => this.onBrowserFull(),
+      resume: () => this.onBrowserReady(),
     });
     this.toHost = new FlowController({
       highWaterBytes: limits.highWaterBytes,
@@ -341,6 +358,7 @@ export class TelnetSession implements ResumableSession {
     this.link?.dispose();
     this.link = undefined;
     this.detachedAt = Date.now();
+    this.stopSkipping();
     // Output held back for the browser flows again, into the screen state.
     this.toBrowser.update();
     this.flushOutput();
@@ -405,6 +423,8 @@ export class TelnetSession implements ResumableSession {
     clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
     this.detachedAt = undefined;
+    // The new socket gets the screen: what the old one skipped is in it.
+    this.stopSkipping();
     this.ctx.resumable.attached(this);
     const credential = this.ctx.resumable.issue(this);
     const link = this.createLink(socket);
@@ -650,9 +670,98 @@ export class TelnetSession implements ResumableSession {
   private flushOutput(): void {
     const link = this.link;
     if (!link) this.output.flush(undefined, noop, this.screen);
-    else if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
+    else if (this.skipping) {
+      const bytes = this.output.size;
+      if (bytes > 0) {
+        this.skippedBytes += bytes;
+        this.ctx.metrics.outputSkippedBytes.inc(bytes);
+        this.output.flush(undefined, noop, this.screen);
+      }
+    } else if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
+    // The screen's terminal parses later: a host that outpaces it waits (the host is not read until the
+    // terminal has parsed what it has), so its write queue stays bounded whoever else holds the host back.
+    if (this.screen?.backlogged) {
+      this.hostReads.hold('screen');
+    }
     // Screens grow with output: past the memory bound, detached sessions give way (at most once a second).
     if (this.screen) this.ctx.resumable.checkMemory();
+  }
+
+  // ------------------------------------------------------------------ a browser that falls behind
+
+  /**
+   * The browser's window is full (output unacknowledged, or not taken by its socket). Lossless: the host
+   * is not read until the browser catches up. Responsive: the same for `behindMs`, then the browser has
+   * fallen behind — its output is skipped and the host is read on, into the screen state.
+   */
+  private onBrowserFull(): void {
+    this.hostReads.hold('output');
+    if (!this.responsive || this.skipping || !this.link) return;
+    clearTimeout(this.behindTimer);
+    this.behindTimer = setTimeout(() => {
+      this.behindTimer = undefined;
+      if (this.closed || !this.link || !this.toBrowser.paused || this.skipping) return;
+      this.skipping = true;
+      this.skippedBytes = 0;
+      this.ctx.log.debug({ behindMs: this.timings.behindMs }, 'browser fell behind: output skipped');
+      this.hostReads.release('output');
+    }, this.timings.behindMs);
+  }
+
+  /** The browser's window is below the low-water mark again: a browser that fell behind gets the screen. */
+  private onBrowserReady(): void {
+    clearTimeout(this.behindTimer);
+    this.behindTimer = undefined;
+    this.hostReads.release('output');
+    if (this.skipping && !this.catchingUp) this.catchUp();
+  }
+
+  /** The session stops skipping without a catch-up (its socket went away, or a new one gets the screen). */
+  private stopSkipping(): void {
+    clearTimeout(this.behindTimer);
+    this.behindTimer = undefined;
+    if (!this.skipping) return;
+    this.skipping = false;
+    // Output goes to the browser again, so the window holds the host back again.
+    if (this.toBrowser.paused) this.onBrowserFull();
+  }
+
+  /**
+   * The browser that fell behind has caught up: an `output-skipped` notice, then the screen as it is now,
+   * then live output. The host is not read while the snapshot is taken, so output after it follows as
+   * OUTPUT, none of it twice.
+   */
+  private catchUp(): void {
+    const link = this.link;
+    const screen = this.screen;
+    if (!link || !screen) {
+      this.skipping = false;
+      return;
+    }
+    this.catchingUp = true;
+    this.hostReads.hold('catch-up');
+    screen
+      .snapshot()
+      .then((snapshot) => {
+        if (this.closed || this.link !== link || !this.skipping) return;
+        this.sendFrame({ type: 'notice', notice: { kind: 'output-skipped', bytes: this.skippedBytes } });
+        link.send({
+          type: 'screen',
+          cols: snapshot.cols,
+          rows: snapshot.rows,
+          data: Buffer.from(snapshot.data, 'utf8'),
+        });
+        this.ctx.metrics.catchUpScreens.inc();
+        this.ctx.log.debug({ skippedBytes: this.skippedBytes }, 'browser caught up: screen sent');
+        this.skipping = false;
+        this.skippedBytes = 0;
+        this.toBrowser.update();
+      })
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        this.catchingUp = false;
+        this.hostReads.release('catch-up');
+      });
   }
 
   /** The session has ended (its close may still be on its way to the browser). */
@@ -994,6 +1103,7 @@ export class TelnetSession implements ResumableSession {
     clearTimeout(this.silentHostTimer);
     clearTimeout(this.supdupSizeTimer);
     clearTimeout(this.graceTimer);
+    clearTimeout(this.behindTimer);
     this.idle.dispose();
     this.logout.dispose();
     this.discard.dispose();

@@ -144,4 +144,26 @@ describe('ScreenState', () => {
     expect(look(restored).lines[0]).toBe('x'.repeat(80));
     screen.dispose();
   });
+
+  it('reports output waiting to be parsed past maxUnparsedBytes, and when it has all been parsed', async () => {
+    const screen = new ScreenState({
+      cols: 80,
+      rows: 24,
+      scrollback: SCROLLBACK,
+      lazyBytes: 0,
+      maxUnparsedBytes: 8192,
+    });
+    let parsed = 0;
+    screen.onParsed(() => parsed++);
+    screen.write(new Uint8Array(4096).fill(0x41));
+    expect(screen.backlogged).toBe(false);
+    screen.write(new Uint8Array(8192).fill(0x42));
+    expect(screen.unparsedBytes).toBe(4096 + 8192);
+    expect(screen.backlogged).toBe(true);
+    await screen.snapshot();
+    expect(screen.unparsedBytes).toBe(0);
+    expect(screen.backlogged).toBe(false);
+    expect(parsed).toBeGreaterThan(0);
+    screen.dispose();
+  });
 });

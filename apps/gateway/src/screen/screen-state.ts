@@ -25,12 +25,16 @@ export interface ScreenStateOptions {
   readonly scrollback: number;
   /** Output kept as bytes before a terminal is created for it. */
   readonly lazyBytes: number;
+  /** Past this much output waiting to be parsed, the screen is `backlogged`: its writer should wait (1 MiB). */
+  readonly maxUnparsedBytes?: number;
 }
 
 export const DEFAULT_SCREEN_OPTIONS: Omit<ScreenStateOptions, 'cols' | 'rows'> = {
   scrollback: 1000,
   lazyBytes: 32 * 1024,
 };
+
+const MAX_UNPARSED_BYTES = 1024 * 1024;
 
 export interface ScreenSnapshot {
   /** Escape sequences and text that redraw the screen in a reset terminal of this size. */
@@ -57,6 +61,10 @@ export class ScreenState {
   private cols: number;
   private rows: number;
   private disposed = false;
+  /** Bytes given to the terminal and not yet parsed (xterm.js parses writes later, in order). */
+  private unparsed = 0;
+  /** Called when everything given to the terminal has been parsed. */
+  private parsedListener: (() => void) | undefined;
 
   constructor(private readonly options: ScreenStateOptions) {
     this.cols = options.cols;
@@ -68,11 +76,11 @@ export class ScreenState {
   write(data: Uint8Array): void {
     if (this.disposed || data.length === 0) return;
     if (this.terminal) {
-      this.terminal.write(data.slice());
+      this.feed(this.terminal, data.slice());
       return;
     }
     if (this.pendingBytes + data.length > this.options.lazyBytes) {
-      this.materialize().write(data.slice());
+      this.feed(this.materialize(), data.slice());
       return;
     }
     if (this.pendingBytes + data.length > this.pending.length) {
@@ -110,6 +118,25 @@ export class ScreenState {
     return { data, cols: this.cols, rows: this.rows };
   }
 
+  /**
+   * Output written and not yet parsed: it waits in the terminal's write queue. A caller that keeps
+   * writing while this grows should wait for `onParsed` (a host that is not held back by a browser is
+   * held back by its screen).
+   */
+  get unparsedBytes(): number {
+    return this.unparsed;
+  }
+
+  /** More than `maxUnparsedBytes` waits to be parsed: wait for `onParsed` before writing more. */
+  get backlogged(): boolean {
+    return this.unparsed > (this.options.maxUnparsedBytes ?? MAX_UNPARSED_BYTES);
+  }
+
+  /** `listener` is called each time the terminal has parsed everything written to it. */
+  onParsed(listener: () => void): void {
+    this.parsedListener = listener;
+  }
+
   /** Heap this screen holds, roughly: for memory limits and metrics, not for billing. */
   get approximateBytes(): number {
     if (!this.terminal) return this.pending.length + this.pendingResizes.length * 32;
@@ -127,9 +154,18 @@ export class ScreenState {
     this.pending = new Uint8Array(0);
     this.pendingBytes = 0;
     this.pendingResizes = [];
+    this.parsedListener = undefined;
     this.terminal?.dispose();
     this.terminal = undefined;
     this.serializer = undefined;
+  }
+
+  private feed(terminal: HeadlessTerminal, bytes: Uint8Array): void {
+    this.unparsed += bytes.length;
+    terminal.write(bytes, () => {
+      this.unparsed -= bytes.length;
+      if (this.unparsed === 0 && !this.disposed) this.parsedListener?.();
+    });
   }
 
   private materialize(): HeadlessTerminal {
@@ -144,11 +180,11 @@ export class ScreenState {
     terminal.loadAddon(serializer);
     let from = 0;
     for (const { at, cols, rows } of this.pendingResizes) {
-      if (at > from) terminal.write(this.pending.slice(from, at));
+      if (at > from) this.feed(terminal, this.pending.slice(from, at));
       queueResize(terminal, cols, rows);
       from = at;
     }
-    if (this.pendingBytes > from) terminal.write(this.pending.slice(from, this.pendingBytes));
+    if (this.pendingBytes > from) this.feed(terminal, this.pending.slice(from, this.pendingBytes));
     this.pending = new Uint8Array(0);
     this.pendingBytes = 0;
     this.pendingResizes = [];

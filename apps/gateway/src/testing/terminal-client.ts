@@ -51,6 +51,10 @@ export class TerminalClient {
         this.outputBytes += frame.data.length;
         this.unackedBytes += frame.data.length;
         if (this.autoAck) this.ack();
+      } else if (frame.type === 'screen') {
+        // SCREEN counts toward the acknowledgement count as OUTPUT does.
+        this.unackedBytes += frame.data.length;
+        if (this.autoAck) this.ack();
       }
       for (const w of this.waiters.splice(0)) w();
     });

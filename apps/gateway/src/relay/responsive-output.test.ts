@@ -1,0 +1,238 @@
+/**
+ * A host floods a browser that stops acknowledging. Responsive output (the default for telgate.v2
+ * sessions that keep a screen): the host is never held back, the browser gets `output-skipped` and the
+ * screen once it acknowledges again, and an interrupt typed during the flood reaches the host at once.
+ * Lossless output: the host is held back until the browser has read every byte.
+ */
+import { createServer, type Socket } from 'node:net';
+import { type ServerFrame, SUBPROTOCOLS } from '@telgate/protocol';
+import xtermHeadless from '@xterm/headless';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, expect, it } from 'vitest';
+import { buildTestApp } from '../testing/gateway.js';
+import { TerminalClient } from '../testing/terminal-client.js';
+import { createTelnetRelay } from './index.js';
+
+const { Terminal } = xtermHeadless;
+type HeadlessTerminal = InstanceType<typeof Terminal>;
+
+const MiB = 1024 * 1024;
+const HIGH_WATER = 64 * 1024;
+const COLS = 80;
+const ROWS = 24;
+/** Far more than the window and every socket buffer between host and gateway hold. */
+const HOST_GROWTH = 24 * MiB;
+const PROMPT = 'flood stopped$ ';
+/** The end of the stream kept for the reference terminal: every line ends with CR LF and a colour reset. */
+const TAIL_BYTES = 256 * 1024;
+
+let app: FastifyInstance | undefined;
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await app?.close();
+  app = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+interface FloodHost {
+  readonly port: number;
+  /** Bytes the host's socket has handed to the kernel: what the gateway read, give or take its buffers. */
+  sent(): number;
+  /** The host got ^C: the flood is over and the prompt was written. */
+  stopped(): boolean;
+  /** The last bytes written (a suffix that starts at a line). */
+  tail(): Buffer;
+  stop(): Promise<void>;
+}
+
+/** Writes coloured lines as fast as it can until it reads ^C, then prints a prompt. */
+async function startFloodHost(): Promise<FloodHost> {
+  let socket: Socket | undefined;
+  let flooding = true;
+  const recent: Buffer[] = [];
+  let recentBytes = 0;
+  let line = 0;
+  const keep = (bytes: Buffer) => {
+    recent.push(bytes);
+    recentBytes += bytes.length;
+    while (recentBytes - recent[0]!.length >= TAIL_BYTES) recentBytes -= recent.shift()!.length;
+  };
+  const batch = () => {
+    let text = '';
+    for (let k = 0; k < 200; k++, line++) {
+      text += `\x1b[3${(line % 7) + 1}mline ${line}\x1b[0m value=${(line * 7919) % 100000} ok\r\n`;
+    }
+    return Buffer.from(text);
+  };
+  const server = createServer((s) => {
+    socket = s;
+    s.on('error', () => {});
+    const pump = () => {
+      while (flooding && !s.destroyed) {
+        const bytes = batch();
+        keep(bytes);
+        if (!s.write(bytes)) {
+          s.once('drain', pump);
+          return;
+        }
+      }
+    };
+    s.on('data', (data: Buffer) => {
+      if (!flooding || !data.includes(0x03)) return;
+      flooding = false;
+      const end = Buffer.from(`^C\r\n${PROMPT}`);
+      keep(end);
+      s.write(end);
+    });
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    sent: () => (socket ? socket.bytesWritten - socket.writableLength : 0),
+    stopped: () => !flooding,
+    tail: () => Buffer.concat(recent),
+    stop: async () => {
+      flooding = false;
+      socket?.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function write(term: HeadlessTerminal, data: string | Uint8Array): Promise<void> {
+  return new Promise((resolve) => term.write(data, resolve));
+}
+
+function visibleRows(term: HeadlessTerminal): string[] {
+  const buffer = term.buffer.active;
+  const rows: string[] = [];
+  for (let y = 0; y < term.rows; y++) rows.push(buffer.getLine(buffer.baseY + y)!.translateToString(true));
+  return rows;
+}
+
+/** What a page shows: OUTPUT written in order, SCREEN drawn into a reset terminal. */
+async function render(frames: readonly ServerFrame[]): Promise<HeadlessTerminal> {
+  const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: 100, allowProposedApi: true });
+  for (const frame of frames) {
+    if (frame.type === 'output') await write(term, frame.data);
+    else if (frame.type === 'screen') {
+      term.reset();
+      term.resize(frame.cols, frame.rows);
+      await write(term, frame.data);
+    }
+  }
+  return term;
+}
+
+async function start(
+  output: 'responsive' | 'lossless',
+): Promise<{ host: FloodHost; client: TerminalClient }> {
+  const host = await startFloodHost();
+  cleanups.push(() => host.stop());
+  app = await buildTestApp(
+    `
+listen: { host: 127.0.0.1 }
+targets: [{ id: flood, host: 127.0.0.1, port: ${host.port}, negotiation: passive, output: ${output} }]
+limits: { highWaterBytes: ${HIGH_WATER}, lowWaterBytes: ${HIGH_WATER / 4} }
+`,
+    { onSession: createTelnetRelay({ behindMs: 50 }) },
+  );
+  const client = await TerminalClient.open(app, '/ws?target=flood', { protocols: [...SUBPROTOCOLS] });
+  cleanups.push(() => client.close());
+  // A browser that reads but does not render: nothing is acknowledged until the test says so.
+  client.autoAck = false;
+  client.send({ type: 'resize', cols: COLS, rows: ROWS });
+  await client.waitForFrame('state', (f) => f.state === 'connected');
+  return { host, client };
+}
+
+it('responsive: a browser that stops acknowledging gets the screen, the host is never held back, ^C goes through', {
+  timeout: 60_000,
+}, async () => {
+  const { host, client } = await start('responsive');
+  await client.until(() => client.outputBytes >= HIGH_WATER, 'a full window of output');
+
+  // The browser acknowledges nothing, and the host is read on all the same.
+  const before = host.sent();
+  await until(() => host.sent() > before + HOST_GROWTH, 'the host to go on writing');
+  expect(client.outputBytes).toBeLessThan(HOST_GROWTH / 4);
+  expect(client.frames.some((f) => f.type === 'notice' && f.notice.kind === 'output-skipped')).toBe(false);
+
+  // It catches up: the output it missed is reported, the screen follows.
+  const framesBefore = client.frames.length;
+  client.ack();
+  await client.waitForFrame('notice', (f) => f.notice.kind === 'output-skipped');
+  const skippedAt = client.frames.findIndex((f) => f.type === 'notice' && f.notice.kind === 'output-skipped');
+  expect(skippedAt).toBeGreaterThanOrEqual(framesBefore);
+  const notice = client.frames[skippedAt] as Extract<ServerFrame, { type: 'notice' }>;
+  expect(notice.notice.kind === 'output-skipped' && notice.notice.bytes).toBeGreaterThan(HOST_GROWTH / 2);
+  await client.until(() => client.frames.length > skippedAt + 1, 'the frame after the notice');
+  const next = client.frames[skippedAt + 1]!;
+  expect(next.type).toBe('screen');
+
+  // ^C while the flood goes on: it reaches the host without the browser reading any backlog.
+  client.autoAck = true;
+  client.ack();
+  client.type('\x03');
+  await until(() => host.stopped(), 'the host to read ^C');
+  let term = await render(client.frames);
+  const deadline = Date.now() + 30_000;
+  while (!visibleRows(term).some((row) => row.startsWith(PROMPT.trimEnd()))) {
+    if (Date.now() > deadline) throw new Error(`no prompt on the screen: ${visibleRows(term).join('\n')}`);
+    await sleep(50);
+    client.ack();
+    term.dispose();
+    term = await render(client.frames);
+  }
+  // Everything the host wrote has arrived (live, or in a screen): the page shows what a terminal fed the
+  // whole stream shows.
+  await sleep(200);
+  term.dispose();
+  term = await render(client.frames);
+  const reference = new Terminal({ cols: COLS, rows: ROWS, scrollback: 100, allowProposedApi: true });
+  const tail = host.tail();
+  await write(reference, tail.subarray(tail.indexOf('\x1b[3')));
+  expect(visibleRows(term)).toEqual(visibleRows(reference));
+  expect(term.buffer.active.cursorX).toBe(reference.buffer.active.cursorX);
+  term.dispose();
+  reference.dispose();
+});
+
+it('lossless: a browser that stops acknowledging holds the host back, and gets every byte', {
+  timeout: 60_000,
+}, async () => {
+  const { host, client } = await start('lossless');
+  await client.until(() => client.outputBytes >= HIGH_WATER, 'a full window of output');
+  // Held back: the host fills the socket buffers between it and the gateway, then writes no more.
+  let last = -1;
+  for (let k = 0; k < 300 && host.sent() !== last; k++) {
+    last = host.sent();
+    await sleep(100);
+  }
+  await sleep(300);
+  expect(host.sent()).toBe(last);
+  expect(host.sent()).toBeLessThan(HOST_GROWTH);
+  expect(client.frames.some((f) => f.type === 'notice' && f.notice.kind === 'output-skipped')).toBe(false);
+  expect(client.frames.some((f) => f.type === 'screen')).toBe(false);
+
+  // Acknowledged, the flood goes on and every byte reaches the browser in order.
+  client.autoAck = true;
+  client.ack();
+  await until(() => host.sent() > last + 4 * HIGH_WATER, 'the host to write again');
+  client.type('\x03');
+  await client.waitForText(PROMPT, 30_000);
+  expect(client.outputBytes).toBe(host.sent());
+  const tail = host.tail();
+  expect(client.text.endsWith(tail.toString('utf8'))).toBe(true);
+});
