@@ -8,6 +8,7 @@ import { mintToken } from '../auth/token.js';
 import { parseConfig } from '../config/load.js';
 import { Secret } from '../config/secret.js';
 import { createLogger } from '../observability/logging.js';
+import { bytes } from '../testing/bytes.js';
 import { buildTestApp, LogCapture } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
 import {
@@ -23,9 +24,6 @@ import { createTelnetRelay } from './index.js';
 const IAC = Cmd.IAC;
 const PASSWORD = 'pw-5b7e1-scripted';
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
-const bytes = (...parts: Array<number | string>) =>
-  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.of(p))));
-
 let app: FastifyInstance | undefined;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -17,6 +17,7 @@ import { afterEach, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { buildTestApp } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
+import { sleep, until } from '../testing/wait.js';
 import { createTelnetRelay, type TelnetSession } from './index.js';
 
 const MiB = 1024 * 1024;
@@ -35,16 +36,6 @@ afterEach(async () => {
   await app?.close();
   app = undefined;
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** A host that takes bytes only once `release` is called, and hashes everything it got. */
 async function stalledHost(): Promise<{

@@ -7,14 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createLogger } from '../observability/logging.js';
+import { bytes } from '../testing/bytes.js';
 import { buildTestApp, LogCapture } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
 import { createTelnetRelay, type RelayTimings } from './index.js';
 
 const IAC = Cmd.IAC;
-const bytes = (...parts: Array<number | string>) =>
-  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.of(p))));
-
 let app: FastifyInstance | undefined;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

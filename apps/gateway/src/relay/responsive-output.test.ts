@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
 import { buildTestApp } from '../testing/gateway.js';
 import { TerminalClient } from '../testing/terminal-client.js';
+import { sleep, until } from '../testing/wait.js';
 import { createTelnetRelay } from './index.js';
 
 const { Terminal } = xtermHeadless;
@@ -33,16 +34,6 @@ afterEach(async () => {
   await app?.close();
   app = undefined;
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 interface FloodHost {
   readonly port: number;
