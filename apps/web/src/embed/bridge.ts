@@ -6,7 +6,7 @@
  */
 
 import type { LogoutResult } from '@telgate/protocol';
-import type { Theme } from '../app/route';
+import type { Theme } from '../terminal/themes';
 
 /** Messages from the parent page. */
 export type ParentCommand =
