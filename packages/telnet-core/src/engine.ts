@@ -12,8 +12,6 @@ import type { OptionBehaviour, OptionContext } from './options/types.js';
 import { mergePolicy } from './policy.js';
 import type { EolMode, LostDmMode, OptionSupport, StartMode, TelnetEngineOptions } from './settings.js';
 
-export type { EolMode, LostDmMode, StartMode, TelnetEngineOptions } from './settings.js';
-
 /** IAC and a byte from here up to FIRST_COMMAND: a command no RFC defines. Below it: a 0xFF not doubled. */
 const UNDEFINED_COMMANDS_FROM = 0x80;
 

@@ -1,8 +1,6 @@
 import { defaultPolicy } from './options/registry.js';
 import type { OptionPolicy, PolicyTable } from './settings.js';
 
-export type { OptionPolicy, OptionSupport, PolicyTable } from './settings.js';
-
 /**
  * The user (client) side, as a terminal on a remote host. Active start offers WILL TTYPE, WILL NAWS,
  * DO SGA, WILL SGA and DO ECHO. Each option's default is set in its handler (`src/options/`).

@@ -1,6 +1,6 @@
 /**
- * The engine's settings and option policy, as types only: what the core, the option handlers and users
- * share, with no code of either.
+ * The engine's settings and option policy: what the core, the option handlers and users share, with no
+ * code of either.
  */
 
 /**
@@ -21,8 +21,13 @@ export interface OptionPolicy {
 /** Per-option policy; options not listed are refused on both sides. */
 export type PolicyTable = Readonly<Record<number, Readonly<Partial<OptionPolicy>>>>;
 
-/** How an end of line typed by the user (CR from the keyboard) is sent in NVT mode (RFC 1123 §3.3.1). */
-export type EolMode = 'crlf' | 'crnul' | 'lf';
+/**
+ * How an end of line typed by the user (CR from the keyboard) is sent in NVT mode (RFC 1123 §3.3.1): CR LF,
+ * CR NUL (RFC 854), or a bare LF. The one list of them: the frame protocol and the gateway's
+ * configuration take it from here.
+ */
+export const EOL_MODES = ['crlf', 'crnul', 'lf'] as const;
+export type EolMode = (typeof EOL_MODES)[number];
 
 /**
  * `active`: offer our `request` options as soon as `start()` is called (the usual mode on port 23).
@@ -54,7 +59,11 @@ export interface TelnetEngineOptions {
   terminalSpeed?: string;
   /** NEW-ENVIRON variables we disclose (only these; USER among them if set). */
   environ?: Readonly<Record<string, string>>;
-  /** Character sets we accept in a CHARSET REQUEST, most preferred first. */
+  /**
+   * Character sets we accept in a CHARSET REQUEST (compared without regard to case). The requester lists its
+   * sets most preferred first (RFC 2066 §2), so we accept the first of *its* list that is among these; the
+   * order of this list does not matter.
+   */
   charsets?: readonly string[];
   /** Largest subnegotiation kept, in bytes; larger ones are dropped whole with one warning. */
   maxSubnegotiation?: number;
