@@ -64,6 +64,29 @@ describe('scripted SUPDUP host', () => {
     });
   });
 
+  it('asks for a password after the login name when told to, and does not echo it', async () => {
+    host = await startSupdupHost({ askPassword: true });
+    const init = [
+      [0o77, 0o77, 0o73, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0o7],
+      [0, 0, 0, 0, 0, 0o40],
+      [0, 0, 0, 0, 0, 0o30],
+      [0, 0, 0, 0, 0o1, 0o17],
+      [0, 0, 0, 0, 0, 0o1],
+    ].flat();
+    const typed = [...Buffer.from('ann\rsecret\r')];
+    const answer = await exchange(host.port, [...init, ...typed], (received) =>
+      received.includes('SUPDUP demo for ann'),
+    );
+    const session = await host.nextSession();
+    expect(await session.loginName).toBe('ann');
+    expect(await session.password).toBe('secret');
+    const text = answer.toString('latin1');
+    expect(text).toContain('login: ann');
+    expect(text).toContain(`${String.fromCharCode(0o207)}Password: `);
+    expect(text).not.toContain('secret');
+  });
+
   it('drops a connection whose count word is not a negative count', async () => {
     host = await startSupdupHost();
     const answer = await exchange(host.port, [0, 0, 0o5, 0, 0, 0], () => false);

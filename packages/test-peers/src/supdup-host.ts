@@ -5,6 +5,7 @@ import { LOOPBACK_HOST, listenOnLoopback } from './loopback.js';
  * A scripted SUPDUP server (RFC 734) on loopback, written from the RFC alone so it checks a client
  * independently: it reads the initialization, greets, asks for a login name, draws a demo screen with
  * the %TD codes, asks where the cursor is with %TDORS, then records what is typed until the user logs out.
+ * With `askPassword`, a `Password: ` prompt (nothing echoed) follows the login name.
  */
 
 /** %TD codes (RFC 734 "OUTPUT -- DISPLAY PROTOCOL"), octal as in the RFC. */
@@ -76,6 +77,8 @@ export interface SupdupSession {
   readonly initialization: Promise<SupdupInitialization>;
   /** The login name typed at `login:`, after Rubouts. */
   readonly loginName: Promise<string>;
+  /** The password typed at `Password: ` (with `askPassword`; never resolves without it). */
+  readonly password: Promise<string>;
   /** The cursor position the client reported in answer to %TDORS. */
   readonly cursorReport: Promise<{ row: number; col: number }>;
   /** Everything decoded after the login name, in order. */
@@ -200,11 +203,16 @@ function sixBitWord(bytes: Uint8Array, offset: number): number {
 }
 
 /** Starts the host on 127.0.0.1, port 0. */
-export async function startSupdupHost(): Promise<SupdupHost> {
+export interface SupdupHostOptions {
+  /** Ask for a password after the login name (`Password: `, not echoed). */
+  readonly askPassword?: boolean;
+}
+
+export async function startSupdupHost(options: SupdupHostOptions = {}): Promise<SupdupHost> {
   const sessions: SupdupSession[] = [];
   const waiting: Array<(session: SupdupSession) => void> = [];
   const server = await listenOnLoopback((socket) => {
-    const session = runSession(socket);
+    const session = runSession(socket, options);
     sessions.push(session);
     waiting.shift()?.(session);
   });
@@ -239,7 +247,7 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
   });
 }
 
-function runSession(socket: Socket): SupdupSession {
+function runSession(socket: Socket, options: SupdupHostOptions): SupdupSession {
   const inputs: SupdupInput[] = [];
   const queue: SupdupInput[] = [];
   let wake: (() => void) | undefined;
@@ -331,6 +339,10 @@ function runSession(socket: Socket): SupdupSession {
   const loginName = new Promise<string>((resolve) => {
     resolveLogin = resolve;
   });
+  let resolvePassword!: (password: string) => void;
+  const password = new Promise<string>((resolve) => {
+    resolvePassword = resolve;
+  });
   let resolveReport!: (report: { row: number; col: number }) => void;
   const cursorReport = new Promise<{ row: number; col: number }>((resolve) => {
     resolveReport = resolve;
@@ -358,6 +370,17 @@ function runSession(socket: Socket): SupdupSession {
       }
     }
     resolveLogin(name);
+    if (options.askPassword) {
+      write(TD.CRL, 'Password: ');
+      let typed = '';
+      for (;;) {
+        const input = await next();
+        if (input.type !== 'key') continue;
+        if (input.ascii === 0o15) break;
+        if (input.code < 0o200) typed += String.fromCharCode(input.code);
+      }
+      resolvePassword(typed);
+    }
 
     write(TD.CLR, `SUPDUP demo for ${name}`);
     // A box drawn with cursor moves.
@@ -401,5 +424,5 @@ function runSession(socket: Socket): SupdupSession {
   // A test that stops before the script's end need not await these; their rejections are not unhandled.
   finished.catch(() => {});
   initialization.catch(() => {});
-  return { socket, initialization, loginName, cursorReport, inputs, finished };
+  return { socket, initialization, loginName, password, cursorReport, inputs, finished };
 }
