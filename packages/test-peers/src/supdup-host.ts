@@ -5,7 +5,9 @@ import { LOOPBACK_HOST, listenOnLoopback } from './loopback.js';
  * A scripted SUPDUP server (RFC 734) on loopback, written from the RFC alone so it checks a client
  * independently: it reads the initialization, greets, asks for a login name, draws a demo screen with
  * the %TD codes, asks where the cursor is with %TDORS, then records what is typed until the user logs out.
- * With `askPassword`, a `Password: ` prompt (nothing echoed) follows the login name.
+ * With `askPassword`, a `Password: ` prompt (nothing echoed) follows the login name. With `telnet`, the
+ * connection starts as Telnet and the host offers WILL SUPDUP (RFC 736): SUPDUP begins once the client
+ * answers DO SUPDUP, and a client that refuses is told so and disconnected.
  */
 
 /** %TD codes (RFC 734 "OUTPUT -- DISPLAY PROTOCOL"), octal as in the RFC. */
@@ -206,7 +208,19 @@ function sixBitWord(bytes: Uint8Array, offset: number): number {
 export interface SupdupHostOptions {
   /** Ask for a password after the login name (`Password: `, not echoed). */
   readonly askPassword?: boolean;
+  /** Start as Telnet and offer WILL SUPDUP (RFC 736); SUPDUP from the first byte otherwise (port 95). */
+  readonly telnet?: boolean;
+  /** A session waiting this long for the client to type is dropped (5 s unless given). */
+  readonly inputTimeoutMs?: number;
 }
+
+const IAC = 255;
+const WILL = 251;
+const DO = 253;
+const DONT = 254;
+const TELOPT_SUPDUP = 21;
+/** Telnet bytes read before DO SUPDUP at most: a client that sends more is not going to switch. */
+const MAX_TELNET_PREAMBLE = 4096;
 
 export async function startSupdupHost(options: SupdupHostOptions = {}): Promise<SupdupHost> {
   const sessions: SupdupSession[] = [];
@@ -265,6 +279,9 @@ function runSession(socket: Socket, options: SupdupHostOptions): SupdupSession {
     rejectInit = reject;
   });
   let initDone = false;
+  // RFC 736: Telnet until the client agrees to SUPDUP; from then on there is no Telnet.
+  let telnet = options.telnet === true;
+  if (telnet) socket.write(Uint8Array.of(IAC, WILL, TELOPT_SUPDUP));
 
   socket.on('data', (chunk: Buffer) => {
     if (initDone) {
@@ -272,6 +289,24 @@ function runSession(socket: Socket, options: SupdupHostOptions): SupdupSession {
       return;
     }
     raw = Buffer.concat([raw, chunk]);
+    if (telnet) {
+      const agreed = raw.indexOf(Uint8Array.of(IAC, DO, TELOPT_SUPDUP));
+      const refused = raw.indexOf(Uint8Array.of(IAC, DONT, TELOPT_SUPDUP));
+      if (refused >= 0 && (agreed < 0 || refused < agreed)) {
+        rejectInit(new Error('the client refused SUPDUP (DONT SUPDUP)'));
+        socket.end('This host speaks only SUPDUP (RFC 736).\r\n');
+        return;
+      }
+      if (agreed < 0) {
+        if (raw.length > MAX_TELNET_PREAMBLE) {
+          rejectInit(new Error('no DO SUPDUP from the client'));
+          socket.destroy();
+        }
+        return;
+      }
+      telnet = false;
+      raw = raw.subarray(agreed + 3);
+    }
     if (raw.length < 6) return;
     // −count,,0: the count is in the left half, as an 18-bit negative number (RFC 734).
     const left = Math.floor(sixBitWord(raw, 0) / 0o1000000);
@@ -318,7 +353,7 @@ function runSession(socket: Socket, options: SupdupHostOptions): SupdupSession {
         new Promise<void>((resolve) => {
           wake = resolve;
         }),
-        DEFAULT_TIMEOUT_MS,
+        options.inputTimeoutMs ?? DEFAULT_TIMEOUT_MS,
         'no input from the SUPDUP client',
       );
       wake = undefined;
