@@ -131,10 +131,19 @@ describe('a SUPDUP target', { timeout: SESSION_TEST_MS }, () => {
     const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, protocol: supdup }`);
     const session = await host.nextSession();
     const init = await session.initialization;
-    expect({ tcmxv: init.tcmxv, tcmxh: init.tcmxh, ttyopt: init.ttyopt }).toEqual({
+    // RFC 734 and RFC 747: −8 in the count word, then TCTYP %TNSFW (7), TTYOPT, TCMXV, TCMXH (width − 1),
+    // TTYROL, SMARTS, ISPEED, OSPEED, each as six 6-bit bytes (decoded by the host).
+    expect(init).toEqual({
+      count: 8,
+      words: [7, buildTtyopt(), ROWS, COLS - 1, 1, 0, 0, 0],
+      tctyp: 7,
+      ttyopt: buildTtyopt(),
       tcmxv: ROWS,
       tcmxh: COLS - 1,
-      ttyopt: buildTtyopt(),
+      ttyrol: 1,
+      smarts: 0,
+      ispeed: 0,
+      ospeed: 0,
     });
     const notice = await client.waitForFrame('notice', (f) => f.notice.kind === 'supdup');
     expect(notice.notice).toEqual({
