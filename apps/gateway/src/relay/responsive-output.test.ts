@@ -112,6 +112,17 @@ function visibleRows(term: HeadlessTerminal): string[] {
   return rows;
 }
 
+/** The foreground colour of each visible row's first cell (the flood colours every line). */
+function rowColours(term: HeadlessTerminal): string[] {
+  const buffer = term.buffer.active;
+  const colours: string[] = [];
+  for (let y = 0; y < term.rows; y++) {
+    const cell = buffer.getLine(buffer.baseY + y)!.getCell(0);
+    colours.push(`${cell?.getFgColorMode()}:${cell?.getFgColor()}`);
+  }
+  return colours;
+}
+
 /** What a page shows: OUTPUT written in order, SCREEN drawn into a reset terminal. */
 async function render(frames: readonly ServerFrame[]): Promise<HeadlessTerminal> {
   const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: 100, allowProposedApi: true });
@@ -203,7 +214,9 @@ it('responsive (the default): a browser that stops acknowledging gets the screen
   const tail = host.tail();
   await write(reference, tail.subarray(tail.indexOf('\x1b[3')));
   expect(visibleRows(term)).toEqual(visibleRows(reference));
+  expect(rowColours(term)).toEqual(rowColours(reference));
   expect(term.buffer.active.cursorX).toBe(reference.buffer.active.cursorX);
+  expect(term.buffer.active.cursorY).toBe(reference.buffer.active.cursorY);
   term.dispose();
   reference.dispose();
 });
