@@ -4,7 +4,8 @@
  *   targets sign in automatically (one with its own credentials, one with those in the token);
  * - scripted hosts: a CP437 BBS screen, a host that refuses logout, a host that drops connections, a
  *   host that shows the keys and Telnet commands it receives (with a full-screen editor), a host that
- *   loses lines sent too fast (for paced paste);
+ *   loses lines sent too fast (for paced paste), a host that floods until ^C, a SUPDUP host (from the
+ *   first byte, and behind Telnet);
  * - the built gateway twice, as a child process each: one open on loopback (auth none, with the
  *   built-in demo host), one requiring tokens (for the embed tests), and a locked-down kiosk.
  * Tests find them through TELGATE_E2E_* environment variables.
@@ -17,6 +18,7 @@ import {
   ensureTestUser,
   findFreePort,
   startScriptedHost,
+  startSupdupHost,
   startTelnetServer,
   TEST_PASSWORD,
   TEST_USER,
@@ -25,6 +27,7 @@ import {
   autoLogoutHost,
   bbsHost,
   flakyHost,
+  floodHost,
   glyphBbsHost,
   mudHost,
   pacedHost,
@@ -120,6 +123,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stops.push(() => glyphs.stop());
     const mud = await startScriptedHost(mudHost);
     stops.push(() => mud.stop());
+    const flood = await startScriptedHost(floodHost);
+    stops.push(() => flood.stop());
+    // The scripted SUPDUP host twice: SUPDUP from the first byte, and behind Telnet's WILL SUPDUP.
+    const supdup = await startSupdupHost({ inputTimeoutMs: 600_000 });
+    stops.push(() => supdup.stop());
+    const supdupTelnet = await startSupdupHost({ telnet: true, inputTimeoutMs: 600_000 });
+    stops.push(() => supdupTelnet.stop());
     const refused = await closedPort();
     // The automatic sign-in reads the test user's password from a file only the gateway reads.
     const passwordFile = join(RUNTIME, 'login-password');
@@ -155,6 +165,9 @@ targets:
   - { id: paced, label: Host that loses lines sent too fast, host: 127.0.0.1, port: ${paced.port} }
   - { id: glyphs, label: PC BBS, host: 127.0.0.1, port: ${glyphs.port}, terminal: { mode: bbs } }
   - { id: mud, label: MUD, host: 127.0.0.1, port: ${mud.port}, terminal: { mode: mud } }
+  - { id: flood, label: Host that floods until ^C, host: 127.0.0.1, port: ${flood.port} }
+  - { id: supdup, label: SUPDUP host, host: 127.0.0.1, port: ${supdup.port}, protocol: supdup }
+  - { id: supdup-telnet, label: SUPDUP host behind Telnet, host: 127.0.0.1, port: ${supdupTelnet.port}, negotiation: passive, options: { SUPDUP: { remote: accept } } }
 demo: { enabled: true, port: 0 }
 `;
     const open = await startGateway(

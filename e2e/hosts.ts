@@ -320,3 +320,37 @@ export async function pacedHost(conn: ScriptedConnection): Promise<void> {
     line = '';
   }
 }
+
+/**
+ * Floods numbered, coloured lines as fast as the connection takes them until it reads ^C, then says how
+ * far it got: `^C`, then the prompt `flood stopped after line N$ `.
+ */
+export async function floodHost(conn: ScriptedConnection): Promise<void> {
+  let line = 0;
+  let flooding = true;
+  const { socket } = conn;
+  const stopped = new Promise<void>((resolve) => {
+    socket.on('data', (data: Buffer) => {
+      if (!flooding || !data.includes(0x03)) return;
+      flooding = false;
+      resolve();
+    });
+  });
+  const pump = () => {
+    while (flooding && !socket.destroyed) {
+      let text = '';
+      for (let k = 0; k < 200; k++, line++) {
+        text += `\x1b[3${(line % 7) + 1}mline ${line}\x1b[0m value=${(line * 7919) % 100000} ok\r\n`;
+      }
+      if (!socket.write(text)) {
+        socket.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+  await Promise.race([stopped, conn.closed]);
+  if (socket.destroyed) return;
+  say(conn, `^C\r\nflood stopped after line ${line - 1}$ `);
+  await conn.closed;
+}

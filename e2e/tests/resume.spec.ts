@@ -1,8 +1,10 @@
 /**
  * Sessions that survive their socket (telgate.v2), against inetutils telnetd with /bin/login through the
- * built gateway: a reload, a socket dropped under the page, a second tab taking the session over, and a
- * session that ended while the page was away.
+ * built gateway: a reload, a socket dropped under the page, a TCP connection killed between page and
+ * gateway, a second tab taking the session over, and a session that ended while the page was away.
  */
+import { readFileSync } from 'node:fs';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import type { Frame, Page } from '@playwright/test';
 import { expect, OPEN_URL, test } from '../fixtures.js';
 import {
@@ -47,6 +49,65 @@ async function dropSocket(page: Page | Frame): Promise<void> {
     const sockets = (window as unknown as { telgateSockets: WebSocket[] }).telgateSockets;
     sockets.at(-1)?.close(4000, 'dropped by the test');
   });
+}
+
+/**
+ * A TCP relay in front of the gateway: pages loaded through it reach the gateway through it, and `cut`
+ * kills every connection it carries (a TCP reset both ways), as a network that drops them would.
+ */
+async function startCuttableRelay(
+  to: string,
+): Promise<{ url: string; cut(): number; stop(): Promise<void> }> {
+  const gateway = new URL(to);
+  const sockets = new Set<Socket>();
+  const keep = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  };
+  const server = createServer((page) => {
+    const upstream = tcpConnect(Number(gateway.port), gateway.hostname);
+    keep(page);
+    keep(upstream);
+    page.pipe(upstream);
+    upstream.pipe(page);
+    page.on('close', () => upstream.destroy());
+    upstream.on('close', () => page.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => {
+      const count = sockets.size;
+      for (const socket of [...sockets]) socket.resetAndDestroy();
+      return count;
+    },
+    stop: async () => {
+      for (const socket of [...sockets]) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Whether process `pid` still runs (a zombie waiting to be reaped has ended). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of the login shell, as the shell itself says. */
+async function shellPid(page: Page): Promise<number> {
+  await run(page, 'echo shell-pid-$$');
+  await expectScreen(page, /^shell-pid-\d+$/m);
+  const pid = Number(/^shell-pid-(\d+)$/m.exec(await screenText(page))?.[1]);
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error('no shell pid on the screen');
+  return pid;
 }
 
 /** The page's sessionStorage entries, to hand the session's credential to another tab. */
@@ -116,6 +177,36 @@ test('a socket dropped under the page resumes by itself, and what was typed arri
   await expect(page.getByTestId('closed-banner')).toHaveCount(0);
 });
 
+test('a TCP connection killed between page and gateway: the page resumes by itself, typing arrives once', async ({
+  page,
+}) => {
+  const relay = await startCuttableRelay(OPEN_URL());
+  try {
+    await page.goto(`${relay.url}/?target=inetutils&renderer=dom`);
+    await expectConnected(page);
+    await logIn(page);
+    const pid = await shellPid(page);
+    await run(page, 'echo before-$((6*7))');
+    await expectScreen(page, /^before-42$/m);
+
+    expect(relay.cut()).toBeGreaterThan(0);
+    // Typed while the page finds out and gets the session back: held, then sent once.
+    await run(page, 'echo after-$((6*7))');
+    await expect(page.getByTestId('resumed-banner')).toBeVisible({ timeout: 30_000 });
+    await expectConnected(page);
+    await expectScreen(page, /^after-42$/m);
+    await expectPromptLast(page, SHELL_PROMPT);
+    expect(await countOnScreen(page, 'after-42\n')).toBe(1);
+    await expect(page.getByTestId('closed-banner')).toHaveCount(0);
+    // The same shell as before: the host connection was never closed.
+    expect(running(pid)).toBe(true);
+    await run(page, 'echo same-shell-$$');
+    await expectScreen(page, `same-shell-${pid}`);
+  } finally {
+    await relay.stop();
+  }
+});
+
 test('Disconnect while the page tries to get the session back stops trying and ends it', async ({
   page,
   consoleErrors,
@@ -179,9 +270,13 @@ test('a session that ended while the page was away says so, and Reconnect starts
   await page.goto(page_('/?target=inetutils-brief'));
   await expectConnected(page);
   await logIn(page);
+  const pid = await shellPid(page);
   // Leaving the page detaches the session; the gateway keeps it for 3 s only.
   await page.goto('about:blank');
-  await page.waitForTimeout(4_500);
+  await page.waitForTimeout(1_000);
+  expect(running(pid)).toBe(true);
+  // Then it closes the host connection: telnetd ends the login shell.
+  await expect.poll(() => running(pid), { timeout: 15_000 }).toBe(false);
   await page.goto(page_('/?target=inetutils-brief'));
 
   await expect(page.getByTestId('closed-banner')).toHaveAttribute('data-code', 'GW_ERR_RESUME_FAILED');

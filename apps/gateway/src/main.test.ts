@@ -182,7 +182,7 @@ describe('the gateway process', () => {
       await writeFile(
         config,
         `listen: { host: 127.0.0.1, port: 0 }\n` +
-          `targets: [{ id: host, host: 127.0.0.1, port: ${host.port}, mode: raw }]\n` +
+          `targets: [{ id: host, host: 127.0.0.1, port: ${host.port}, protocol: raw }]\n` +
           `limits: { shutdownGraceMs: ${graceMs} }\n`,
       );
       const child = spawnGateway(['--config', config], 'info');

@@ -77,6 +77,7 @@ export class GatewayProcess {
           port: t.port,
           charset: t.charset ?? 'UTF-8',
           negotiation: 'passive',
+          output: 'lossless', // every byte reaches the page (checked); responsive is measured on its own
           ...(t.interruptFlush !== undefined && { interruptFlush: t.interruptFlush }),
         })),
         limits: { ...BENCH_LIMITS, ...options.limits },

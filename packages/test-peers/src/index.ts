@@ -23,6 +23,7 @@ export { DEFAULT_READY_TIMEOUT_MS } from './server-process.js';
 export {
   SUPDUP_DEMO_CURSOR,
   type SupdupHost,
+  type SupdupHostOptions,
   type SupdupInitialization,
   type SupdupInput,
   SupdupInputDecoder,

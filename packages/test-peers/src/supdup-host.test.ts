@@ -64,6 +64,58 @@ describe('scripted SUPDUP host', () => {
     });
   });
 
+  it('asks for a password after the login name when told to, and does not echo it', async () => {
+    host = await startSupdupHost({ askPassword: true });
+    const init = [
+      [0o77, 0o77, 0o73, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0o7],
+      [0, 0, 0, 0, 0, 0o40],
+      [0, 0, 0, 0, 0, 0o30],
+      [0, 0, 0, 0, 0o1, 0o17],
+      [0, 0, 0, 0, 0, 0o1],
+    ].flat();
+    const typed = [...Buffer.from('ann\rsecret\r')];
+    const answer = await exchange(host.port, [...init, ...typed], (received) =>
+      received.includes('SUPDUP demo for ann'),
+    );
+    const session = await host.nextSession();
+    expect(await session.loginName).toBe('ann');
+    expect(await session.password).toBe('secret');
+    const text = answer.toString('latin1');
+    expect(text).toContain('login: ann');
+    expect(text).toContain(`${String.fromCharCode(0o207)}Password: `);
+    expect(text).not.toContain('secret');
+  });
+
+  it('with telnet, offers WILL SUPDUP and speaks SUPDUP once the client answers DO SUPDUP (RFC 736)', async () => {
+    host = await startSupdupHost({ telnet: true });
+    const init = [
+      [0o77, 0o77, 0o73, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0o7],
+      [0, 0, 0, 0, 0, 0o40],
+      [0, 0, 0, 0, 0, 0o30],
+      [0, 0, 0, 0, 0o1, 0o17],
+      [0, 0, 0, 0, 0, 0o1],
+    ].flat();
+    const answer = await exchange(host.port, [255, 253, 21, ...init], (received) =>
+      received.includes('login: '),
+    );
+    expect([...answer.subarray(0, 3)]).toEqual([255, 251, 21]);
+    expect(answer.subarray(3, 30)).toEqual(
+      Buffer.from([...Buffer.from('telgate SUPDUP test host\r\n'), 0o210]),
+    );
+    const session = await host.nextSession();
+    expect((await session.initialization).tcmxv).toBe(24);
+  });
+
+  it('with telnet, tells a client that refuses SUPDUP and hangs up', async () => {
+    host = await startSupdupHost({ telnet: true });
+    const answer = await exchange(host.port, [255, 254, 21], () => false);
+    expect(answer.subarray(3).toString('latin1')).toBe('This host speaks only SUPDUP (RFC 736).\r\n');
+    const session = await host.nextSession();
+    await expect(session.initialization).rejects.toThrow(/refused SUPDUP/);
+  });
+
   it('drops a connection whose count word is not a negative count', async () => {
     host = await startSupdupHost();
     const answer = await exchange(host.port, [0, 0, 0o5, 0, 0, 0], () => false);

@@ -5,6 +5,9 @@ import { LOOPBACK_HOST, listenOnLoopback } from './loopback.js';
  * A scripted SUPDUP server (RFC 734) on loopback, written from the RFC alone so it checks a client
  * independently: it reads the initialization, greets, asks for a login name, draws a demo screen with
  * the %TD codes, asks where the cursor is with %TDORS, then records what is typed until the user logs out.
+ * With `askPassword`, a `Password: ` prompt (nothing echoed) follows the login name. With `telnet`, the
+ * connection starts as Telnet and the host offers WILL SUPDUP (RFC 736): SUPDUP begins once the client
+ * answers DO SUPDUP, and a client that refuses is told so and disconnected.
  */
 
 /** %TD codes (RFC 734 "OUTPUT -- DISPLAY PROTOCOL"), octal as in the RFC. */
@@ -76,6 +79,8 @@ export interface SupdupSession {
   readonly initialization: Promise<SupdupInitialization>;
   /** The login name typed at `login:`, after Rubouts. */
   readonly loginName: Promise<string>;
+  /** The password typed at `Password: ` (with `askPassword`; never resolves without it). */
+  readonly password: Promise<string>;
   /** The cursor position the client reported in answer to %TDORS. */
   readonly cursorReport: Promise<{ row: number; col: number }>;
   /** Everything decoded after the login name, in order. */
@@ -200,11 +205,28 @@ function sixBitWord(bytes: Uint8Array, offset: number): number {
 }
 
 /** Starts the host on 127.0.0.1, port 0. */
-export async function startSupdupHost(): Promise<SupdupHost> {
+export interface SupdupHostOptions {
+  /** Ask for a password after the login name (`Password: `, not echoed). */
+  readonly askPassword?: boolean;
+  /** Start as Telnet and offer WILL SUPDUP (RFC 736); SUPDUP from the first byte otherwise (port 95). */
+  readonly telnet?: boolean;
+  /** A session waiting this long for the client to type is dropped (5 s unless given). */
+  readonly inputTimeoutMs?: number;
+}
+
+const IAC = 255;
+const WILL = 251;
+const DO = 253;
+const DONT = 254;
+const TELOPT_SUPDUP = 21;
+/** Telnet bytes read before DO SUPDUP at most: a client that sends more is not going to switch. */
+const MAX_TELNET_PREAMBLE = 4096;
+
+export async function startSupdupHost(options: SupdupHostOptions = {}): Promise<SupdupHost> {
   const sessions: SupdupSession[] = [];
   const waiting: Array<(session: SupdupSession) => void> = [];
   const server = await listenOnLoopback((socket) => {
-    const session = runSession(socket);
+    const session = runSession(socket, options);
     sessions.push(session);
     waiting.shift()?.(session);
   });
@@ -239,7 +261,7 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
   });
 }
 
-function runSession(socket: Socket): SupdupSession {
+function runSession(socket: Socket, options: SupdupHostOptions): SupdupSession {
   const inputs: SupdupInput[] = [];
   const queue: SupdupInput[] = [];
   let wake: (() => void) | undefined;
@@ -257,6 +279,9 @@ function runSession(socket: Socket): SupdupSession {
     rejectInit = reject;
   });
   let initDone = false;
+  // RFC 736: Telnet until the client agrees to SUPDUP; from then on there is no Telnet.
+  let telnet = options.telnet === true;
+  if (telnet) socket.write(Uint8Array.of(IAC, WILL, TELOPT_SUPDUP));
 
   socket.on('data', (chunk: Buffer) => {
     if (initDone) {
@@ -264,6 +289,24 @@ function runSession(socket: Socket): SupdupSession {
       return;
     }
     raw = Buffer.concat([raw, chunk]);
+    if (telnet) {
+      const agreed = raw.indexOf(Uint8Array.of(IAC, DO, TELOPT_SUPDUP));
+      const refused = raw.indexOf(Uint8Array.of(IAC, DONT, TELOPT_SUPDUP));
+      if (refused >= 0 && (agreed < 0 || refused < agreed)) {
+        rejectInit(new Error('the client refused SUPDUP (DONT SUPDUP)'));
+        socket.end('This host speaks only SUPDUP (RFC 736).\r\n');
+        return;
+      }
+      if (agreed < 0) {
+        if (raw.length > MAX_TELNET_PREAMBLE) {
+          rejectInit(new Error('no DO SUPDUP from the client'));
+          socket.destroy();
+        }
+        return;
+      }
+      telnet = false;
+      raw = raw.subarray(agreed + 3);
+    }
     if (raw.length < 6) return;
     // −count,,0: the count is in the left half, as an 18-bit negative number (RFC 734).
     const left = Math.floor(sixBitWord(raw, 0) / 0o1000000);
@@ -310,7 +353,7 @@ function runSession(socket: Socket): SupdupSession {
         new Promise<void>((resolve) => {
           wake = resolve;
         }),
-        DEFAULT_TIMEOUT_MS,
+        options.inputTimeoutMs ?? DEFAULT_TIMEOUT_MS,
         'no input from the SUPDUP client',
       );
       wake = undefined;
@@ -330,6 +373,10 @@ function runSession(socket: Socket): SupdupSession {
   let resolveLogin!: (name: string) => void;
   const loginName = new Promise<string>((resolve) => {
     resolveLogin = resolve;
+  });
+  let resolvePassword!: (password: string) => void;
+  const password = new Promise<string>((resolve) => {
+    resolvePassword = resolve;
   });
   let resolveReport!: (report: { row: number; col: number }) => void;
   const cursorReport = new Promise<{ row: number; col: number }>((resolve) => {
@@ -358,6 +405,17 @@ function runSession(socket: Socket): SupdupSession {
       }
     }
     resolveLogin(name);
+    if (options.askPassword) {
+      write(TD.CRL, 'Password: ');
+      let typed = '';
+      for (;;) {
+        const input = await next();
+        if (input.type !== 'key') continue;
+        if (input.ascii === 0o15) break;
+        if (input.code < 0o200) typed += String.fromCharCode(input.code);
+      }
+      resolvePassword(typed);
+    }
 
     write(TD.CLR, `SUPDUP demo for ${name}`);
     // A box drawn with cursor moves.
@@ -401,5 +459,5 @@ function runSession(socket: Socket): SupdupSession {
   // A test that stops before the script's end need not await these; their rejections are not unhandled.
   finished.catch(() => {});
   initialization.catch(() => {});
-  return { socket, initialization, loginName, cursorReport, inputs, finished };
+  return { socket, initialization, loginName, password, cursorReport, inputs, finished };
 }

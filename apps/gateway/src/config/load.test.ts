@@ -33,7 +33,11 @@ describe('parseConfig: defaults', () => {
       negotiation: 'active',
       builtIn: 'demo',
     });
-    expect(config.targets[1]).toMatchObject({ id: 'demo-supdup', mode: 'supdup', builtIn: 'demo-supdup' });
+    expect(config.targets[1]).toMatchObject({
+      id: 'demo-supdup',
+      protocol: 'supdup',
+      builtIn: 'demo-supdup',
+    });
     expect(config.demo).toEqual({ enabled: true, port: 0 });
     expect(config.freeForm.enabled).toBe(false);
     expect(config.security.auth).toEqual({
@@ -90,7 +94,7 @@ targets:
   - id: mud
     host: 2001:DB8::1
     port: 4000
-    mode: raw
+    protocol: raw
     idleTimeoutSeconds: 0
 `);
     const [bbs, mud] = config.targets;
@@ -117,25 +121,42 @@ targets:
       label: 'mud',
       host: '2001:db8::1',
       negotiation: 'passive',
-      mode: 'raw',
+      protocol: 'raw',
       idleTimeoutSeconds: 0,
     });
   });
 
-  it('speaks SUPDUP to a target with mode supdup, on port 95 unless given; other targets need a port', () => {
+  it('speaks SUPDUP to a target with protocol supdup, on port 95 unless given; other targets need a port', () => {
     const config = parseConfig(`
 targets:
-  - { id: its, host: its.example, mode: supdup }
-  - { id: its2, host: its.example, port: 9595, mode: supdup }
+  - { id: its, host: its.example, protocol: supdup }
+  - { id: its2, host: its.example, port: 9595, protocol: supdup }
 `);
-    expect(config.targets.map((t) => [t.mode, t.port, t.negotiation])).toEqual([
+    expect(config.targets.map((t) => [t.protocol, t.port, t.negotiation])).toEqual([
       ['supdup', 95, 'passive'],
       ['supdup', 9595, 'passive'],
     ]);
     expect(problems('targets: [{ id: a, host: a.example }]')).toEqual([
       'targets[0] (line 1): needs a port (only a SUPDUP target has a default: 95)',
     ]);
-    expect(problems('targets: [{ id: a, host: a.example, port: 23, mode: ssh }]')).toHaveLength(1);
+    expect(problems('targets: [{ id: a, host: a.example, port: 23, protocol: ssh }]')).toHaveLength(1);
+    expect(problems('targets: [{ id: a, host: a.example, port: 95, mode: supdup }]')).toEqual([
+      expect.stringMatching(/^targets\[0\]\.mode \(line 1\): unknown key \(allowed: .*\bprotocol\b/),
+    ]);
+  });
+
+  it('gives a browser that falls behind the screen (output responsive) unless a target says lossless', () => {
+    const config = parseConfig(`
+targets:
+  - { id: a, host: a.example, port: 23 }
+  - { id: b, host: b.example, port: 23, output: lossless }
+freeForm: { enabled: true, defaults: { output: lossless } }
+`);
+    expect(config.targets.map((t) => t.output)).toEqual(['responsive', 'lossless']);
+    expect(parseConfig('').targets.map((t) => t.output)).toEqual(['responsive', 'responsive']);
+    expect(config.freeForm.defaults.output).toBe('lossless');
+    expect(parseConfig('freeForm: { enabled: true }').freeForm.defaults.output).toBe('responsive');
+    expect(problems('targets: [{ id: a, host: a.example, port: 23, output: fast }]')).toHaveLength(1);
   });
 
   it('takes the idle timeout default from limits', () => {

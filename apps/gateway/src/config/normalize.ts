@@ -97,7 +97,7 @@ function normalizeSettings(
     negotiation: raw.negotiation ?? base.negotiation,
     options: raw.options ? normalizeOptions(raw.options, [...path, 'options'], report) : base.options,
     idleTimeoutSeconds: raw.idleTimeoutSeconds ?? base.idleTimeoutSeconds,
-    mode: raw.mode ?? base.mode,
+    protocol: raw.protocol ?? base.protocol,
     interruptFlush: raw.interruptFlush ?? base.interruptFlush,
     synchOnInterrupt: raw.synchOnInterrupt ?? base.synchOnInterrupt,
     output: raw.output ?? base.output,
@@ -125,7 +125,7 @@ export function settleSettings(
 ): TargetSettings & { negotiation: TargetConfig['negotiation'] } {
   const negotiation =
     settings.negotiation === 'auto'
-      ? port === 23 && settings.mode === 'telnet'
+      ? port === 23 && settings.protocol === 'telnet'
         ? 'active'
         : 'passive'
       : settings.negotiation;
@@ -246,7 +246,7 @@ function normalizeTargets(raw: RawConfig, defaults: FreeFormDefaults, report: Re
     const { id, label, host: _host, port: rawPort, autoLogin: rawAutoLogin, ...settings } = entry;
     const autoLogin = rawAutoLogin && normalizeAutoLogin(rawAutoLogin, [...path, 'autoLogin'], report);
     const normalized = normalizeSettings(settings, defaults, path, report);
-    const port = rawPort ?? (normalized.mode === 'supdup' ? SUPDUP_PORT : undefined);
+    const port = rawPort ?? (normalized.protocol === 'supdup' ? SUPDUP_PORT : undefined);
     if (port === undefined) report(path, 'needs a port (only a SUPDUP target has a default: 95)');
     return {
       ...settleSettings(normalized, port ?? 0),

@@ -26,7 +26,7 @@ const targetSettings = {
   // Keys are option names (`NAWS`) and values a support level or { local, remote }: checked in code.
   options: { type: 'object' },
   idleTimeoutSeconds: integer(0, SECONDS_PER_WEEK),
-  mode: { enum: ['telnet', 'raw', 'supdup'] },
+  protocol: { enum: ['telnet', 'raw', 'supdup'] },
   interruptFlush: { enum: ['ao', 'timing-mark', 'both', 'none'] },
   synchOnInterrupt: { type: 'boolean' },
   output: { enum: ['responsive', 'lossless'] },
@@ -201,7 +201,7 @@ type Settings = {
   negotiation?: 'active' | 'passive' | 'auto';
   options?: Record<string, unknown>;
   idleTimeoutSeconds?: number;
-  mode?: 'telnet' | 'raw' | 'supdup';
+  protocol?: 'telnet' | 'raw' | 'supdup';
   interruptFlush?: 'ao' | 'timing-mark' | 'both' | 'none';
   synchOnInterrupt?: boolean;
   output?: 'responsive' | 'lossless';

@@ -25,7 +25,7 @@ export interface ListenConfig {
 
 export type NegotiationSetting = StartMode | 'auto';
 /** How the host's bytes are read: Telnet (RFC 854), plain TCP, or SUPDUP from the first byte (RFC 734). */
-export type TargetMode = 'telnet' | 'raw' | 'supdup';
+export type TargetProtocol = 'telnet' | 'raw' | 'supdup';
 /** What the gateway asks the host for after an interrupt, so stale output is discarded. */
 export type InterruptFlush = 'ao' | 'timing-mark' | 'both' | 'none';
 /**
@@ -48,8 +48,11 @@ export interface TargetSettings {
   readonly options: PolicyTable;
   /** Close the session after this long without traffic either way; 0 = never. */
   readonly idleTimeoutSeconds: number;
-  /** `raw`: plain TCP, no Telnet commands are read or sent. */
-  readonly mode: TargetMode;
+  /**
+   * What the host speaks: `telnet`; `supdup` from the first byte (port 95 by default); `raw`: plain TCP,
+   * no Telnet commands are read or sent.
+   */
+  readonly protocol: TargetProtocol;
   readonly interruptFlush: InterruptFlush;
   /**
    * Follow Interrupt with a Synch (IAC DM as TCP urgent data, RFC 1123 §3.2.4), as BSD telnet's `autosynch`.
@@ -57,8 +60,9 @@ export interface TargetSettings {
    */
   readonly synchOnInterrupt: boolean;
   /**
-   * `responsive`: a browser that falls behind gets an `output-skipped` notice and the screen instead of
-   * the backlog (telgate.v2 sessions that keep a screen state only; the others are always `lossless`).
+   * `responsive` (the default): a browser that falls behind gets an `output-skipped` notice and the
+   * screen instead of the backlog (telgate.v2 sessions that keep a screen state only; the others are
+   * always `lossless`). `lossless`: the host waits until the browser has read every byte.
    */
   readonly output: OutputMode;
   /** Sessions that survive their socket (telgate.v2). */

@@ -34,7 +34,7 @@ afterEach(async () => {
 
 interface Setup {
   readonly autoLogin?: string;
-  readonly mode?: 'telnet' | 'raw';
+  readonly protocol?: 'telnet' | 'raw';
   readonly auth?: string;
   readonly path?: string;
   readonly logs?: LogCapture;
@@ -48,7 +48,7 @@ targets:
   - id: t
     host: 127.0.0.1
     port: ${port}
-    mode: ${setup.mode ?? 'telnet'}
+    protocol: ${setup.protocol ?? 'telnet'}
     autoLogin: ${setup.autoLogin ?? `{ username: alice, password: "${PASSWORD}", timeoutMs: 5000 }`}
 ${setup.auth ?? ''}
 `;
@@ -347,7 +347,7 @@ describe('automatic sign-in against a scripted host', () => {
     expect(autoLoginNotices(client)).toEqual([]);
   });
 
-  it('signs in over plain TCP (raw mode) with the end of line of the target', async () => {
+  it('signs in over plain TCP (protocol raw) with the end of line of the target', async () => {
     const host = await scripted(async (conn) => {
       await conn.write('Username: ');
       await conn.expect('alice\r\n');
@@ -355,7 +355,7 @@ describe('automatic sign-in against a scripted host', () => {
       await conn.expect(`${PASSWORD}\r\n`);
       await conn.write('router> ');
     });
-    const client = await gateway(host.port, { mode: 'raw' });
+    const client = await gateway(host.port, { protocol: 'raw' });
     expect(await noticeOf(client, AUTO_LOGIN_NOTICE.signedIn)).toBe('Signed in as alice automatically');
     await host.settled();
   });

@@ -24,7 +24,7 @@ afterEach(async () => {
 interface TargetOptions {
   charset?: string;
   negotiation?: 'active' | 'passive';
-  mode?: 'telnet' | 'raw';
+  protocol?: 'telnet' | 'raw';
   interruptFlush?: string;
   extra?: string;
   limits?: string;
@@ -42,7 +42,7 @@ targets:
     port: ${port}
     charset: ${target.charset ?? 'UTF-8'}
     negotiation: ${target.negotiation ?? 'passive'}
-    mode: ${target.mode ?? 'telnet'}
+    protocol: ${target.protocol ?? 'telnet'}
     interruptFlush: ${target.interruptFlush ?? 'timing-mark'}
     ${target.extra ?? ''}
 ${target.limits ?? ''}
@@ -191,7 +191,7 @@ describe('relay: a session end to end', () => {
       conn.write(bytes(IAC, Cmd.DO, Opt.NAWS, 'raw'));
       await conn.expect(bytes(IAC, 'x\r'));
     });
-    const client = await gateway(host.port, { mode: 'raw' });
+    const client = await gateway(host.port, { protocol: 'raw' });
     await client.waitForText('raw');
     expect(client.outputBuffer.subarray(0, 3)).toEqual(bytes(IAC, Cmd.DO, Opt.NAWS));
     client.send({ type: 'input', data: bytes(IAC, 'x\r') });
@@ -626,7 +626,7 @@ describe('relay: flow control', () => {
     const host = await startReplayHost({ bytes: chunk, repeat, afterReplay: 'keep-open' });
     cleanups.push(() => host.stop());
     const client = await gateway(host.port, {
-      mode: 'raw',
+      protocol: 'raw',
       limits: 'limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }',
     });
     client.autoAck = false;
@@ -658,7 +658,7 @@ describe('relay: flow control', () => {
       flooding = false;
     });
     const client = await gateway(host.port, {
-      mode: 'telnet',
+      protocol: 'telnet',
       interruptFlush: 'none',
       limits: 'limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }',
     });

@@ -5,7 +5,7 @@
  * Lossless output: the host is held back until the browser has read every byte.
  */
 import { createServer, type Socket } from 'node:net';
-import { type ServerFrame, SUBPROTOCOLS } from '@telgate/protocol';
+import { type ServerFrame, SUBPROTOCOL, SUBPROTOCOLS } from '@telgate/protocol';
 import xtermHeadless from '@xterm/headless';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
@@ -112,6 +112,17 @@ function visibleRows(term: HeadlessTerminal): string[] {
   return rows;
 }
 
+/** The foreground colour of each visible row's first cell (the flood colours every line). */
+function rowColours(term: HeadlessTerminal): string[] {
+  const buffer = term.buffer.active;
+  const colours: string[] = [];
+  for (let y = 0; y < term.rows; y++) {
+    const cell = buffer.getLine(buffer.baseY + y)!.getCell(0);
+    colours.push(`${cell?.getFgColorMode()}:${cell?.getFgColor()}`);
+  }
+  return colours;
+}
+
 /** What a page shows: OUTPUT written in order, SCREEN drawn into a reset terminal. */
 async function render(frames: readonly ServerFrame[]): Promise<HeadlessTerminal> {
   const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: 100, allowProposedApi: true });
@@ -126,20 +137,28 @@ async function render(frames: readonly ServerFrame[]): Promise<HeadlessTerminal>
   return term;
 }
 
+/**
+ * A gateway in front of the flood host and a browser on it: `output` as configured (the default when
+ * undefined), on telgate.v2 unless `v1`.
+ */
 async function start(
-  output: 'responsive' | 'lossless',
+  output: 'responsive' | 'lossless' | undefined,
+  { v1 = false } = {},
 ): Promise<{ host: FloodHost; client: TerminalClient }> {
   const host = await startFloodHost();
   cleanups.push(() => host.stop());
+  const setting = output === undefined ? '' : `, output: ${output}`;
   app = await buildTestApp(
     `
 listen: { host: 127.0.0.1 }
-targets: [{ id: flood, host: 127.0.0.1, port: ${host.port}, negotiation: passive, output: ${output} }]
+targets: [{ id: flood, host: 127.0.0.1, port: ${host.port}, negotiation: passive${setting} }]
 limits: { highWaterBytes: ${HIGH_WATER}, lowWaterBytes: ${HIGH_WATER / 4} }
 `,
     { onSession: createTelnetRelay({ behindMs: 50 }) },
   );
-  const client = await TerminalClient.open(app, '/ws?target=flood', { protocols: [...SUBPROTOCOLS] });
+  const client = await TerminalClient.open(app, '/ws?target=flood', {
+    protocols: v1 ? SUBPROTOCOL : [...SUBPROTOCOLS],
+  });
   cleanups.push(() => client.close());
   // A browser that reads but does not render: nothing is acknowledged until the test says so.
   client.autoAck = false;
@@ -148,10 +167,10 @@ limits: { highWaterBytes: ${HIGH_WATER}, lowWaterBytes: ${HIGH_WATER / 4} }
   return { host, client };
 }
 
-it('responsive: a browser that stops acknowledging gets the screen, the host is never held back, ^C goes through', {
+it('responsive (the default): a browser that stops acknowledging gets the screen, the host is never held back, ^C goes through', {
   timeout: 60_000,
 }, async () => {
-  const { host, client } = await start('responsive');
+  const { host, client } = await start(undefined);
   await client.until(() => client.outputBytes >= HIGH_WATER, 'a full window of output');
 
   // The browser acknowledges nothing, and the host is read on all the same.
@@ -195,15 +214,15 @@ it('responsive: a browser that stops acknowledging gets the screen, the host is 
   const tail = host.tail();
   await write(reference, tail.subarray(tail.indexOf('\x1b[3')));
   expect(visibleRows(term)).toEqual(visibleRows(reference));
+  expect(rowColours(term)).toEqual(rowColours(reference));
   expect(term.buffer.active.cursorX).toBe(reference.buffer.active.cursorX);
+  expect(term.buffer.active.cursorY).toBe(reference.buffer.active.cursorY);
   term.dispose();
   reference.dispose();
 });
 
-it('lossless: a browser that stops acknowledging holds the host back, and gets every byte', {
-  timeout: 60_000,
-}, async () => {
-  const { host, client } = await start('lossless');
+/** The host is held back by a browser that acknowledges nothing, then every byte reaches it in order. */
+async function expectLossless(host: FloodHost, client: TerminalClient): Promise<void> {
   await client.until(() => client.outputBytes >= HIGH_WATER, 'a full window of output');
   // Held back: the host fills the socket buffers between it and the gateway, then writes no more.
   let last = -1;
@@ -226,4 +245,18 @@ it('lossless: a browser that stops acknowledging holds the host back, and gets e
   expect(client.outputBytes).toBe(host.sent());
   const tail = host.tail();
   expect(client.text.endsWith(tail.toString('utf8'))).toBe(true);
+}
+
+it('lossless: a browser that stops acknowledging holds the host back, and gets every byte', {
+  timeout: 60_000,
+}, async () => {
+  const { host, client } = await start('lossless');
+  await expectLossless(host, client);
+});
+
+it('telgate.v1 stays lossless under the responsive default: the host is held back, every byte arrives', {
+  timeout: 60_000,
+}, async () => {
+  const { host, client } = await start(undefined, { v1: true });
+  await expectLossless(host, client);
 });

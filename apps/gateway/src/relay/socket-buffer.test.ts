@@ -72,7 +72,7 @@ it('stops reading the host while the WebSocket send buffer is over the high-wate
   const host = await startReplayHost({ bytes: chunk, repeat: 256, afterReplay: 'keep-open' });
   stops.push(() => host.stop());
   const config = parseConfig(`
-targets: [{ id: t, host: 127.0.0.1, port: ${host.port}, mode: raw }]
+targets: [{ id: t, host: 127.0.0.1, port: ${host.port}, protocol: raw }]
 limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }
 `);
   const ws = new SlowSocket();

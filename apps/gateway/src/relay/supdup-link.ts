@@ -36,7 +36,7 @@ const TILDE_KEYS: Readonly<Record<string, SupdupKey>> = {
 };
 
 /**
- * A session that speaks SUPDUP (RFC 734): from the first byte for a `mode: supdup` target, or after the
+ * A session that speaks SUPDUP (RFC 734): from the first byte for a `protocol: supdup` target, or after the
  * Telnet SUPDUP option was agreed (RFC 736). Host bytes go through the SUPDUP engine to ANSI; what the
  * page types is turned into SUPDUP characters with bucky bits.
  */

@@ -1,10 +1,10 @@
 /**
- * SUPDUP through the gateway (RFC 734, RFC 736): a `mode: supdup` target speaks it from the first byte, a
+ * SUPDUP through the gateway (RFC 734, RFC 736): a `protocol: supdup` target speaks it from the first byte, a
  * Telnet target switches to it when the host offers WILL SUPDUP. Either way the page gets ANSI that draws
  * the host's screen, and what the user types reaches the host as SUPDUP characters.
  */
 import { type AddressInfo, createServer, type Socket, connect as tcpConnect } from 'node:net';
-import { SUBPROTOCOLS } from '@telgate/protocol';
+import { AUTO_LOGIN_NOTICE, SUBPROTOCOLS } from '@telgate/protocol';
 import { buildTtyopt } from '@telgate/supdup';
 import {
   SUPDUP_DEMO_CURSOR,
@@ -128,13 +128,22 @@ function warnings(client: TerminalClient): string[] {
 describe('a SUPDUP target', { timeout: SESSION_TEST_MS }, () => {
   it('sends the session size, draws the greeting, the prompt and the full-screen demo, and answers ORS', async () => {
     const host = await supdupHost();
-    const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, mode: supdup }`);
+    const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, protocol: supdup }`);
     const session = await host.nextSession();
     const init = await session.initialization;
-    expect({ tcmxv: init.tcmxv, tcmxh: init.tcmxh, ttyopt: init.ttyopt }).toEqual({
+    // RFC 734 and RFC 747: −8 in the count word, then TCTYP %TNSFW (7), TTYOPT, TCMXV, TCMXH (width − 1),
+    // TTYROL, SMARTS, ISPEED, OSPEED, each as six 6-bit bytes (decoded by the host).
+    expect(init).toEqual({
+      count: 8,
+      words: [7, buildTtyopt(), ROWS, COLS - 1, 1, 0, 0, 0],
+      tctyp: 7,
+      ttyopt: buildTtyopt(),
       tcmxv: ROWS,
       tcmxh: COLS - 1,
-      ttyopt: buildTtyopt(),
+      ttyrol: 1,
+      smarts: 0,
+      ispeed: 0,
+      ospeed: 0,
     });
     const notice = await client.waitForFrame('notice', (f) => f.notice.kind === 'supdup');
     expect(notice.notice).toEqual({
@@ -146,7 +155,7 @@ describe('a SUPDUP target', { timeout: SESSION_TEST_MS }, () => {
 
   it('encodes Meta, Control and the arrows as SUPDUP characters, and logs out with 300 301', async () => {
     const host = await supdupHost();
-    const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, mode: supdup }`);
+    const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, protocol: supdup }`);
     const session = await host.nextSession();
     await runDemo(client, session, 'bob');
     // Alt+x, Ctrl+A, Alt+Ctrl+B, Up, Delete, a literal 034.
@@ -161,7 +170,7 @@ describe('a SUPDUP target', { timeout: SESSION_TEST_MS }, () => {
 
   it('refuses Telnet-only actions and a resize with one warning each, and keeps drawing', async () => {
     const host = await supdupHost();
-    const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, mode: supdup }`);
+    const client = await gateway(`{ id: t, host: 127.0.0.1, port: ${host.port}, protocol: supdup }`);
     const session = await host.nextSession();
     await client.waitForText('login: ');
     client.send({ type: 'action', action: 'interrupt' });
@@ -193,12 +202,53 @@ describe('a Telnet target that offers SUPDUP', { timeout: SESSION_TEST_MS }, () 
   });
 });
 
+describe('automatic sign-in on SUPDUP', { timeout: SESSION_TEST_MS }, () => {
+  const autoLogin = '{ username: ann, password: "pass 034 \\u001c", timeoutMs: 8000 }';
+
+  /** The prompts are read from what the SUPDUP engine draws; the answers go as SUPDUP characters. */
+  async function signsIn(client: TerminalClient, session: SupdupSession): Promise<void> {
+    expect(await session.loginName).toBe('ann');
+    // 034 in the password is doubled on the wire and arrives as itself.
+    expect(await session.password).toBe('pass 034 \x1c');
+    const report = await session.cursorReport;
+    await client.waitForText(`reported ${report.row},${report.col}`);
+    const signedIn = await client.waitForFrame(
+      'notice',
+      (f) => f.notice.kind === 'warning' && f.notice.code === AUTO_LOGIN_NOTICE.signedIn,
+    );
+    expect(signedIn.notice).toMatchObject({ message: 'Signed in as ann automatically' });
+    expect(client.text).not.toContain('pass 034');
+    const screen = await render(client);
+    const expected = supdupDemoScreen('ann', report);
+    expect(screen.slice(0, expected.length)).toEqual(expected);
+  }
+
+  it('a SUPDUP target answers the login and password prompts drawn with %TD codes', async () => {
+    const host = await startSupdupHost({ askPassword: true });
+    cleanups.push(() => host.stop());
+    const client = await gateway(
+      `{ id: t, host: 127.0.0.1, port: ${host.port}, protocol: supdup, autoLogin: ${autoLogin} }`,
+    );
+    await signsIn(client, await host.nextSession());
+  });
+
+  it('a Telnet target that switches to SUPDUP does too', async () => {
+    const host = await startSupdupHost({ askPassword: true });
+    cleanups.push(() => host.stop());
+    const frontPort = await telnetFront(host.port);
+    const client = await gateway(
+      `{ id: t, host: 127.0.0.1, port: ${frontPort}, negotiation: passive, options: { SUPDUP: { remote: accept } }, autoLogin: ${autoLogin} }`,
+    );
+    await signsIn(client, await host.nextSession());
+  });
+});
+
 describe('a SUPDUP session that survives its socket', { timeout: SESSION_TEST_MS }, () => {
   it('tells the resumed page it speaks SUPDUP, and the typing goes on through SUPDUP', async () => {
     const host = await supdupHost();
     const logs = new LogCapture();
     app = await buildTestApp(
-      `listen: { host: 127.0.0.1 }\ntargets: [{ id: t, host: 127.0.0.1, port: ${host.port}, mode: supdup }]`,
+      `listen: { host: 127.0.0.1 }\ntargets: [{ id: t, host: 127.0.0.1, port: ${host.port}, protocol: supdup }]`,
       { onSession: createTelnetRelay(), logs },
     );
     const first = await TerminalClient.open(app, '/ws?target=t', { protocols: [...SUBPROTOCOLS] });

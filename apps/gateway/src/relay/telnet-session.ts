@@ -177,7 +177,7 @@ export class TelnetSession implements ResumableSession {
   private output: OutputFramer;
   /** Set once the session speaks SUPDUP: host bytes and typed input go through it. */
   private supdup: SupdupLink | undefined;
-  /** A `mode: supdup` session waiting for the page's size before it sends the initialization. */
+  /** A `protocol: supdup` session waiting for the page's size before it sends the initialization. */
   private supdupSizeTimer: NodeJS.Timeout | undefined;
   /** Reading from the host, paused while its output or replies cannot be queued. */
   private readonly hostReads: SharedPause;
@@ -229,7 +229,7 @@ export class TelnetSession implements ResumableSession {
     this.charset = new HostCharset(target.charset);
     // SUPDUP's output is ASCII and the ITS graphics as UTF-8, whatever the target's charset.
     this.output = new OutputFramer(
-      target.mode === 'supdup' ? new HostCharset('UTF-8').decode : this.charset.decode,
+      target.protocol === 'supdup' ? new HostCharset('UTF-8').decode : this.charset.decode,
     );
     this.backspace = target.backspace;
     this.hostReads = new SharedPause(
@@ -519,7 +519,7 @@ export class TelnetSession implements ResumableSession {
       return;
     }
     this.host = host;
-    if (ctx.target.mode === 'telnet') this.engine = this.createEngine();
+    if (ctx.target.protocol === 'telnet') this.engine = this.createEngine();
     let resume: { credential: string; graceSeconds: number } | undefined;
     if (this.resumable) {
       resume = { credential: ctx.resumable.issue(this), graceSeconds: this.graceMs / 1000 };
@@ -538,7 +538,7 @@ export class TelnetSession implements ResumableSession {
       report: (outcome) => this.onAutoLogin(outcome),
     });
     this.engine?.start();
-    if (ctx.target.mode === 'supdup') this.startSupdupWhenSized();
+    if (ctx.target.protocol === 'supdup') this.startSupdupWhenSized();
     this.idle.touch();
     this.silentHostTimer = setTimeout(() => {
       this.silentHostTimer = undefined;
@@ -615,8 +615,10 @@ export class TelnetSession implements ResumableSession {
       case 'data':
         this.abuse.spoke();
         if (this.supdup) this.supdup.receive(event.data);
-        else if (!this.discard.active) this.output.collect(event.data);
-        this.autoLogin?.hostBytes(event.data);
+        else {
+          if (!this.discard.active) this.output.collect(event.data);
+          this.autoLogin?.hostBytes(event.data);
+        }
         break;
       case 'send':
         this.writeHost(event.data);
@@ -857,7 +859,7 @@ export class TelnetSession implements ResumableSession {
 
   private onInput(utf8: Uint8Array): void {
     if (!this.host) return;
-    if (this.supdup || this.ctx.target.mode === 'supdup') {
+    if (this.supdup || this.ctx.target.protocol === 'supdup') {
       this.supdup?.input(utf8);
       return;
     }
@@ -1036,6 +1038,7 @@ export class TelnetSession implements ResumableSession {
     this.supdupSizeTimer = undefined;
     if (this.closed || this.supdup) return;
     const size = this.resize.size ?? DEFAULT_SIZE;
+    const supdupText = new TextDecoder('utf-8');
     this.supdup = new SupdupLink(
       size,
       { row: 0, col: 0 },
@@ -1043,6 +1046,8 @@ export class TelnetSession implements ResumableSession {
         output: (utf8) => {
           // A copy: the engine reuses its buffer, and the UTF-8 decoder keeps views.
           if (!this.discard.active) this.output.collect(utf8.slice());
+          // An automatic sign-in reads the prompts as the engine draws them, not the %TD codes.
+          if (this.autoLogin?.active) this.autoLogin.hostText(supdupText.decode(utf8, { stream: true }));
         },
         send: (bytes) => (this.engine ? this.engine.sendData(bytes) : this.writeHost(bytes)),
         notice: (notice) => this.sendNotice(notice),

@@ -255,7 +255,7 @@ describe('/ws under fuzzed message sequences', () => {
     });
     app = await buildTestApp(
       `listen: { host: 127.0.0.1 }\n` +
-        `targets: [{ id: fuzz, host: 127.0.0.1, port: ${host.port}, mode: raw }]\n` +
+        `targets: [{ id: fuzz, host: 127.0.0.1, port: ${host.port}, protocol: raw }]\n` +
         `limits: { maxPayloadBytes: ${MAX_PAYLOAD}, maxSessions: 1000, maxSessionsPerIp: 1000, ` +
         `connectAttemptsPerMinutePerIp: 100000 }\n`,
       { onSession: createTelnetRelay() },

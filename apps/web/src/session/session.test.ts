@@ -34,12 +34,12 @@ function setup() {
   return { session, net, runAcks, advance };
 }
 
-function connected() {
+function connected(protocol?: string) {
   const env = setup();
   env.session.resize(80, 24);
   env.session.connect({ kind: 'target', id: 'demo' }, 'tok');
   const socket = env.net.latest();
-  socket.open();
+  socket.open(protocol);
   socket.receive({ type: 'state', state: 'connecting', target: TARGET, sessionId: 's1' });
   socket.receive({ type: 'state', state: 'connected', target: TARGET, sessionId: 's1' });
   socket.receive({ type: 'settings', settings: SETTINGS });
@@ -234,6 +234,24 @@ describe('TelgateSession sending', () => {
     expect(entry?.notice).toEqual({ kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'bad IAC' });
     session.dismissNotice(entry!.id);
     expect(session.getSnapshot().notices).toEqual([]);
+  });
+
+  it('keeps one notice for skipped output, with the bytes skipped in all, until it is dismissed', () => {
+    const { session, socket } = connected('telgate.v2');
+    const warning = { kind: 'warning', code: 'TELNET_ERR_BAD_IAC', message: 'bad IAC' } as const;
+    socket.receive({ type: 'notice', notice: { kind: 'output-skipped', bytes: 1000 } });
+    socket.receive({ type: 'notice', notice: warning });
+    socket.receive({ type: 'notice', notice: { kind: 'output-skipped', bytes: 500 } });
+    expect(session.getSnapshot().notices.map((e) => e.notice)).toEqual([
+      warning,
+      { kind: 'output-skipped', bytes: 1500 },
+    ]);
+    session.dismissNotice(session.getSnapshot().notices[1]!.id);
+    socket.receive({ type: 'notice', notice: { kind: 'output-skipped', bytes: 20 } });
+    expect(session.getSnapshot().notices.map((e) => e.notice)).toEqual([
+      warning,
+      { kind: 'output-skipped', bytes: 20 },
+    ]);
   });
 
   it('lets an informational notice (automatic sign-in) pass by itself; a warning stays', () => {

@@ -755,8 +755,18 @@ export class TelgateSession {
     } else {
       if (notice.kind === 'supdup')
         this.update({ supdup: notice.terminal ? { terminal: notice.terminal } : {} });
-      const entry: NoticeEntry = { id: this.nextNoticeId++, at: this.now(), notice };
-      this.update({ notices: [...this.snapshot.notices, entry].slice(-MAX_NOTICES) });
+      // A flood that goes on skips output at every catch-up: one notice says how much in all.
+      const earlier =
+        notice.kind === 'output-skipped'
+          ? this.snapshot.notices.find((e) => e.notice.kind === 'output-skipped')
+          : undefined;
+      const shown: Notice =
+        notice.kind === 'output-skipped' && earlier?.notice.kind === 'output-skipped'
+          ? { kind: 'output-skipped', bytes: earlier.notice.bytes + notice.bytes }
+          : notice;
+      const entry: NoticeEntry = { id: this.nextNoticeId++, at: this.now(), notice: shown };
+      const kept = earlier ? this.snapshot.notices.filter((e) => e !== earlier) : this.snapshot.notices;
+      this.update({ notices: [...kept, entry].slice(-MAX_NOTICES) });
       if (isInformational(notice)) setTimeout(() => this.dismissNotice(entry.id), INFO_NOTICE_MS);
     }
     this.events.emit('notice', notice);

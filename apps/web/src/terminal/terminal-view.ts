@@ -16,6 +16,7 @@ import {
 import { ownLine, toNormalScreen } from './closing-line';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
+import { drawPicture } from './screen-picture';
 import { bufferText } from './session-text';
 import { TERMINAL_FONT, TERMINAL_THEMES, type Theme } from './themes';
 import { VisualBell } from './visual-bell';
@@ -160,23 +161,26 @@ export class TerminalView {
 
   /**
    * Replaces everything with the gateway's picture of the terminal (after a resume, or after skipped
-   * output): a full reset, the picture's size while its text is written, then the size that fits the
-   * page again. The picture's size is not reported as a resize: only the page's size goes to the host.
+   * output): once the output written before it is parsed, a full reset, the picture's size while its
+   * text is written, then the size that fits the page again. The picture's size is not reported as a
+   * resize: only the page's size goes to the host.
    */
   showScreen(cols: number, rows: number, data: Uint8Array, rendered: () => void): void {
     if (this.disposed) return;
-    this.term.reset();
-    if (this.term.cols !== cols || this.term.rows !== rows) {
-      this.quietResize = true;
-      try {
-        this.term.resize(cols, rows);
-      } finally {
-        this.quietResize = false;
-      }
-    }
-    this.term.write(data, () => {
-      rendered();
-      this.fitNow();
+    drawPicture(this.term, cols, rows, data, {
+      alive: () => !this.disposed,
+      resize: (pictureCols, pictureRows) => {
+        this.quietResize = true;
+        try {
+          this.term.resize(pictureCols, pictureRows);
+        } finally {
+          this.quietResize = false;
+        }
+      },
+      drawn: () => {
+        rendered();
+        this.fitNow();
+      },
     });
   }
 
