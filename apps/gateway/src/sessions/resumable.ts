@@ -23,8 +23,11 @@ export interface ResumeBinding {
 export interface ResumableSession {
   readonly sessionId: string;
   readonly binding: ResumeBinding;
-  /** Attaches `socket` (whose first frame was this session's RESUME); `queued` are its frames after it. */
-  attach(socket: WebSocket, queued: readonly QueuedMessage[]): void;
+  /**
+   * Attaches `socket` (whose first frame was this session's RESUME); `queued` are its frames after it,
+   * `clientIp` the address it comes from.
+   */
+  attach(socket: WebSocket, queued: readonly QueuedMessage[], clientIp?: string): void;
   /** Ends the session because the gateway cannot keep it (cap on detached sessions or screen memory). */
   evict(reason: string): void;
   /** Heap its screen holds, roughly. */
