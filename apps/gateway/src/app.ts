@@ -11,6 +11,7 @@ import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
 import { healthRoute } from './http/health.js';
 import { addHostCheck } from './http/host-check.js';
+import { recordingsApi } from './http/recordings-api.js';
 import { securityHeaders } from './http/security-headers.js';
 import { targetsApi } from './http/targets-api.js';
 import { webApp } from './http/web-app.js';
@@ -216,10 +217,13 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   await app.register(healthRoute, { sessions });
   await app.register(metricsRoute, { metrics });
   await app.register(targetsApi, { config, verifier });
+  if (recordings && config.recording.page) await app.register(recordingsApi, { store: recordings, verifier });
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
     kioskTarget: config.kiosk?.target,
     serveSourceMaps: config.security.serveSourceMaps,
+    recordingsPage: config.recording.page,
+    frameAncestors: config.security.frameAncestors,
   });
   return app;
 }
