@@ -1,9 +1,12 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { EmbedApp } from './EmbedApp';
 import { KioskApp } from './KioskApp';
 import { defaultPreferences, loadPreferences, type Preferences, savePreferences } from './preferences';
 import type { Route, Theme } from './route';
 import { StandaloneApp } from './StandaloneApp';
+
+/** The recordings page and its player load only when that page is opened. */
+const RecordingsApp = lazy(() => import('../recordings/RecordingsApp'));
 
 /** localStorage, or undefined where the browser forbids it (some privacy modes throw on access). */
 export function browserStorage(): Storage | undefined {
@@ -66,6 +69,12 @@ export function App({ route }: { route: Route }) {
       );
     case 'kiosk':
       return <KioskApp route={route} preferences={preferences} onPreferences={onPreferences} />;
+    case 'recordings':
+      return (
+        <Suspense fallback={<p className="recordings-loading">Loading…</p>}>
+          <RecordingsApp initialToken={route.token} />
+        </Suspense>
+      );
     case 'invalid':
       return (
         <main className="connect" data-testid="invalid-route">
