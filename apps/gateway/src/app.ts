@@ -13,6 +13,7 @@ import { healthRoute } from './http/health.js';
 import { addHostCheck } from './http/host-check.js';
 import { recordingsApi } from './http/recordings-api.js';
 import { securityHeaders } from './http/security-headers.js';
+import { sessionsApi } from './http/sessions-api.js';
 import { targetsApi } from './http/targets-api.js';
 import { webApp } from './http/web-app.js';
 import { createLogger, GatewayLogController, pathOf } from './observability/logging.js';
@@ -218,6 +219,10 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   await app.register(metricsRoute, { metrics });
   await app.register(targetsApi, { config, verifier });
   if (recordings && config.recording.page) await app.register(recordingsApi, { store: recordings, verifier });
+  // Operators only, so never without token auth.
+  if (config.security.auth.mode === 'token') {
+    await app.register(sessionsApi, { verifier, sessions, resumable, recordings });
+  }
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
     kioskTarget: config.kiosk?.target,

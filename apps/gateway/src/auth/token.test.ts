@@ -236,7 +236,7 @@ describe('operator grants (telgate.grants)', () => {
     const verifier = createTokenVerifier(hs256);
     for (const claim of ['recordings', ['admin'], [1], { recordings: true }]) {
       expect(await refusal(verifier.authenticate(await sign({ 'telgate.grants': claim })))).toBe(
-        'token claim "telgate.grants" is not a list of recordings',
+        'token claim "telgate.grants" is not a list of recordings, watch',
       );
     }
   });

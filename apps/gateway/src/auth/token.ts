@@ -30,9 +30,12 @@ export interface Grant extends Principal {
   readonly grants: readonly OperatorGrant[];
 }
 
-/** What an operator's token may do besides opening its target: `recordings` reads the recordings. */
-export type OperatorGrant = 'recordings';
-export const OPERATOR_GRANTS: readonly OperatorGrant[] = ['recordings'];
+/**
+ * What an operator's token may do besides opening its target: `recordings` reads the recordings,
+ * `watch` lists the live and detached sessions.
+ */
+export type OperatorGrant = 'recordings' | 'watch';
+export const OPERATOR_GRANTS: readonly OperatorGrant[] = ['recordings', 'watch'];
 /** The claim that lists a token's operator grants: `["recordings"]`. */
 export const GRANTS_CLAIM = 'telgate.grants';
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenVerifier } from '../auth/token.js';
 import type { RecordingStore } from '../recording/store.js';
-import { presentedToken } from './targets-api.js';
+import { requireGrant } from './sessions-api.js';
 
 const RECORDING_ID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
@@ -57,26 +57,7 @@ export const recordingsApi: FastifyPluginAsync<{ store: RecordingStore; verifier
   app,
   { store, verifier },
 ) => {
-  async function operatorOnly(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    let refusal: string;
-    try {
-      const grant = await verifier.authenticate(presentedToken(request));
-      if (grant?.grants.includes('recordings')) return;
-      refusal = 'the token has no "recordings" grant';
-    } catch (error) {
-      refusal = (error as Error).message;
-      request.log.info({ code: 'GW_ERR_AUTH_FAILED', detail: refusal }, 'recordings refused');
-      return reply.code(401).header('www-authenticate', 'Bearer').send({
-        error: 'The recordings are shown only to holders of an operator token.',
-        code: 'GW_ERR_AUTH_FAILED',
-      });
-    }
-    request.log.info({ code: 'GW_ERR_AUTH_FAILED', detail: refusal }, 'recordings refused');
-    return reply.code(403).send({
-      error: 'This token does not grant access to the recordings.',
-      code: 'GW_ERR_AUTH_FAILED',
-    });
-  }
+  const operatorOnly = requireGrant(verifier, 'recordings');
 
   const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store');

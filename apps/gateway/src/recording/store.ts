@@ -129,6 +129,11 @@ export class RecordingStore {
     });
   }
 
+  /** Whether the session `id` is being recorded now. */
+  isLive(id: string): boolean {
+    return this.#live.has(id);
+  }
+
   /** The session ended: its metadata is written beside the recording (best effort). */
   async finish(info: RecordingInfo): Promise<void> {
     this.#live.delete(info.id);

@@ -14,7 +14,8 @@ Options:
   --private-key FILE     sign with EdDSA and this Ed25519 private key (PKCS#8 PEM) instead of HS256
   --issuer ISS           iss claim
   --audience AUD         aud claim
-  --grant GRANT          operator grant (repeatable): recordings (the recordings page; use --target '*')
+  --grant GRANT          operator grant (repeatable): recordings (the recordings page), watch (the
+                         list of open sessions); operator tokens usually have --target '*'
 
 The HS256 secret comes from TELGATE_HS256_SECRET, or else from --config.`;
 
