@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { castOutput, parseAsciicast } from '../testing/asciicast.js';
-import { type CastSink, CastWriter, type OpenSink } from './cast-writer.js';
+import {
+  type CastSink,
+  CastWriter,
+  completeUtf8Length,
+  jsonStringBytes,
+  type OpenSink,
+} from './cast-writer.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -37,9 +43,9 @@ function stalledDisk(): { open: OpenSink; writes: string[]; release: () => void 
   const writes: string[] = [];
   let pending: Array<() => void> = [];
   const sink: CastSink = {
-    write: (text) =>
+    write: (data) =>
       new Promise<void>((resolve) => {
-        writes.push(text);
+        writes.push(Buffer.from(data).toString('utf8'));
         pending.push(resolve);
       }),
     close: async () => {},
@@ -144,7 +150,7 @@ describe('CastWriter', () => {
     const { w } = writer(join(dir, 'd.cast'), {
       openSink: async () => {
         const handle = await openFile('/dev/full', 'w');
-        return { write: async (text) => void (await handle.write(text)), close: () => handle.close() };
+        return { write: async (data) => void (await handle.write(data)), close: () => handle.close() };
       },
       onIncomplete: (reason, detail) => reasons.push(`${reason}: ${detail}`),
     });
@@ -163,5 +169,65 @@ describe('CastWriter', () => {
     const result = await w.close();
     expect(result).toMatchObject({ complete: false, incompleteReason: 'write_failed' });
     expect(result.detail).toContain('ENOENT');
+  });
+});
+
+describe('output written without decoding', () => {
+  it('escapes UTF-8 into the same JSON string JSON.stringify makes', () => {
+    const samples = [
+      'plain',
+      'quote " backslash \\ ',
+      '\u001b[1;31mred\u001b[0m\r\n\t',
+      '\u0000\u0001\u001f\u007f',
+      'é€😀✓',
+      '',
+    ];
+    let random = 7;
+    for (let n = 0; n < 200; n++) {
+      let text = '';
+      for (let k = 0; k < 40; k++) {
+        random = (random * 1103515245 + 12345) % 2 ** 31;
+        const pick = random % 6;
+        text +=
+          pick === 0
+            ? String.fromCharCode(random % 32)
+            : pick === 1
+              ? '"\\'
+              : pick === 2
+                ? '€'
+                : pick === 3
+                  ? '😀'
+                  : 'ab';
+      }
+      samples.push(text);
+    }
+    for (const text of samples) {
+      const json = Buffer.from(jsonStringBytes(utf8(text))).toString('utf8');
+      expect(JSON.parse(json)).toBe(text);
+      expect(json).toBe(JSON.stringify(text));
+    }
+  });
+
+  it('finds where the last whole UTF-8 sequence ends', () => {
+    const euro = utf8('€');
+    expect(completeUtf8Length(utf8('abc'))).toBe(3);
+    expect(completeUtf8Length(euro)).toBe(3);
+    expect(completeUtf8Length(euro.subarray(0, 2))).toBe(0);
+    expect(completeUtf8Length(Buffer.concat([utf8('a'), euro.subarray(0, 1)]))).toBe(1);
+    expect(completeUtf8Length(utf8('😀').subarray(0, 3))).toBe(0);
+  });
+
+  it('invalid UTF-8 is decoded with replacement characters, never written as is', async () => {
+    const path = join(dir, 'f.cast');
+    const { w } = writer(path);
+    w.output(Uint8Array.of(0x61, 0xff, 0x62));
+    // A sequence split over three chunks.
+    const smile = utf8('😀');
+    w.output(smile.subarray(0, 1));
+    w.output(smile.subarray(1, 3));
+    w.output(smile.subarray(3));
+    await w.close();
+    const cast = parseAsciicast(await readFile(path, 'utf8'));
+    expect(castOutput(cast)).toBe('a\ufffdb😀');
   });
 });

@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { type FileHandle, open } from 'node:fs/promises';
 
 /** Where a recording's lines go: a file, or a stand-in that fails as a disk would (tests). */
 export interface CastSink {
-  write(text: string): Promise<void>;
+  write(data: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -13,8 +14,8 @@ export type OpenSink = (path: string) => Promise<CastSink>;
 export const openFileSink: OpenSink = async (path) => {
   const handle: FileHandle = await open(path, 'wx', 0o640);
   return {
-    write: async (text) => {
-      await handle.write(text);
+    write: async (data) => {
+      await handle.write(data);
     },
     close: () => handle.close(),
   };
@@ -72,9 +73,10 @@ export class CastWriter {
   readonly #options: CastWriterOptions;
   readonly #now: () => number;
   readonly #startedAt: number;
-  readonly #decoder = new TextDecoder('utf-8');
   readonly #inputDecoder = new TextDecoder('utf-8');
-  #queue: string[] = [];
+  /** The start of a UTF-8 sequence the last output chunk ended in, for the next one. */
+  #outputCarry: Uint8Array | undefined;
+  #queue: Uint8Array[] = [];
   #queuedBytes = 0;
   #sink: CastSink | undefined;
   #opening: Promise<void>;
@@ -121,10 +123,23 @@ export class CastWriter {
     return this.#options.path;
   }
 
-  /** Host output, as UTF-8 (a character split across chunks is joined). */
+  /**
+   * Host output, as UTF-8 (a character split across chunks is joined). Valid UTF-8 goes into the JSON
+   * line as it is, escaped byte by byte, without being decoded to a string and encoded again (which
+   * costs several times the relay itself); anything else is decoded, invalid bytes replaced.
+   */
   output(utf8: Uint8Array): void {
-    const text = this.#decoder.decode(utf8, { stream: true });
-    if (text !== '') this.#event('o', text);
+    let bytes = utf8;
+    if (this.#outputCarry !== undefined) {
+      bytes = Buffer.concat([this.#outputCarry, utf8]);
+      this.#outputCarry = undefined;
+    }
+    const end = completeUtf8Length(bytes);
+    if (end < bytes.length) this.#outputCarry = bytes.slice(end);
+    if (end === 0) return;
+    const body = bytes.subarray(0, end);
+    if (isUtf8(body)) this.#event('o', jsonStringBytes(body));
+    else this.#event('o', new TextDecoder('utf-8').decode(body));
   }
 
   /** What the user typed, as UTF-8. */
@@ -154,7 +169,7 @@ export class CastWriter {
     if (!this.#closed) {
       if (this.#incomplete !== undefined && this.#failed === undefined) {
         this.#gapMarker();
-        this.#push(this.#line('m', `recording incomplete: ${this.#incomplete.detail}`), true);
+        this.#push(Buffer.from(this.#line('m', `recording incomplete: ${this.#incomplete.detail}`)), true);
       }
       this.#closed = true;
       let timer: NodeJS.Timeout | undefined;
@@ -199,7 +214,8 @@ export class CastWriter {
     return `${JSON.stringify([this.#seconds(), code, data])}\n`;
   }
 
-  #event(code: 'o' | 'i' | 'r' | 'm', data: string): void {
+  /** An event whose data is a string, or the JSON text of one already (`Uint8Array`). */
+  #event(code: 'o' | 'i' | 'r' | 'm', data: string | Uint8Array): void {
     if (this.#closed) return;
     if (!this.#headerDone) {
       this.#headerDone = true;
@@ -212,9 +228,12 @@ export class CastWriter {
         title,
         env: { TERM: term },
       };
-      this.#push(`${JSON.stringify(header)}\n`, true);
+      this.#push(Buffer.from(`${JSON.stringify(header)}\n`), true);
     }
-    const line = this.#line(code, data);
+    const line =
+      typeof data === 'string'
+        ? Buffer.from(this.#line(code, data))
+        : Buffer.concat([Buffer.from(`[${this.#seconds()},"${code}",`), data, CLOSE_EVENT]);
     if (this.#gapBytes > 0) this.#gapMarker();
     this.#push(line, false);
   }
@@ -222,15 +241,17 @@ export class CastWriter {
   /** Says in the file how much was dropped, once the queue has room for it. */
   #gapMarker(): void {
     if (this.#gapBytes === 0) return;
-    const marker = this.#line('m', `${this.#gapBytes} bytes not recorded: the disk did not keep up`);
+    const marker = Buffer.from(
+      this.#line('m', `${this.#gapBytes} bytes not recorded: the disk did not keep up`),
+    );
     if (this.#queuedBytes + marker.length > this.#options.maxQueueBytes) return;
     this.#gapBytes = 0;
     this.#push(marker, true);
   }
 
   /** Queues a line; `force` for the header and markers, which may go a little over the bound. */
-  #push(line: string, force: boolean): void {
-    const bytes = Buffer.byteLength(line);
+  #push(line: Uint8Array, force: boolean): void {
+    const bytes = line.length;
     if (this.#failed !== undefined) {
       this.#bytesDropped += bytes;
       return;
@@ -252,11 +273,11 @@ export class CastWriter {
   #drain(): void {
     if (this.#writing !== undefined || this.#sink === undefined || this.#queue.length === 0) return;
     const sink = this.#sink;
-    const text = this.#queue.join('');
+    const data = this.#queue.length === 1 ? this.#queue[0]! : Buffer.concat(this.#queue);
     const bytes = this.#queuedBytes;
     this.#queue = [];
     this.#queuedBytes = 0;
-    this.#writing = sink.write(text).then(
+    this.#writing = sink.write(data).then(
       () => {
         this.#bytesWritten += bytes;
         this.#writing = undefined;
@@ -286,4 +307,57 @@ export class CastWriter {
     this.#incomplete = { reason, detail };
     this.#options.onIncomplete?.(reason, detail);
   }
+}
+
+const CLOSE_EVENT = Buffer.from(']\n');
+const HEX = '0123456789abcdef';
+
+/** How much of `bytes` is whole UTF-8 sequences: an incomplete one at the end is left out. */
+export function completeUtf8Length(bytes: Uint8Array): number {
+  const length = bytes.length;
+  for (let back = 1; back <= Math.min(4, length); back++) {
+    const byte = bytes[length - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const needed = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? length - back : length;
+  }
+  return length;
+}
+
+/** `utf8` (valid UTF-8) as a JSON string literal, in UTF-8: quotes, backslashes and controls escaped. */
+export function jsonStringBytes(utf8: Uint8Array): Uint8Array {
+  let extra = 0;
+  for (let i = 0; i < utf8.length; i++) {
+    const byte = utf8[i]!;
+    if (byte === 0x22 || byte === 0x5c || byte === 0x0a || byte === 0x0d || byte === 0x09) extra += 1;
+    else if (byte < 0x20) extra += 5;
+  }
+  const out = Buffer.allocUnsafe(utf8.length + extra + 2);
+  out[0] = 0x22;
+  if (extra === 0) {
+    out.set(utf8, 1);
+  } else {
+    let o = 1;
+    for (let i = 0; i < utf8.length; i++) {
+      const byte = utf8[i]!;
+      if (byte >= 0x20 && byte !== 0x22 && byte !== 0x5c) {
+        out[o++] = byte;
+        continue;
+      }
+      out[o++] = 0x5c;
+      if (byte === 0x22 || byte === 0x5c) out[o++] = byte;
+      else if (byte === 0x0a) out[o++] = 0x6e;
+      else if (byte === 0x0d) out[o++] = 0x72;
+      else if (byte === 0x09) out[o++] = 0x74;
+      else {
+        out[o++] = 0x75;
+        out[o++] = 0x30;
+        out[o++] = 0x30;
+        out[o++] = HEX.charCodeAt(byte >> 4);
+        out[o++] = HEX.charCodeAt(byte & 0xf);
+      }
+    }
+  }
+  out[out.length - 1] = 0x22;
+  return out;
 }

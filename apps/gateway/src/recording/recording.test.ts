@@ -285,7 +285,10 @@ describe('a recording directory on a disk that fails writes', () => {
     const full = async () => {
       // Every write goes to /dev/full: the kernel answers ENOSPC, as a full disk does.
       const handle = await openFile('/dev/full', 'w');
-      return { write: async (text: string) => void (await handle.write(text)), close: () => handle.close() };
+      return {
+        write: async (data: Uint8Array) => void (await handle.write(data)),
+        close: () => handle.close(),
+      };
     };
     app = await buildTestApp(
       `
