@@ -18,7 +18,7 @@ import { targetsApi } from './http/targets-api.js';
 import { webApp } from './http/web-app.js';
 import { createLogger, GatewayLogController, pathOf } from './observability/logging.js';
 import { createMetrics, type GatewayMetrics, metricsRoute } from './observability/metrics.js';
-import { type AuditLog, createAuditLog } from './recording/audit.js';
+import { type AuditLog, createAuditLog, NO_AUDIT } from './recording/audit.js';
 import type { OpenSink } from './recording/cast-writer.js';
 import { RecordingStore } from './recording/store.js';
 import { gatewayRoute } from './sessions/gateway-route.js';
@@ -195,6 +195,14 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   await app.register(rateLimit, { global: false });
   // After the sessions' own close: their recordings are written out and their `ended` records written.
   app.addHook('onClose', async () => {
+    // Sessions end as their sockets close (shutdown asked them to in preClose); the grace period
+    // bounds the wait, as it bounds the shutdown.
+    // Only when there is something to write: without an audit log or recordings nothing waits.
+    const journals = audit !== NO_AUDIT || recordings !== undefined;
+    const deadline = Date.now() + config.limits.shutdownGraceMs + 1000;
+    while (journals && (sessions.openSessions > 0 || journalsEnding.size > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await Promise.all([...journalsEnding]);
     recordings?.stop();
     if (deps.audit === undefined) await audit.close();

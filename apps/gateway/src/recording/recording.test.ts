@@ -20,6 +20,7 @@ import {
 } from '@telgate/test-peers';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stopGateway } from '../app.js';
 import { mintToken } from '../auth/token.js';
 import { createTelnetRelay } from '../relay/index.js';
 import { castOutput, parseAsciicast } from '../testing/asciicast.js';
@@ -262,6 +263,37 @@ audit: { file: ${join(dir, 'audit', 'audit.jsonl')} }
     const output = castOutput(cast);
     expect(output.indexOf('before the detach')).toBeLessThan(output.indexOf('while away'));
     expect(output.indexOf('while away')).toBeLessThan(output.indexOf('after the resume'));
+  });
+});
+
+describe('a gateway that stops', () => {
+  it('writes the ended record (outcome shutdown) and closes the recording of a session still open', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'telgate-rec-'));
+    scripted = await startScriptedHost(() => {});
+    app = await buildTestApp(
+      `
+listen: { host: 127.0.0.1 }
+targets:
+  - { id: lab, host: 127.0.0.1, port: ${scripted.port}, negotiation: passive }
+recording: { targets: [lab], directory: ${join(dir, 'rec')} }
+audit: { file: ${join(dir, 'audit', 'audit.jsonl')} }
+`,
+      { onSession: createTelnetRelay() },
+    );
+    const c = await TerminalClient.open(app, '/ws?target=lab');
+    clients.push(c);
+    const conn = await scripted.nextConnection();
+    const { sessionId } = await c.waitForFrame('state', (f) => f.state === 'connected');
+    await conn.write('working\r\n');
+    await c.waitForText('working');
+    await stopGateway(app);
+    app = undefined;
+    const records = await readAudit();
+    expect(records.map((r) => r.event)).toEqual(['opened', 'ended']);
+    expect(records[1]).toMatchObject({ sessionId, outcome: 'shutdown', recordingComplete: true });
+    const cast = parseAsciicast(await readFile(join(dir, 'rec', `${sessionId}.cast`), 'utf8'));
+    expect(castOutput(cast)).toContain('working');
+    expect(cast.events.at(-1)).toEqual([expect.any(Number), 'm', 'ended shutdown']);
   });
 });
 
