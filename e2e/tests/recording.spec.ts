@@ -67,7 +67,7 @@ test('a recorded netkit session is found by a word it printed, played back and d
   await page.goto(`${RECORDED_URL()}/recordings?token=${encodeURIComponent(operatorToken)}`);
   await expect(page.getByTestId('recordings-page')).toBeVisible();
   // The token is not left in the address bar.
-  expect(page.url()).not.toContain('token=');
+  await expect(page).not.toHaveURL(/token=/);
   await page.getByLabel('Text in the output').fill(word);
   await page.getByRole('button', { name: 'Search' }).click();
   const rows = page.locator('[data-testid=recordings-list] tbody tr[data-recording]');
