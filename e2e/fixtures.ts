@@ -22,3 +22,5 @@ export const OPEN_URL = () => process.env.TELGATE_E2E_URL!;
 export const SECURED_URL = () => process.env.TELGATE_E2E_SECURED_URL!;
 /** A gateway whose kiosk is locked down to Interrupt and a settings panel with the font size only. */
 export const KIOSK_URL = () => process.env.TELGATE_E2E_KIOSK_URL!;
+/** A gateway that records the netkit target and serves the recordings page to operator tokens. */
+export const RECORDED_URL = () => process.env.TELGATE_E2E_RECORDED_URL!;

@@ -11,7 +11,7 @@
  * Tests find them through TELGATE_E2E_* environment variables.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -189,6 +189,20 @@ demo: { enabled: true, port: 0 }
       `listen: { host: 127.0.0.1, port: PORT }\n${targets}\nsecurity: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" }, frameAncestors: ["'self'", "${portalOrigin}"] }\nlimits: { connectAttemptsPerMinutePerIp: 1000, maxSessionsPerIp: 50, maxDetachedSessions: 10 }\n`,
     );
     stops.push(() => void secured.child.kill('SIGTERM'));
+    // Records the real netkit target's sessions and serves the recordings page to operator tokens.
+    const recordingDir = join(RUNTIME, 'recordings');
+    rmSync(recordingDir, { recursive: true, force: true });
+    const recorded = await startGateway(
+      'recorded',
+      `listen: { host: 127.0.0.1, port: PORT }
+targets:
+  - { id: netkit, label: netkit telnetd, host: 127.0.0.1, port: ${netkit.port}, negotiation: active }
+security: { auth: { mode: token, hs256Secret: "${E2E_SECRET}" } }
+recording: { targets: [netkit], directory: "${recordingDir}", page: true }
+audit: { file: "${join(RUNTIME, 'audit.jsonl')}" }
+`,
+    );
+    stops.push(() => void recorded.child.kill('SIGTERM'));
     const portal = await startChild(
       'admin portal',
       [join(ROOT, 'examples/admin-portal/dist/main.js')],
@@ -199,6 +213,7 @@ demo: { enabled: true, port: 0 }
 
     process.env.TELGATE_E2E_URL = open.url;
     process.env.TELGATE_E2E_SECURED_URL = secured.url;
+    process.env.TELGATE_E2E_RECORDED_URL = recorded.url;
     process.env.TELGATE_E2E_KIOSK_URL = kiosk.url;
     process.env.TELGATE_E2E_SECRET = E2E_SECRET;
     process.env.TELGATE_E2E_PORTAL_URL = portalOrigin;

@@ -11,11 +11,16 @@ import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
 import { healthRoute } from './http/health.js';
 import { addHostCheck } from './http/host-check.js';
+import { recordingsApi } from './http/recordings-api.js';
 import { securityHeaders } from './http/security-headers.js';
+import { sessionsApi } from './http/sessions-api.js';
 import { targetsApi } from './http/targets-api.js';
 import { webApp } from './http/web-app.js';
 import { createLogger, GatewayLogController, pathOf } from './observability/logging.js';
 import { createMetrics, type GatewayMetrics, metricsRoute } from './observability/metrics.js';
+import { type AuditLog, createAuditLog, NO_AUDIT } from './recording/audit.js';
+import type { OpenSink } from './recording/cast-writer.js';
+import { RecordingStore } from './recording/store.js';
 import { gatewayRoute } from './sessions/gateway-route.js';
 import { SessionRegistry } from './sessions/registry.js';
 import { ResumableSessions } from './sessions/resumable.js';
@@ -36,6 +41,12 @@ export interface AppDeps {
   readonly metrics?: GatewayMetrics;
   /** Directory of the built web app; null serves the "not built" page. Default: DEFAULT_WEB_ROOT. */
   readonly webRoot?: string | null;
+  /** The audit log; by default the one `config.audit` describes. */
+  readonly audit?: AuditLog;
+  /** Opens the files recordings are written to (tests: a disk that fails). */
+  readonly recordingSink?: OpenSink;
+  /** How long a recording may take to be written out when its session ends (5 s by default). */
+  readonly recordingCloseTimeoutMs?: number;
 }
 
 /** What the gateway's parts share, at `app.telgate`. */
@@ -44,6 +55,9 @@ export interface GatewayServices {
   readonly sessions: SessionRegistry;
   readonly resumable: ResumableSessions;
   readonly metrics: GatewayMetrics;
+  /** The recording directory; undefined when no target is recorded and the recordings page is off. */
+  readonly recordings: RecordingStore | undefined;
+  readonly audit: AuditLog;
 }
 
 declare module 'fastify' {
@@ -135,7 +149,18 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     logController: new GatewayLogController(),
     serverFactory: (handler) => createHttpServer(config.limits.handshakeTimeoutMs, handler),
   }) as unknown as FastifyInstance;
-  app.decorate('telgate', { config, sessions, resumable, metrics });
+  const audit = deps.audit ?? createAuditLog(config.audit);
+  const recordings =
+    config.recording.targets.length > 0 || config.recording.page
+      ? new RecordingStore(config.recording, metrics, {
+          ...(deps.recordingSink && { openSink: deps.recordingSink }),
+          ...(deps.recordingCloseTimeoutMs !== undefined && { closeTimeoutMs: deps.recordingCloseTimeoutMs }),
+          log: (fields, message) => app.log.warn(fields, message),
+        })
+      : undefined;
+  await recordings?.start();
+  const journalsEnding = new Set<Promise<void>>();
+  app.decorate('telgate', { config, sessions, resumable, metrics, recordings, audit });
   // Set before any plugin, so that missing files of the web app end here too. The query string may hold
   // a token: neither the log line nor the answer repeats it.
   app.setNotFoundHandler((request, reply) => {
@@ -168,6 +193,20 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
 
   await app.register(securityHeaders, { security: config.security });
   await app.register(rateLimit, { global: false });
+  // After the sessions' own close: their recordings are written out and their `ended` records written.
+  app.addHook('onClose', async () => {
+    // Sessions end as their sockets close (shutdown asked them to in preClose); the grace period
+    // bounds the wait, as it bounds the shutdown.
+    // Only when there is something to write: without an audit log or recordings nothing waits.
+    const journals = audit !== NO_AUDIT || recordings !== undefined;
+    const deadline = Date.now() + config.limits.shutdownGraceMs + 1000;
+    while (journals && (sessions.openSessions > 0 || journalsEnding.size > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await Promise.all([...journalsEnding]);
+    recordings?.stop();
+    if (deps.audit === undefined) await audit.close();
+  });
   await app.register(websocket, {
     options: { maxPayload: config.limits.maxPayloadBytes, handleProtocols: pickSubprotocol },
   });
@@ -180,14 +219,24 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     lookup: deps.lookup ?? systemLookup,
     onSession: deps.onSession ?? sessionsUnavailable,
     resumable,
+    audit,
+    recordings,
+    journalsEnding,
   });
   await app.register(healthRoute, { sessions });
   await app.register(metricsRoute, { metrics });
   await app.register(targetsApi, { config, verifier });
+  if (recordings && config.recording.page) await app.register(recordingsApi, { store: recordings, verifier });
+  // Operators only, so never without token auth.
+  if (config.security.auth.mode === 'token') {
+    await app.register(sessionsApi, { verifier, sessions, resumable, recordings });
+  }
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),
     kioskTarget: config.kiosk?.target,
     serveSourceMaps: config.security.serveSourceMaps,
+    recordingsPage: config.recording.page,
+    frameAncestors: config.security.frameAncestors,
   });
   return app;
 }

@@ -40,6 +40,8 @@ export interface GatewayOptions {
   /** Also start the built-in demo host (target `demo`), as `npm start` does. */
   readonly demo?: boolean;
   readonly startTimeoutMs?: number;
+  /** The gateway's `recording` settings (sessions of these targets are recorded into `directory`). */
+  readonly recording?: { readonly targets: readonly string[]; readonly directory: string };
 }
 
 export interface MemoryUsage extends WorkerMessage {
@@ -82,6 +84,7 @@ export class GatewayProcess {
         })),
         limits: { ...BENCH_LIMITS, ...options.limits },
         demo: { enabled: options.demo === true },
+        ...(options.recording && { recording: options.recording }),
         // Logged as in production (one line per session start and end), to a file.
         logging: { level: 'info' },
       }),

@@ -1,9 +1,11 @@
 /**
  * Throughput host → client: the same synthetic host stream over
  * (a) direct TCP (the limit), (b) a minimal Node ws↔TCP relay, (c) websockify, and the gateway with
- * (d) a UTF-8 target and (e) a CP437 target (charset conversion on). Median of the runs; the variants
+ * (d) a UTF-8 target, (e) a CP437 target (charset conversion on) and (f) a UTF-8 target whose sessions
+ * are recorded (asciicast v2 files in the work directory). Median of the runs; the variants
  * take turns within each run so that drift in the machine's speed hits them alike.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from '../context.js';
 import { startedAll } from '../processes/children.js';
@@ -103,7 +105,9 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
         targets: [
           { id: 'stream', port: hostPort },
           { id: 'stream-cp437', port: hostPort, charset: 'CP437' },
+          { id: 'stream-recorded', port: hostPort },
         ],
+        recording: { targets: ['stream-recorded'], directory: join(context.workDir, 'recordings') },
         ...(context.profileDir && { cpuProfileDir: join(context.profileDir, 'throughput') }),
       }),
     ] as const);
@@ -158,7 +162,20 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       cp437,
       gateway.pid,
     );
-    const variants = [direct, nodeRelay, ...(bridge ? [bridge] : []), gatewayUtf8, gatewayCp437];
+    const gatewayRecorded = variant(
+      'gateway, UTF-8 target, recorded',
+      { mode: 'gateway', url: gateway.sessionUrl('stream-recorded'), expectedBytes: utf8.bytes, timeoutMs },
+      utf8,
+      gateway.pid,
+    );
+    const variants = [
+      direct,
+      nodeRelay,
+      ...(bridge ? [bridge] : []),
+      gatewayUtf8,
+      gatewayCp437,
+      gatewayRecorded,
+    ];
 
     await client.next('ready', 30_000);
     // A short pass through every path first, so that no path's first run pays for compiling its code.
@@ -239,6 +256,7 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       );
     } else skipped('gateway, UTF-8 target, vs websockify', '≥ 1.5× websockify');
     row(gatewayCp437, gatewayUtf8);
+    row(gatewayRecorded, gatewayUtf8);
 
     // What one core can relay: CPU seconds per GiB of host output, against the bare Node relay.
     const cpuPerGiB = (v: Variant) =>
@@ -259,6 +277,25 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
     else skippedCpu('websockify');
     cpuRow(gatewayUtf8, { text: '≤ 1.5× Node relay', max: 1.5 });
     cpuRow(gatewayCp437);
+    // Recording's own cost: the same target with and without recording, in the same run.
+    result.rows.push({
+      benchmark: CPU_BENCHMARK,
+      measured: 'gateway, UTF-8 target, recorded, vs not recorded',
+      value: formatCpuPerGiB(cpuPerGiB(gatewayRecorded)),
+      baseline: `${gatewayUtf8.name} ${formatCpuPerGiB(cpuPerGiB(gatewayUtf8))}`,
+      ratio: formatRatio(cpuPerGiB(gatewayRecorded) / cpuPerGiB(gatewayUtf8)),
+    });
+    // Whether recording kept up: every recorded session's metadata says if its file is complete.
+    const recordingDir = join(context.workDir, 'recordings');
+    const metas = existsSync(recordingDir)
+      ? readdirSync(recordingDir)
+          .filter((name) => name.endsWith('.json'))
+          .map((name) => JSON.parse(readFileSync(join(recordingDir, name), 'utf8')) as { complete?: boolean })
+      : [];
+    const complete = metas.filter((meta) => meta.complete === true).length;
+    result.notes.push(
+      `Recorded sessions: ${complete} of ${metas.length} recordings complete (an incomplete one dropped output because the disk did not keep up; the session itself is never held back).`,
+    );
     result.notes.push(
       'CPU per GiB: user + system time of the relay process (websockify: with the process it forks per connection) during the measured runs, from /proc (schedstat), per GiB of host output — what sets how many busy sessions one core serves.',
     );

@@ -3,7 +3,8 @@
  * Runs the example portal: TELGATE_URL (the gateway as browsers reach it, default http://127.0.0.1:8080),
  * TELGATE_SECRET (the gateway's HS256 secret; leave unset for a gateway with auth none),
  * PORTAL_PORT (default 8090), PORTAL_HOST (default 127.0.0.1), PORTAL_USER (default portal-admin),
- * PORTAL_TOKEN_TTL (the tokens' lifetime in seconds, default 60).
+ * PORTAL_TOKEN_TTL (the tokens' lifetime in seconds, default 60), PORTAL_RECORDINGS=1 (a link to the
+ * gateway's recordings page, which needs TELGATE_SECRET and `recording.page: true` on the gateway).
  */
 import { startPortal } from './server.js';
 
@@ -26,6 +27,7 @@ try {
     ...(env.TELGATE_SECRET ? { secret: env.TELGATE_SECRET } : {}),
     ...(env.PORTAL_USER ? { user: env.PORTAL_USER } : {}),
     ...(ttl !== undefined ? { tokenTtlSeconds: ttl } : {}),
+    ...(env.PORTAL_RECORDINGS === '1' ? { recordings: true } : {}),
     host: env.PORTAL_HOST ?? '127.0.0.1',
     port,
   });

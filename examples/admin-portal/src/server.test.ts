@@ -133,6 +133,34 @@ describe('admin portal', () => {
     expect((await fetch(`${noAuth.url}/token?device=core-sw`)).status).toBe(404);
   });
 
+  it('links to the gateway recordings page with an operator token, only when asked to', async () => {
+    const gateway = await fakeGateway(TARGETS);
+    const portal = await startPortal({
+      gatewayUrl: gateway,
+      port: 0,
+      scriptFile: SCRIPT,
+      secret: SECRET,
+      recordings: true,
+    });
+    stops.push(() => portal.close());
+    expect(await (await fetch(`${portal.url}/`)).text()).toContain(
+      '<a href="/recordings" data-recordings>Recordings</a>',
+    );
+    const response = await fetch(`${portal.url}/recordings`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(`${gateway}/recordings`);
+    const { payload } = await jwtVerify(
+      location.searchParams.get('token')!,
+      new TextEncoder().encode(SECRET),
+    );
+    expect(payload).toMatchObject({ tgt: '*', 'telgate.grants': ['recordings'], sub: 'portal-admin' });
+
+    const plain = await portalFor(gateway);
+    expect(await (await fetch(`${plain.url}/`)).text()).not.toContain('Recordings');
+    expect((await fetch(`${plain.url}/recordings`, { redirect: 'manual' })).status).toBe(404);
+  });
+
   it('tells the page script the theme it gave the terminal, so the toggle flips it at once', async () => {
     const portal = await portalFor(await fakeGateway(TARGETS));
     for (const [asked, theme] of [

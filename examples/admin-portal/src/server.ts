@@ -25,6 +25,11 @@ export interface PortalOptions {
   readonly port?: number;
   /** The page script to serve; the compiled `portal.js` beside this module unless given. */
   readonly scriptFile?: string;
+  /**
+   * Offer a "Recordings" link: the gateway's recordings page (`recording.page: true` there), opened with
+   * an operator token (the `recordings` grant) minted here. Needs `secret`.
+   */
+  readonly recordings?: boolean;
 }
 
 export interface Portal {
@@ -58,6 +63,17 @@ export function gatewayOrigin(gatewayUrl: string): string {
 export async function mintEmbedToken(secret: string, target: string, user: string, ttlSeconds: number) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ tgt: target })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** An operator token for the gateway's recordings page: `tgt` `*` and the `recordings` grant. */
+export async function mintRecordingsToken(secret: string, user: string, ttlSeconds: number) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ tgt: '*', 'telgate.grants': ['recordings'] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user)
     .setIssuedAt(now)
@@ -124,6 +140,7 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
   const script = await readFile(scriptFile, 'utf8').catch(() => {
     throw new Error(`${scriptFile} is missing: build the portal first (npm run portal builds and starts it)`);
   });
+  const recordingsLink = options.recordings === true && options.secret !== undefined;
   const csp = `default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; frame-src ${origin}; base-uri 'none'; form-action 'none'`;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -132,6 +149,13 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
       return send(res, 405, 'text/plain', 'method not allowed\n');
     if (url.pathname === '/portal.js') return send(res, 200, 'text/javascript; charset=utf-8', script);
     if (url.pathname === '/token') return sendToken(url.searchParams.get('device'), res);
+    if (url.pathname === '/recordings' && recordingsLink) {
+      // A real portal checks here that its user is an operator.
+      const recordings = new URL('/recordings', origin);
+      recordings.searchParams.set('token', await mintRecordingsToken(options.secret as string, user, ttl));
+      res.writeHead(302, { location: recordings.href, 'cache-control': 'no-store' });
+      return void res.end();
+    }
     if (url.pathname !== '/') return send(res, 404, 'text/plain', 'not found\n');
 
     let targets: Target[];
@@ -193,7 +217,8 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
 <ol id="events" aria-label="Terminal events"></ol>
 </main>`;
     }
-    const body = `<nav><h1>Admin portal</h1>\n${nav}\n</nav>\n${main}\n<script type="module" src="/portal.js"></script>`;
+    const operator = recordingsLink ? '\n<a href="/recordings" data-recordings>Recordings</a>' : '';
+    const body = `<nav><h1>Admin portal</h1>\n${nav}${operator}\n</nav>\n${main}\n<script type="module" src="/portal.js"></script>`;
     send(res, 200, 'text/html; charset=utf-8', page('Admin portal', body), csp);
   }
 

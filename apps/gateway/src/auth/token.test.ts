@@ -212,3 +212,32 @@ describe('the telgate.login claim', () => {
     );
   });
 });
+
+describe('operator grants (telgate.grants)', () => {
+  const sign = (claims: Record<string, unknown>) =>
+    new SignJWT({ tgt: '*', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('op')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+
+  it('are read from the claim, none by default', async () => {
+    const verifier = createTokenVerifier(hs256);
+    await expect(verifier.authenticate(await sign({}))).resolves.toMatchObject({ grants: [] });
+    await expect(
+      verifier.authenticate(await sign({ 'telgate.grants': ['recordings'] })),
+    ).resolves.toMatchObject({
+      grants: ['recordings'],
+    });
+  });
+
+  it('refuse a token whose claim is not a list of known grants', async () => {
+    const verifier = createTokenVerifier(hs256);
+    for (const claim of ['recordings', ['admin'], [1], { recordings: true }]) {
+      expect(await refusal(verifier.authenticate(await sign({ 'telgate.grants': claim })))).toBe(
+        'token claim "telgate.grants" is not a list of recordings, watch',
+      );
+    }
+  });
+});

@@ -26,6 +26,27 @@ export interface Principal {
 export interface Grant extends Principal {
   /** The target id the token opens (`tgt`), or `*` for a token that reads the target list only. */
   readonly target: string;
+  /** Operator grants (the `telgate.grants` claim), e.g. `recordings`; none unless the token lists them. */
+  readonly grants: readonly OperatorGrant[];
+}
+
+/**
+ * What an operator's token may do besides opening its target: `recordings` reads the recordings,
+ * `watch` lists the live and detached sessions.
+ */
+export type OperatorGrant = 'recordings' | 'watch';
+export const OPERATOR_GRANTS: readonly OperatorGrant[] = ['recordings', 'watch'];
+/** The claim that lists a token's operator grants: `["recordings"]`. */
+export const GRANTS_CLAIM = 'telgate.grants';
+
+/** The `telgate.grants` claim, checked: unknown grants are refused, so a typo is not silently ignored. */
+function readGrantsClaim(payload: Record<string, unknown>): OperatorGrant[] {
+  if (!Object.hasOwn(payload, GRANTS_CLAIM)) return [];
+  const claim = payload[GRANTS_CLAIM];
+  if (!Array.isArray(claim) || claim.some((g) => !OPERATOR_GRANTS.includes(g as OperatorGrant))) {
+    throw authFailed(`token claim "${GRANTS_CLAIM}" is not a list of ${OPERATOR_GRANTS.join(', ')}`);
+  }
+  return [...new Set(claim as OperatorGrant[])];
 }
 
 /** `tgt` of a token that lists every target (GET /api/targets) and opens none. */
@@ -164,7 +185,8 @@ export function createTokenVerifier(auth: AuthConfig, now: () => number = nowInS
     const granted = payload.tgt ?? payload.target;
     if (typeof granted !== 'string') throw authFailed('token names no target (tgt)');
     const login = readLoginClaim(payload);
-    return { user, target: granted, ...(login && { login }) };
+    const grants = readGrantsClaim(payload);
+    return { user, target: granted, grants, ...(login && { login }) };
   }
 
   return {
@@ -196,6 +218,8 @@ export interface MintTokenOptions {
    * readable by whoever holds it: keep such tokens short-lived and send them over HTTPS only.
    */
   readonly login?: { readonly username: string; readonly password: string };
+  /** Operator grants (the `telgate.grants` claim), e.g. `['recordings']` for the recordings page. */
+  readonly grants?: readonly OperatorGrant[];
 }
 
 /**
@@ -206,6 +230,7 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
   let jwt = new SignJWT({
     tgt: options.target,
+    ...(options.grants && { [GRANTS_CLAIM]: [...options.grants] }),
     ...(options.login && {
       [LOGIN_CLAIM]: { username: options.login.username, password: options.login.password },
     }),

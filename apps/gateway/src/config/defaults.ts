@@ -1,9 +1,11 @@
 import type {
+  AuditConfig,
   DemoConfig,
   FreeFormDefaults,
   GatewayConfig,
   LimitsConfig,
   ListenConfig,
+  RecordingConfig,
   TargetConfig,
 } from './types.js';
 
@@ -114,3 +116,17 @@ export function bindDemoTarget(config: GatewayConfig, port: number, supdupPort?:
     }),
   };
 }
+
+/** Nothing is recorded unless targets are listed; recordings live a month and take at most 10 GiB. */
+export const DEFAULT_RECORDING: RecordingConfig = {
+  targets: [],
+  directory: 'recordings',
+  input: false,
+  maxQueueBytes: 1024 * 1024,
+  maxAgeDays: 30,
+  maxTotalBytes: 10 * 1024 * 1024 * 1024,
+  page: false,
+};
+
+/** No audit log unless a file or stdout is chosen. */
+export const DEFAULT_AUDIT: AuditConfig = { stdout: false };

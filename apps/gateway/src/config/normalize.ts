@@ -8,11 +8,13 @@ import { parseHost } from '../targets/host.js';
 import { parseCidr } from '../targets/ip.js';
 import { parsePorts } from '../targets/ports.js';
 import {
+  DEFAULT_AUDIT,
   DEFAULT_AUTO_LOGIN,
   DEFAULT_DEMO_PORT,
   DEFAULT_LIMITS,
   DEFAULT_LISTEN,
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_RECORDING,
   DEFAULT_TARGET_SETTINGS,
   DEMO_SUPDUP_TARGET_ID,
   DEMO_TARGET_ID,
@@ -27,6 +29,7 @@ import type {
   FreeFormDefaults,
   GatewayConfig,
   LimitsConfig,
+  RecordingConfig,
   TargetConfig,
   TargetSettings,
 } from './types.js';
@@ -497,5 +500,30 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
         }
       : {}),
     logging: { level: raw.logging?.level ?? 'info' },
+    recording: normalizeRecording(raw, targets, report),
+    audit: { ...DEFAULT_AUDIT, ...raw.audit },
   };
+}
+
+/** The recording settings; listed targets must exist (or be `*`, or `host:port` for free-form ones). */
+function normalizeRecording(
+  raw: RawConfig,
+  targets: readonly TargetConfig[],
+  report: ReportIssue,
+): RecordingConfig {
+  const recording = { ...DEFAULT_RECORDING, ...raw.recording };
+  recording.targets.forEach((id, index) => {
+    if (id === '*' || targets.some((target) => target.id === id) || /^[^:\s]+:\d{1,5}$/.test(id)) return;
+    report(
+      ['recording', 'targets', index],
+      `"${id}" is not a configured target, "*" or a free-form host:port`,
+    );
+  });
+  if (recording.page && (raw.security?.auth?.mode ?? 'none') === 'none') {
+    report(
+      ['recording', 'page'],
+      'the recordings page needs auth mode "token" (operators are told apart by the "recordings" grant of their token)',
+    );
+  }
+  return recording;
 }

@@ -190,6 +190,27 @@ export const configSchema = {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
       },
     },
+    recording: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        targets: { type: 'array', maxItems: 1000, items: nonEmptyString(300) },
+        directory: nonEmptyString(4096),
+        input: { type: 'boolean' },
+        maxQueueBytes: integer(4096, 256 * 1024 * 1024),
+        maxAgeDays: integer(0, 100 * 365),
+        maxTotalBytes: integer(0, Number.MAX_SAFE_INTEGER),
+        page: { type: 'boolean' },
+      },
+    },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        file: nonEmptyString(4096),
+        stdout: { type: 'boolean' },
+      },
+    },
   },
 } as const;
 
@@ -252,4 +273,14 @@ export interface RawConfig {
   demo?: { enabled?: boolean; port?: number };
   kiosk?: { target: string; toolbar?: KioskToolbarItem[]; settings?: KioskSetting[] };
   logging?: { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  recording?: {
+    targets?: string[];
+    directory?: string;
+    input?: boolean;
+    maxQueueBytes?: number;
+    maxAgeDays?: number;
+    maxTotalBytes?: number;
+    page?: boolean;
+  };
+  audit?: { file?: string; stdout?: boolean };
 }

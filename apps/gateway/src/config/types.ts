@@ -15,6 +15,10 @@ export interface GatewayConfig {
   /** Set when the gateway serves one fixed target as a kiosk: every page is that target's kiosk. */
   readonly kiosk?: KioskConfig;
   readonly logging: LoggingConfig;
+  /** Session recordings (asciicast v2) and the recordings page. */
+  readonly recording: RecordingConfig;
+  /** The audit log: one JSON line per session event. */
+  readonly audit: AuditConfig;
 }
 
 export interface ListenConfig {
@@ -248,4 +252,28 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export interface LoggingConfig {
   readonly level: LogLevel;
+}
+
+/** Which sessions are recorded, where, and for how long. */
+export interface RecordingConfig {
+  /** Target ids whose sessions are recorded (`host:port` for free-form ones); `*` records every session. */
+  readonly targets: readonly string[];
+  /** Where the .cast files (and their .json metadata) are written. */
+  readonly directory: string;
+  /** Also record what users type (`i` events): passwords typed at prompts included. Off by default. */
+  readonly input: boolean;
+  /** Events waiting to be written, per recording; past this, output is dropped and the recording is incomplete. */
+  readonly maxQueueBytes: number;
+  /** Recordings older than this are deleted; 0 = kept whatever their age. */
+  readonly maxAgeDays: number;
+  /** The oldest recordings are deleted while all of them together take more than this; 0 = no cap. */
+  readonly maxTotalBytes: number;
+  /** Serve the recordings page and API to tokens with the `recordings` grant (token auth only). */
+  readonly page: boolean;
+}
+
+/** Where audit records go: a file (appended to), standard output, both, or neither. */
+export interface AuditConfig {
+  readonly file?: string;
+  readonly stdout: boolean;
 }

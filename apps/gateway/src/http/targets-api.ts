@@ -59,7 +59,7 @@ export function embedOrigins(frameAncestors: readonly string[]): string[] {
 }
 
 /** The token of an API request: `Authorization: Bearer …`, or the `token` query parameter. */
-function presentedToken(request: FastifyRequest): string | undefined {
+export function presentedToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   const bearer = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (bearer !== undefined) return bearer;

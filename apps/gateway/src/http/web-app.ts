@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { contentSecurityPolicy } from './security-headers.js';
 
 /** Shown at / when the web app has not been built, so a fresh checkout explains itself. */
 export const NOT_BUILT_PAGE = `<!doctype html>
@@ -42,11 +43,27 @@ export interface WebAppOptions {
   readonly kioskTarget?: string | undefined;
   /** Serve *.map files (the full sources); otherwise they are 404. */
   readonly serveSourceMaps?: boolean;
+  /** Serve the recordings page at /recordings (its data comes from the operator-only API). */
+  readonly recordingsPage?: boolean;
+  /** CSP frame-ancestors, for pages that set their own policy. */
+  readonly frameAncestors?: readonly string[];
+}
+
+/**
+ * The recordings page's policy: the usual one, plus WebAssembly compilation (asciinema-player's
+ * terminal emulator is WebAssembly). JavaScript eval stays forbidden.
+ */
+function recordingsPagePolicy(frameAncestors: readonly string[]): string {
+  const directives = contentSecurityPolicy(frameAncestors);
+  directives.scriptSrc = [...(directives.scriptSrc ?? []), "'wasm-unsafe-eval'"];
+  return Object.entries(directives)
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+    .join('; ');
 }
 
 export const webApp: FastifyPluginAsync<WebAppOptions> = async (
   app,
-  { root, kioskTarget, serveSourceMaps = false },
+  { root, kioskTarget, serveSourceMaps = false, recordingsPage = false, frameAncestors = ["'self'"] },
 ) => {
   if (root !== undefined && existsSync(join(root, 'index.html'))) {
     await app.register(fastifyStatic, {
@@ -67,6 +84,15 @@ export const webApp: FastifyPluginAsync<WebAppOptions> = async (
         if (location !== undefined) return reply.header('cache-control', 'no-store').redirect(location, 302);
         return reply.header('cache-control', 'no-cache').sendFile('index.html');
       });
+    }
+    if (recordingsPage) {
+      const policy = recordingsPagePolicy(frameAncestors);
+      app.get('/recordings', (_request, reply) =>
+        reply
+          .header('cache-control', 'no-cache')
+          .header('content-security-policy', policy)
+          .sendFile('index.html'),
+      );
     }
     return;
   }

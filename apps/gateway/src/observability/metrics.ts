@@ -37,6 +37,12 @@ export interface GatewayMetrics {
   readonly outputSkippedBytes: Counter;
   /** SCREEN frames sent to browsers that caught up after output was skipped. */
   readonly catchUpScreens: Counter;
+  /** Session recordings started. */
+  readonly recordingsStarted: Counter;
+  /** Recordings that could not be completed, by `reason`: `write_failed`, `queue_full`, `close_timeout`. */
+  readonly recordingsIncomplete: Counter<'reason'>;
+  /** Recordings deleted by retention, by `reason`: `age` or `size`. */
+  readonly recordingsDeleted: Counter<'reason'>;
 }
 
 export interface MetricsOptions {
@@ -127,6 +133,23 @@ export function createMetrics({ processMetrics = true }: MetricsOptions = {}): G
     catchUpScreens: new Counter({
       name: 'telgate_catch_up_screens_total',
       help: 'Screens sent to browsers that caught up after output was skipped',
+      registers,
+    }),
+    recordingsStarted: new Counter({
+      name: 'telgate_recordings_started_total',
+      help: 'Session recordings started',
+      registers,
+    }),
+    recordingsIncomplete: new Counter({
+      name: 'telgate_recordings_incomplete_total',
+      help: 'Session recordings that could not be completed, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    recordingsDeleted: new Counter({
+      name: 'telgate_recordings_deleted_total',
+      help: 'Session recordings deleted by retention, by reason',
+      labelNames: ['reason'],
       registers,
     }),
   };

@@ -29,7 +29,7 @@ import { HostAbuseGuard } from './host-abuse.js';
 import { HostLink } from './host-link.js';
 import { LogoutFlow } from './logout-flow.js';
 import { OutputDiscard } from './output-discard.js';
-import { OutputFramer } from './output-framer.js';
+import { OutputFramer, type OutputTap } from './output-framer.js';
 import { RateWindow } from './rate-window.js';
 import { IdleTimer, ResizeCoalescer } from './session-timers.js';
 import { SupdupLink } from './supdup-link.js';
@@ -145,6 +145,8 @@ export class TelnetSession implements ResumableSession {
   private readonly graceMs: number;
   /** The terminal as the browser sees it, for a browser that comes back (resumable sessions only). */
   private readonly screen: ScreenState | undefined;
+  /** Where output goes besides the browser: the screen state and the recording. */
+  private readonly tap: OutputTap | undefined;
   /** Output `responsive`: a browser that falls behind gets the screen instead of the backlog. */
   private readonly responsive: boolean;
   /** The browser fell behind: output goes only into the screen state, counted, until it catches up. */
@@ -224,6 +226,17 @@ export class TelnetSession implements ResumableSession {
       ? new ScreenState({ ...DEFAULT_SIZE, ...DEFAULT_SCREEN_OPTIONS })
       : undefined;
     this.responsive = this.screen !== undefined && target.output === 'responsive';
+    const { journal } = ctx;
+    const screen = this.screen;
+    this.tap =
+      journal?.recording === true
+        ? {
+            write: (data) => {
+              screen?.write(data);
+              journal.output(data);
+            },
+          }
+        : screen;
     this.screen?.onParsed(() => this.hostReads.release('screen'));
     this.binding = { targetId: target.id, user: ctx.user, origin: ctx.origin };
     this.charset = new HostCharset(target.charset);
@@ -273,7 +286,10 @@ export class TelnetSession implements ResumableSession {
       answerMs: timings.logoutAnswerMs,
       closeMs: timings.logoutCloseMs,
       request: () => !!this.engine && !this.engine.isRaw && this.engine.requestLogout(),
-      report: (result) => this.sendFrame({ type: 'logout-result', result }),
+      report: (result) => {
+        this.ctx.journal?.logoutResult(result);
+        this.sendFrame({ type: 'logout-result', result });
+      },
       end: () => this.finish('GW_ERR_LOGGED_OUT', 'logged out'),
     });
     const idleMs = target.idleTimeoutSeconds * 1000;
@@ -367,6 +383,7 @@ export class TelnetSession implements ResumableSession {
     this.toBrowser.update();
     this.flushOutput();
     this.ctx.log.debug({ why, graceSeconds: this.graceMs / 1000 }, 'session detached');
+    this.ctx.journal?.detached(why, { bytesFromHost: this.bytesFromHost, bytesToHost: this.bytesToHost });
     clearTimeout(this.graceTimer);
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
@@ -402,7 +419,7 @@ export class TelnetSession implements ResumableSession {
    * origin): it gets STATE connected with a new credential, SETTINGS, the SCREEN, a `resumed` notice,
    * then live output. A socket still attached is closed with GW_ERR_TAKEN_OVER.
    */
-  attach(socket: WebSocket, queued: readonly QueuedMessage[]): void {
+  attach(socket: WebSocket, queued: readonly QueuedMessage[], clientIp?: string): void {
     if (this.closed) {
       socket.send(
         encodeServerFrame({
@@ -439,6 +456,7 @@ export class TelnetSession implements ResumableSession {
     this.hostReads.hold('resume');
     link.hold('resume');
     this.ctx.log.debug({ awayMs, takeover: previous !== undefined }, 'session resumed');
+    this.ctx.journal?.resumed(clientIp ?? this.ctx.clientIp, awayMs);
     this.replay(link, credential, awayMs, queued)
       .catch((err: unknown) => this.fail(err))
       .finally(() => {
@@ -680,15 +698,15 @@ export class TelnetSession implements ResumableSession {
 
   private flushOutput(): void {
     const link = this.link;
-    if (!link) this.output.flush(undefined, noop, this.screen);
+    if (!link) this.output.flush(undefined, noop, this.tap);
     else if (this.skipping) {
       const bytes = this.output.size;
       if (bytes > 0) {
         this.skippedBytes += bytes;
         this.ctx.metrics.outputSkippedBytes.inc(bytes);
-        this.output.flush(undefined, noop, this.screen);
+        this.output.flush(undefined, noop, this.tap);
       }
-    } else if (link.sendOutput(this.output, this.screen) > 0) this.toBrowser.update();
+    } else if (link.sendOutput(this.output, this.tap) > 0) this.toBrowser.update();
     // The screen's terminal parses later: a host that outpaces it waits (the host is not read until the
     // terminal has parsed what it has), so its write queue stays bounded whoever else holds the host back.
     if (this.screen?.backlogged) {
@@ -812,6 +830,7 @@ export class TelnetSession implements ResumableSession {
         this.inputReceived += frame.data.length;
         this.idle.touch();
         this.autoLogin?.userTyped(frame.data);
+        this.ctx.journal?.input(frame.data);
         this.onInput(frame.data);
         break;
       case 'resize':
@@ -819,10 +838,12 @@ export class TelnetSession implements ResumableSession {
         else this.resize.request(frame.cols, frame.rows);
         if (this.supdupSizeTimer !== undefined) this.startSupdup();
         this.screen?.resize(frame.cols, frame.rows);
+        this.ctx.journal?.resize(frame.cols, frame.rows);
         break;
       case 'action':
         this.idle.touch();
         this.autoLogin?.userActed();
+        this.ctx.journal?.action(frame.action);
         this.onAction(frame.action);
         break;
       case 'ack':

@@ -15,6 +15,9 @@ import type { GatewayConfig } from '../config/types.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { isOriginAllowed } from '../http/origin.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { type AuditLog, NO_AUDIT } from '../recording/audit.js';
+import { SessionJournal } from '../recording/journal.js';
+import { isRecorded, type RecordingStore } from '../recording/store.js';
 import {
   type LookupAll,
   LookupLimiter,
@@ -43,6 +46,12 @@ export interface GatewayRouteOptions {
   readonly lookup: LookupAll;
   readonly onSession: SessionHandler;
   readonly resumable: ResumableSessions;
+  /** Where session events are recorded; none by default. */
+  readonly audit?: AuditLog;
+  /** Where the sessions of recorded targets are recorded; none when nothing is recorded. */
+  readonly recordings?: RecordingStore | undefined;
+  /** Each session's journal, until its `ended` record is written (so that closing can wait for them). */
+  readonly journalsEnding?: Set<Promise<void>>;
 }
 
 interface SessionQuery extends TargetRequest {
@@ -159,7 +168,8 @@ function resumeCredential(message: QueuedMessage | undefined): string | undefine
  * 3. The connection goes to `onSession` with a SessionContext.
  */
 export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app, options) => {
-  const { config, sessions, metrics, verifier, lookup, onSession, resumable } = options;
+  const { config, sessions, metrics, verifier, lookup, onSession, resumable, recordings } = options;
+  const audit = options.audit ?? NO_AUDIT;
   const { limits } = config;
   const lookups = new LookupLimiter(limits.maxConcurrentLookups);
   const checkAttempts = app.createRateLimit({
@@ -242,7 +252,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
           }
           log.debug({ resumedSessionId: session.sessionId }, 'socket resumes a session');
           const queued = held.release().slice(1);
-          session.attach(socket, queued);
+          session.attach(socket, queued, clientIp);
           startHeartbeat(socket, limits.heartbeatIntervalMs);
           return;
         }
@@ -250,6 +260,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       const shutdown = new AbortController();
       let outlivesSocket = false;
       let endedOnce = false;
+      let journal: SessionJournal | undefined;
       const endSession = (closeCode: number | undefined): void => {
         if (endedOnce) return;
         endedOnce = true;
@@ -273,6 +284,13 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
           },
           'session ended',
         );
+        if (journal) {
+          const writing = journal
+            .ended({ outcome, closeCode, bytesFromHost, bytesToHost })
+            .catch((err: unknown) => log.error({ err }, 'the audit record of a session could not be written'))
+            .finally(() => options.journalsEnding?.delete(writing));
+          options.journalsEnding?.add(writing);
+        }
       };
       sessions.register({
         sessionId,
@@ -333,6 +351,31 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       }
 
       const freeForm = plan.allow !== undefined;
+      const startedDate = new Date();
+      const recorded = recordings !== undefined && isRecorded(recordings.config, plan.target.id);
+      const subject = {
+        sessionId,
+        user: user ?? 'anonymous',
+        clientIp,
+        target: plan.target.id,
+        host: address.address,
+        port: address.port,
+        startedAt: startedDate,
+      };
+      journal = new SessionJournal(
+        subject,
+        audit,
+        recorded
+          ? recordings.begin({
+              ...subject,
+              targetLabel: plan.target.label,
+              term: plan.target.terminalTypes[0] ?? 'xterm-256color',
+              size: { cols: 80, rows: 24 },
+            })
+          : undefined,
+        recorded ? recordings : undefined,
+        recorded && recordings.config.input,
+      );
       const context: SessionContext = {
         sessionId,
         target: plan.target,
@@ -355,10 +398,12 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
           outlivesSocket = true;
         },
         ended: (closeCode) => endSession(closeCode),
+        journal,
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
       startedAt = Date.now();
       log.info({ address: address.address, port: address.port }, 'session started');
+      journal.opened();
       handedOver = true;
       let running: void | Promise<void>;
       const queued = held.release();

@@ -23,8 +23,11 @@ export interface ResumeBinding {
 export interface ResumableSession {
   readonly sessionId: string;
   readonly binding: ResumeBinding;
-  /** Attaches `socket` (whose first frame was this session's RESUME); `queued` are its frames after it. */
-  attach(socket: WebSocket, queued: readonly QueuedMessage[]): void;
+  /**
+   * Attaches `socket` (whose first frame was this session's RESUME); `queued` are its frames after it,
+   * `clientIp` the address it comes from.
+   */
+  attach(socket: WebSocket, queued: readonly QueuedMessage[], clientIp?: string): void;
   /** Ends the session because the gateway cannot keep it (cap on detached sessions or screen memory). */
   evict(reason: string): void;
   /** Heap its screen holds, roughly. */
@@ -69,6 +72,11 @@ export class ResumableSessions {
   /** Detached sessions now. */
   get detachedCount(): number {
     return this.#detached.size;
+  }
+
+  /** The ids of the sessions detached now. */
+  detachedIds(): Set<string> {
+    return new Set([...this.#detached.keys()].map((session) => session.sessionId));
   }
 
   /** A fresh credential for `session`; the one it had before stops working. */

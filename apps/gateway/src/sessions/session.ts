@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { LoginCredentials } from '../auth/token.js';
 import type { LimitsConfig, TargetConfig } from '../config/types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { SessionJournal } from '../recording/journal.js';
 import type { DialAddress } from '../targets/policy.js';
 import type { ResumableSessions } from './resumable.js';
 
@@ -61,6 +62,8 @@ export interface SessionContext {
    * `session ended` line logged. `closeCode` is the close code its last socket was closed with, if any.
    */
   readonly ended: (closeCode?: number) => void;
+  /** The session's audit records and recording: the relay reports output, resizes, actions, detach, resume. */
+  readonly journal?: SessionJournal;
 }
 
 /** How a session ended, as its handler saw it. */

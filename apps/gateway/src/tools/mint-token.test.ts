@@ -43,6 +43,31 @@ describe('mint-token', () => {
     await expect(verifier.verify(out.trim(), 'bbs')).resolves.toEqual({ user: 'alice' });
   });
 
+  it('adds operator grants with --grant, and refuses unknown ones', async () => {
+    const { code, out } = await run(['--target', '*', '--user', 'op', '--grant', 'recordings'], {
+      TELGATE_HS256_SECRET: SECRET,
+    });
+    expect(code).toBe(0);
+    const verifier = createTokenVerifier({
+      mode: 'token',
+      hs256Secret: SECRET,
+      forceNoneOnPublic: false,
+      maxTokenLifetimeSeconds: 3600,
+    });
+    await expect(verifier.authenticate(out.trim())).resolves.toEqual({
+      user: 'op',
+      target: '*',
+      grants: ['recordings'],
+    });
+    const bad = await run(['--target', '*', '--user', 'op', '--grant', 'root'], {
+      TELGATE_HS256_SECRET: SECRET,
+    });
+    expect(bad).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--grant root is not one of: recordings, watch'),
+    });
+  });
+
   it('signs with the secret, issuer and audience of a gateway configuration', async () => {
     const file = join(dir, 'gateway.yaml');
     await writeFile(

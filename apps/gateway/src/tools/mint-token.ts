@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { mintToken } from '../auth/token.js';
+import { mintToken, OPERATOR_GRANTS, type OperatorGrant } from '../auth/token.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
 import { isEntryPoint } from '../entry-point.js';
 
@@ -14,6 +14,8 @@ Options:
   --private-key FILE     sign with EdDSA and this Ed25519 private key (PKCS#8 PEM) instead of HS256
   --issuer ISS           iss claim
   --audience AUD         aud claim
+  --grant GRANT          operator grant (repeatable): recordings (the recordings page), watch (the
+                         list of open sessions); operator tokens usually have --target '*'
 
 The HS256 secret comes from TELGATE_HS256_SECRET, or else from --config.`;
 
@@ -28,7 +30,7 @@ export async function runMintToken(
   env: NodeJS.ProcessEnv,
   io: MintOutput,
 ): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({
       args: [...argv],
@@ -41,6 +43,7 @@ export async function runMintToken(
         'private-key': { type: 'string' },
         issuer: { type: 'string' },
         audience: { type: 'string' },
+        grant: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -60,6 +63,12 @@ export async function runMintToken(
     io.err(`mint-token: --target and --user are required\n\n${MINT_USAGE}\n`);
     return 2;
   }
+  const grants = (values.grant as string[] | undefined) ?? [];
+  const unknown = grants.find((grant) => !OPERATOR_GRANTS.includes(grant as OperatorGrant));
+  if (unknown !== undefined) {
+    io.err(`mint-token: --grant ${unknown} is not one of: ${OPERATOR_GRANTS.join(', ')}\n`);
+    return 2;
+  }
   if (!/^[1-9]\d{0,8}$/.test(ttlText)) {
     io.err('mint-token: --ttl must be a whole number of seconds\n');
     return 2;
@@ -75,6 +84,7 @@ export async function runMintToken(
       target,
       user,
       ttlSeconds: Number(ttlText),
+      ...(grants.length > 0 && { grants: grants as OperatorGrant[] }),
       ...(issuer !== undefined && { issuer }),
       ...(audience !== undefined && { audience }),
     };

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { Theme } from '../terminal/themes';
 import { EmbedApp } from './EmbedApp';
 import { KioskApp } from './KioskApp';
@@ -6,6 +6,9 @@ import { defaultPreferences, loadPreferences, type Preferences, savePreferences 
 import type { Route } from './route';
 import { StandaloneApp } from './StandaloneApp';
 import { browserStorage } from './storage';
+
+/** The recordings page and its player load only when that page is opened. */
+const RecordingsApp = lazy(() => import('../recordings/RecordingsApp'));
 
 /** Picks the page for the route, and holds the user's preferences (stored in this browser). */
 export function App({ route }: { route: Route }) {
@@ -42,6 +45,12 @@ export function App({ route }: { route: Route }) {
       );
     case 'kiosk':
       return <KioskApp route={route} preferences={preferences} onPreferences={onPreferences} />;
+    case 'recordings':
+      return (
+        <Suspense fallback={<p className="recordings-loading">Loading…</p>}>
+          <RecordingsApp initialToken={route.token} />
+        </Suspense>
+      );
     case 'invalid':
       return (
         <main className="connect" data-testid="invalid-route">

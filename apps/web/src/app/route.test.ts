@@ -84,3 +84,14 @@ describe('parsePort', () => {
     expect(parsePort('-1')).toBeUndefined();
   });
 });
+
+describe('the recordings page', () => {
+  it('is at /recordings, with the operator token from the link when given', () => {
+    expect(parseRoute('/recordings', '?token=abc')).toEqual({
+      mode: 'recordings',
+      renderer: 'auto',
+      token: 'abc',
+    });
+    expect(parseRoute('/recordings/', '')).toEqual({ mode: 'recordings', renderer: 'auto' });
+  });
+});

@@ -27,6 +27,8 @@ export type Route =
       readonly autoConnect: boolean;
     })
   | (Common & { readonly mode: 'kiosk'; readonly target: string })
+  /** `/recordings?token=…`: the operators' recordings page (the token needs the `recordings` grant). */
+  | (Common & { readonly mode: 'recordings'; readonly token?: string })
   | { readonly mode: 'invalid'; readonly message: string };
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
@@ -79,6 +81,10 @@ export function parseRoute(pathname: string, search: string): Route {
     case '/kiosk':
       if (!target) return { mode: 'invalid', message: 'A kiosk terminal needs a target: /kiosk?target=ID.' };
       return { ...common, mode: 'kiosk', target };
+    case '/recordings': {
+      const token = nonEmpty(params.get('token'));
+      return { ...common, mode: 'recordings', ...(token ? { token } : {}) };
+    }
     default:
       return { mode: 'invalid', message: `There is no page at ${pathname}.` };
   }
