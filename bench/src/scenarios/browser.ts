@@ -105,6 +105,111 @@ export async function openSession(page: CdpPage, gatewayUrl: string, target: str
   return (await page.attribute('[data-testid="terminal"]', 'data-renderer')) ?? 'dom';
 }
 
+/**
+ * A diagnostic for where the page waits: a bare client of the gateway's protocol (no session logic, no
+ * React) with its WebSocket on the page's main thread or in a Web Worker, writing OUTPUT into the
+ * local xterm.js and acknowledging from its write callback, as the page does. Resolves with MiB/s.
+ */
+async function renderBareClient(
+  page: CdpPage,
+  url: string,
+  size: { cols: number; rows: number },
+  bytes: number,
+  inWorker: boolean,
+): Promise<number> {
+  return page.evaluate(
+    async ({ url, cols, rows, bytes, inWorker }) => {
+      type Term = {
+        write(data: Uint8Array, callback?: () => void): void;
+        reset(): void;
+        element: HTMLElement;
+      };
+      const term = (window as unknown as { __benchTerm: Term }).__benchTerm;
+      const host = term.element.parentElement!;
+      host.style.display = 'block';
+      term.reset();
+      const resize = new Uint8Array([0x02, cols >> 8, cols & 255, rows >> 8, rows & 255]);
+      const trigger = new Uint8Array([0x01, 0x67]);
+      const ack = (n: number) => {
+        const frame = new Uint8Array(5);
+        frame[0] = 0x04;
+        new DataView(frame.buffer).setUint32(1, n);
+        return frame;
+      };
+      return new Promise<number>((resolve, reject) => {
+        let acked = 0;
+        let first: number | undefined;
+        let send: (frame: Uint8Array) => void = () => {};
+        let close = () => {};
+        let started = false;
+        const output = (buffer: ArrayBuffer) => {
+          const frame = new Uint8Array(buffer);
+          // STATE connected (JSON): the host is there, and the stream is asked for.
+          if (
+            frame[0] === 0x82 &&
+            !started &&
+            new TextDecoder().decode(frame.subarray(1)).includes('"connected"')
+          ) {
+            started = true;
+            send(trigger);
+          }
+          if (frame[0] !== 0x81) return;
+          first ??= performance.now();
+          const n = frame.length - 1;
+          term.write(frame.subarray(1), () => {
+            send(ack(n));
+            acked += n;
+            if (acked >= bytes) {
+              const seconds = (performance.now() - first!) / 1000;
+              close();
+              host.style.display = 'none';
+              resolve(bytes / 1048576 / seconds);
+            }
+          });
+        };
+        const opened = () => send(resize);
+        if (!inWorker) {
+          const Native = Object.getPrototypeOf(window.WebSocket) as typeof WebSocket;
+          const ws = new Native(url, ['telgate.v1']);
+          ws.binaryType = 'arraybuffer';
+          send = (frame) => ws.send(frame);
+          close = () => ws.close(1000);
+          ws.onopen = opened;
+          ws.onmessage = (event) => {
+            if (event.data instanceof ArrayBuffer) output(event.data);
+          };
+          ws.onerror = () => reject(new Error('bare client: socket error'));
+          return;
+        }
+        const source = `let ws;
+onmessage = (e) => {
+  const m = e.data;
+  if (m.url) {
+    ws = new WebSocket(m.url, ['telgate.v1']);
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => postMessage('open');
+    ws.onmessage = (ev) => { if (ev.data instanceof ArrayBuffer) postMessage(ev.data, [ev.data]); };
+    ws.onerror = () => postMessage('error');
+  } else if (m.frame) ws.send(m.frame);
+  else if (m.close) { ws.close(1000); close(); }
+};`;
+        const worker = new window.Worker(
+          URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+        );
+        send = (frame) => worker.postMessage({ frame }, [frame.buffer]);
+        close = () => worker.postMessage({ close: true });
+        worker.onmessage = (event: MessageEvent) => {
+          if (event.data === 'open') opened();
+          else if (event.data === 'error') reject(new Error('bare client: socket error'));
+          else output(event.data as ArrayBuffer);
+        };
+        worker.postMessage({ url });
+      });
+    },
+    { url, ...size, bytes, inWorker },
+  );
+}
+
 /** Chromium's main-thread counters per MiB streamed (CPU time), and the frames drawn when known. */
 function describeCounters(c: Record<string, number>, bytes: number, frames?: number): string {
   const perMiB = (name: string) => (((c[name] ?? 0) * 1000) / (bytes / MiB)).toFixed(1);
@@ -438,6 +543,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
     const warmLocal: number[] = [];
     const resumeTimes: number[] = [];
     const mainThread: string[] = [];
+    let bareNote: string | undefined;
     const resumeAnswers: number[] = [];
     const renderers: string[] = [];
     const pacedNotes: string[] = [];
@@ -519,6 +625,20 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
         const localFrames = (await frames()) - before;
         const busy = (c: Record<string, number>, seconds: number) =>
           `busy ${Math.round((100 * (c.TaskDuration ?? 0)) / seconds)} % of ${seconds.toFixed(2)} s`;
+        // The same stream to a bare client, its socket on the main thread and in a Web Worker, taking turns.
+        const bare: Record<'main' | 'worker', number[]> = { main: [], worker: [] };
+        const socketUrl = `${gateway.httpUrl.replace(/^http/, 'ws')}/ws?target=render-noscreen`;
+        for (let k = 0; k < 2; k++) {
+          for (const where of ['main', 'worker'] as const) {
+            progress(
+              `browser: a bare client, its socket ${where === 'main' ? 'on the main thread' : 'in a worker'}`,
+            );
+            bare[where].push(
+              await renderBareClient(page, socketUrl, size, expected.bytes, where === 'worker'),
+            );
+          }
+        }
+        bareNote = `a bare client of the protocol (no session logic, no React) writing into the local xterm.js, the gateway's target without screen state, 2 runs each taking turns: its WebSocket on the main thread ${formatMiBs(median(bare.main))}, in a Web Worker handing over each message ${formatMiBs(median(bare.worker))} (${formatRatio(median(bare.worker) / median(bare.main))})`;
         mainThread.push(
           `through the stack ${describeCounters(stack, expected.bytes, stackFrames)}, ${busy(stack, stackSeconds)}; xterm.js locally ${describeCounters(alone, expected.bytes, localFrames)}, ${busy(alone, localSeconds)}`,
         );
@@ -666,6 +786,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
       await page.close();
     }
 
+    if (bareNote) result.notes.push(`Browser: ${bareNote}.`);
     if (mainThread.length > 0) {
       result.notes.push(
         `Browser: the page's main thread per MiB, ?renderer=dom, one untimed stream each (Chromium's Performance counters, thread CPU time): ${mainThread.join('')}.`,
