@@ -42,6 +42,10 @@ export interface BenchSettings {
     readonly streamBytes: number;
     readonly keystrokes: number;
     readonly runs: number;
+    /** Sockets dropped, each one resume timed. */
+    readonly resumes: number;
+    /** Another build of the page (a `dist` directory) to measure beside this one (BENCH_PAGE_BASELINE). */
+    readonly baselinePage: string | undefined;
   };
 }
 
@@ -108,6 +112,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
       streamBytes: Math.round(positive(env, 'BENCH_BROWSER_MIB', smoke ? 0.25 : 8) * MiB),
       keystrokes: whole(env, 'BENCH_BROWSER_KEYS', smoke ? 3 : 300),
       runs,
+      resumes: whole(env, 'BENCH_BROWSER_RESUMES', smoke ? 2 : 30),
+      baselinePage: env.BENCH_PAGE_BASELINE || undefined,
     },
   };
 }

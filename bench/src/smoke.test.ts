@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SuiteResult } from './suite.js';
 
 const RUN_SCRIPT = fileURLToPath(new URL('../run.sh', import.meta.url));
+const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
 
 /** Every row of the table, by benchmark and what is measured. None may be skipped: the tests install every tool. */
 const EXPECTED_ROWS: Array<[string, RegExp]> = [
@@ -41,8 +42,12 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['telnet-core parse', /^negotiation-heavy/],
   ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, as the page loads/],
   ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, \?renderer=dom/],
+  ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, \?renderer=dom, no screen state/],
   ['browser (Chromium)', /^render rate, first stream into a new page \(cold\)/],
-  ['browser (Chromium)', /^keystroke echo during a flood/],
+  ['browser (Chromium)', /^render rate, this page vs BENCH_PAGE_BASELINE, same gateway/],
+  ['browser (Chromium)', /^time to resume, socket open → screen drawn/],
+  ['browser (Chromium)', /^keystroke echo during a flood, output: lossless/],
+  ['browser (Chromium)', /^keystroke echo during a flood, output: responsive/],
   ['browser (Chromium)', /^page load → demo host prompt written$/],
   ['browser (Chromium)', /^initial JS of apps\/web\/dist, gzip$/],
 ];
@@ -57,7 +62,8 @@ interface Run {
 function runSmoke(jsonFile: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [RUN_SCRIPT], {
-      env: { ...process.env, BENCH_SMOKE: '1', BENCH_JSON: jsonFile },
+      // The page against itself as the baseline build: the side-by-side path runs, its figure means nothing.
+      env: { ...process.env, BENCH_SMOKE: '1', BENCH_JSON: jsonFile, BENCH_PAGE_BASELINE: WEB_DIST },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a timeout ends the suite and everything it started.
       detached: true,
@@ -123,6 +129,23 @@ describe('pnpm bench in smoke mode', () => {
       // Only the limit itself (direct TCP) has no baseline beside it.
       if (row.measured !== 'direct TCP') expect(row.baseline).toMatch(/\d/);
     });
+  });
+
+  it('states the target of each browser row that has one, and whether it was met', () => {
+    const targeted = [
+      /^render rate, host → gateway → xterm\.js, as the page loads/,
+      /^render rate, host → gateway → xterm\.js, \?renderer=dom/,
+      /^render rate, host → gateway → xterm\.js, \?renderer=dom, no screen state/,
+      /^time to resume, socket open → screen drawn/,
+      /^keystroke echo during a flood, output: responsive/,
+    ];
+    for (const pattern of targeted) {
+      const row = run.result.rows.find(
+        (r) => r.benchmark === 'browser (Chromium)' && pattern.test(r.measured),
+      );
+      expect(row?.target, String(pattern)).toMatch(/\d/);
+      expect(typeof row?.met, String(pattern)).toBe('boolean');
+    }
   });
 
   it('proves every path delivered every byte: checksums equal, sessions opened, keys echoed', () => {

@@ -126,6 +126,45 @@ export class CdpPage {
     await this.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common });
   }
 
+  /**
+   * Runs `work` with the Performance domain on (counted in the main thread's CPU time, not wall time)
+   * and resolves with how each of Chromium's counters (TaskDuration, ScriptDuration, LayoutDuration,
+   * RecalcStyleDuration, LayoutCount…) grew meanwhile.
+   */
+  async countWhile(work: () => Promise<unknown>): Promise<Record<string, number>> {
+    type Metrics = { metrics: Array<{ name: string; value: number }> };
+    await this.send('Performance.enable', { timeDomain: 'threadTicks' });
+    try {
+      const read = async () =>
+        new Map((await this.send<Metrics>('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+      const before = await read();
+      await work();
+      const after = await read();
+      return Object.fromEntries([...after].map(([name, value]) => [name, value - (before.get(name) ?? 0)]));
+    } finally {
+      await this.send('Performance.disable');
+    }
+  }
+
+  /** Makes this the tab in front: Chromium throttles the timers of hidden ones, and draws nothing there. */
+  async bringToFront(): Promise<void> {
+    await this.send('Page.bringToFront');
+  }
+
+  /** Starts sampling the page's main thread (the Profiler domain only; nothing else is turned on). */
+  async startProfile(intervalUs = 200): Promise<void> {
+    await this.send('Profiler.enable');
+    await this.send('Profiler.setSamplingInterval', { interval: intervalUs });
+    await this.send('Profiler.start');
+  }
+
+  /** Stops sampling; resolves with the profile (a `.cpuprofile` document). */
+  async stopProfile(): Promise<unknown> {
+    const { profile } = await this.send<{ profile: unknown }>('Profiler.stop');
+    await this.send('Profiler.disable');
+    return profile;
+  }
+
   async close(): Promise<void> {
     await this.connection.send('Target.closeTarget', { targetId: this.targetId }).catch(() => undefined);
   }

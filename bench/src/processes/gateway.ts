@@ -27,6 +27,10 @@ export interface BenchTarget {
   readonly charset?: string;
   /** What follows an Interrupt (the gateway's default: timing-mark). */
   readonly interruptFlush?: 'timing-mark' | 'ao' | 'both' | 'none';
+  /** A browser that falls behind: held back to (lossless, the default) or sent the screen (responsive). */
+  readonly output?: 'lossless' | 'responsive';
+  /** How long a session outlives its socket (the gateway's default when absent; 0: never resumable). */
+  readonly graceSeconds?: number;
 }
 
 export interface GatewayOptions {
@@ -81,6 +85,8 @@ export class GatewayProcess {
           negotiation: 'passive',
           output: 'lossless', // every byte reaches the page (checked); responsive is measured on its own
           ...(t.interruptFlush !== undefined && { interruptFlush: t.interruptFlush }),
+          ...(t.output !== undefined && { output: t.output }),
+          ...(t.graceSeconds !== undefined && { resume: { graceSeconds: t.graceSeconds } }),
         })),
         limits: { ...BENCH_LIMITS, ...options.limits },
         demo: { enabled: options.demo === true },

@@ -2,8 +2,8 @@
  * Hosts for the browser benchmark, one mode per worker:
  * - `stream`: opens with WILL ECHO, WILL SGA, DO NAWS; reports the window size the page's terminal
  *   announces (SB NAWS), and sends the synthetic stream each time the user types `g`;
- * - `echo-flood`: opens with WILL ECHO, WILL SGA; echoes `~` (a byte the stream never contains) at once,
- *   and floods the stream without end while the parent has turned the flood on.
+ * - `echo-flood`: opens with WILL ECHO, WILL SGA; echoes the n-th `~` (a byte the stream never contains)
+ *   as `~n~` at once, and floods the stream without end while the parent has turned the flood on.
  */
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
@@ -134,9 +134,11 @@ runWorker(async () => {
       socket.on('data', (chunk: Buffer) => bytes.push(chunk));
     } else {
       socket.write(Buffer.from([IAC, WILL, 1, IAC, WILL, 3]));
+      // The n-th `~` is echoed as `~n~`: the page tells each key's echo apart, also on a redrawn screen.
+      let echoes = 0;
       const bytes = new ClientBytes(
         (byte) => {
-          if (byte === ECHO_KEY) socket.write(Buffer.of(ECHO_KEY));
+          if (byte === ECHO_KEY) socket.write(`~${echoes++}~`);
         },
         () => {},
       );
