@@ -25,6 +25,7 @@ import type { WsRelayConfig, WsRelayMessage } from '../workers/ws-relay.js';
 
 const BENCHMARK = 'throughput host → client';
 const CPU_BENCHMARK = 'CPU per GiB relayed';
+const SCREEN_BENCHMARK = 'CPU per MiB of host output';
 
 const formatCpuPerGiB = (seconds: number) =>
   Number.isFinite(seconds) ? `${seconds.toFixed(2)} s/GiB` : 'n/a';
@@ -158,7 +159,28 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       cp437,
       gateway.pid,
     );
-    const variants = [direct, nodeRelay, ...(bridge ? [bridge] : []), gatewayUtf8, gatewayCp437];
+    // The same session on telgate.v2: the gateway also feeds every byte to the session's screen state
+    // (a headless xterm.js), which a resume or a browser that fell behind is sent.
+    const gatewayScreen = variant(
+      'gateway, UTF-8 target, screen state on (telgate.v2)',
+      {
+        mode: 'gateway',
+        url: gateway.sessionUrl('stream'),
+        expectedBytes: utf8.bytes,
+        timeoutMs: timeoutMs * 4,
+        survival: true,
+      },
+      utf8,
+      gateway.pid,
+    );
+    const variants = [
+      direct,
+      nodeRelay,
+      ...(bridge ? [bridge] : []),
+      gatewayUtf8,
+      gatewayCp437,
+      gatewayScreen,
+    ];
 
     await client.next('ready', 30_000);
     // A short pass through every path first, so that no path's first run pays for compiling its code.
@@ -239,6 +261,7 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       );
     } else skipped('gateway, UTF-8 target, vs websockify', '≥ 1.5× websockify');
     row(gatewayCp437, gatewayUtf8);
+    row(gatewayScreen, gatewayUtf8);
 
     // What one core can relay: CPU seconds per GiB of host output, against the bare Node relay.
     const cpuPerGiB = (v: Variant) =>
@@ -259,6 +282,20 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
     else skippedCpu('websockify');
     cpuRow(gatewayUtf8, { text: '≤ 1.5× Node relay', max: 1.5 });
     cpuRow(gatewayCp437);
+
+    // Screen state on vs off: the same gateway, the same target, telgate.v2 against telgate.v1.
+    const msPerMiB = (v: Variant) => (cpuPerGiB(v) / 1024) * 1000;
+    const formatMsPerMiB = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms/MiB` : 'n/a');
+    result.rows.push({
+      benchmark: SCREEN_BENCHMARK,
+      measured: 'gateway, screen state on (telgate.v2)',
+      value: formatMsPerMiB(msPerMiB(gatewayScreen)),
+      baseline: `screen state off (telgate.v1) ${formatMsPerMiB(msPerMiB(gatewayUtf8))}`,
+      ratio: formatRatio(msPerMiB(gatewayScreen) / msPerMiB(gatewayUtf8)),
+    });
+    result.notes.push(
+      "CPU per MiB of host output: the gateway process's CPU time (as above) per MiB from the host, the same UTF-8 target and stream, the session opened on telgate.v2 (survival on: every byte also goes to the session's headless xterm.js, so that a resumed or lagging page can be sent the screen) against telgate.v1 (no screen state). With the screen state on, the host is read only as fast as the headless terminal parses.",
+    );
     result.notes.push(
       'CPU per GiB: user + system time of the relay process (websockify: with the process it forks per connection) during the measured runs, from /proc (schedstat), per GiB of host output — what sets how many busy sessions one core serves.',
     );
