@@ -30,6 +30,8 @@ const SCREEN_BENCHMARK = 'CPU per MiB of host output';
 const formatCpuPerGiB = (seconds: number) =>
   Number.isFinite(seconds) ? `${seconds.toFixed(2)} s/GiB` : 'n/a';
 const SEED = 7;
+/** Another gateway build (its dist/main.js) measured beside this one: the UTF-8 rows, taking turns. */
+const COMPARE_MAIN = process.env.BENCH_GATEWAY_COMPARE || undefined;
 
 interface Variant {
   readonly name: string;
@@ -109,6 +111,14 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       }),
     ] as const);
     const relayPort = relayReady.port;
+    const compared = COMPARE_MAIN
+      ? await GatewayProcess.start({
+          main: COMPARE_MAIN,
+          workDir: context.workDir,
+          targets: [{ id: 'stream', port: hostPort }],
+        })
+      : undefined;
+    if (compared) workers.push(compared);
 
     const raw = expectRaw(stream);
     const variant = (
@@ -173,11 +183,20 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       utf8,
       gateway.pid,
     );
+    const gatewayCompared = compared
+      ? variant(
+          'gateway (BENCH_GATEWAY_COMPARE build), UTF-8 target',
+          { mode: 'gateway', url: compared.sessionUrl('stream'), expectedBytes: utf8.bytes, timeoutMs },
+          utf8,
+          compared.pid,
+        )
+      : undefined;
     const variants = [
       direct,
       nodeRelay,
       ...(bridge ? [bridge] : []),
       gatewayUtf8,
+      ...(gatewayCompared ? [gatewayCompared] : []),
       gatewayCp437,
       gatewayScreen,
     ];
@@ -262,6 +281,8 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
     } else skipped('gateway, UTF-8 target, vs websockify', '≥ 1.5× websockify');
     row(gatewayCp437, gatewayUtf8);
     row(gatewayScreen, gatewayUtf8);
+    if (gatewayCompared)
+      row(gatewayUtf8, gatewayCompared, undefined, 'gateway, UTF-8 target, vs the compared build');
 
     // What one core can relay: CPU seconds per GiB of host output, against the bare Node relay.
     const cpuPerGiB = (v: Variant) =>
@@ -282,6 +303,12 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
     else skippedCpu('websockify');
     cpuRow(gatewayUtf8, { text: '≤ 1.5× Node relay', max: 1.5 });
     cpuRow(gatewayCp437);
+    if (gatewayCompared) {
+      cpuRow(gatewayCompared);
+      result.notes.push(
+        `BENCH_GATEWAY_COMPARE: ${COMPARE_MAIN} ran the UTF-8 stream beside this build, taking turns with it in every run.`,
+      );
+    }
 
     // Screen state on vs off: the same gateway, the same target, telgate.v2 against telgate.v1.
     const msPerMiB = (v: Variant) => (cpuPerGiB(v) / 1024) * 1000;
