@@ -98,7 +98,8 @@ function receive(config: StreamClientConfig): Promise<Result> {
           config.timeoutMs,
         ).then(
           (session) => {
-            stop = () => session.terminate();
+            // A telgate.v2 session whose socket just vanishes is detached, not ended: close it properly.
+            stop = () => (config.survival ? session.close() : session.terminate());
             if (finished) stop();
             void session.closed.then(() => finish(session.ended));
           },
