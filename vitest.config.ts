@@ -7,6 +7,7 @@ export default defineConfig({
       'apps/*/vitest.config.ts',
       'examples/*/vitest.config.ts',
       'bench/vitest.config.ts',
+      'scripts/architecture/vitest.config.ts',
     ],
   },
 });

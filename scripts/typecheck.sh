@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsc -b
-for config in packages/*/tsconfig.test.json apps/*/tsconfig.test.json examples/*/tsconfig.test.json e2e/tsconfig.json bench/tsconfig.json; do
+for config in scripts/architecture/tsconfig.json packages/*/tsconfig.test.json apps/*/tsconfig.test.json examples/*/tsconfig.test.json e2e/tsconfig.json bench/tsconfig.json; do
   [ -f "$config" ] || continue
   tsc -p "$config"
 done

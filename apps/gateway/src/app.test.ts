@@ -3,12 +3,19 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUBPROTOCOL } from '@telgate/protocol';
+import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { buildApp } from './app.js';
 import { mintToken } from './auth/token.js';
 import { ConfigError, parseConfig } from './config/load.js';
+import {
+  errorResponse,
+  healthResponse,
+  pageConfigResponse,
+  targetsResponse,
+} from './http/response-schemas.js';
 import { NOT_BUILT_PAGE } from './http/web-app.js';
 import { createLogger } from './observability/logging.js';
 import { createMetrics } from './observability/metrics.js';
@@ -184,6 +191,53 @@ describe('GET /metrics', () => {
   it('includes process metrics by default', async () => {
     const metrics = createMetrics();
     expect(await metrics.registry.metrics()).toContain('process_cpu_user_seconds_total');
+  });
+});
+
+describe('response schemas', () => {
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  const conforms = (schema: object, body: unknown) => {
+    const validate = ajv.compile(schema);
+    return validate(body) ? [] : validate.errors;
+  };
+
+  it('describe every field of every JSON answer, and the answers keep all of them', async () => {
+    app = await buildTestApp(`
+targets:
+  - { id: bbs, label: The BBS, host: bbs.example.org, port: 23, terminal: { mode: bbs } }
+  - { id: plain, host: plain.example.org, port: 2323 }
+kiosk: { target: bbs, toolbar: [interrupt, settings], settings: [font-size] }
+security: { frameAncestors: ["'self'", 'https://portal.example', 'https://*.example'] }
+`);
+    const health = (await app.inject('/healthz')).json();
+    expect(conforms(healthResponse, health)).toEqual([]);
+    expect(health).toEqual({ status: 'ok', sessions: 0 });
+
+    const targets = (await app.inject('/api/targets')).json();
+    expect(conforms(targetsResponse, targets)).toEqual([]);
+    expect(targets.targets[0]).toEqual({
+      id: 'bbs',
+      label: 'The BBS',
+      host: 'bbs.example.org',
+      port: 23,
+      charset: 'CP437-glyphs',
+      terminalMode: 'bbs',
+    });
+
+    const pageConfig = (await app.inject('/api/config')).json();
+    expect(conforms(pageConfigResponse, pageConfig)).toEqual([]);
+    expect(pageConfig).toEqual({
+      embedAllowedOrigins: ['https://portal.example'],
+      kiosk: { toolbar: ['interrupt', 'settings'], settings: ['font-size'] },
+    });
+  });
+
+  it('describe the refusal of the target list', async () => {
+    app = await buildTestApp(`security: { auth: { mode: token, hs256Secret: "${'s'.repeat(32)}" } }`);
+    const response = await app.inject('/api/targets');
+    expect(response.statusCode).toBe(401);
+    expect(conforms(errorResponse, response.json())).toEqual([]);
+    expect(response.json()).toMatchObject({ code: 'GW_ERR_AUTH_FAILED' });
   });
 });
 

@@ -92,7 +92,7 @@ export function encodeInput(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return frameWithPayload(ClientFrameType.INPUT, data);
 }
 
-/** An INPUT frame for typed or pasted text, UTF-8 encoded straight into the frame. */
+/** An INPUT frame for typed or pasted text, in UTF-8. */
 export function encodeInputText(text: string): Uint8Array<ArrayBuffer> {
   return frameWithText(ClientFrameType.INPUT, text);
 }

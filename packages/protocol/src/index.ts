@@ -39,6 +39,7 @@ export {
   type TraceDirection,
 } from './frame-types.js';
 export { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS, type KioskSetting, type KioskToolbarItem } from './kiosk.js';
+export { normalizeOrigin, originOfUrl } from './origin.js';
 export {
   AUTO_LOGIN_NOTICE,
   BACKSPACE_KEYS,

@@ -7,15 +7,15 @@
  * breaking an older one. A wrong type or value for a known field is refused.
  */
 
+import { EOL_MODES, type EolMode } from '@telgate/telnet-core';
 import { type GatewayErrorCode, isGatewayErrorCode } from './close-codes.js';
 
-/** What the Enter key sends to the host: CR LF, CR NUL (RFC 854), or a bare LF. */
-export type EolMode = 'crlf' | 'crnul' | 'lf';
-export const EOL_MODES: readonly EolMode[] = ['crlf', 'crnul', 'lf'];
+/** What the Enter key sends to the host: the engine's end-of-line modes, by the same names. */
+export { EOL_MODES, type EolMode };
 
 /** What the Backspace key sends to the host: DEL (0x7F) or BS (0x08). */
-export type BackspaceKey = 'del' | 'bs';
-export const BACKSPACE_KEYS: readonly BackspaceKey[] = ['del', 'bs'];
+export const BACKSPACE_KEYS = ['del', 'bs'] as const;
+export type BackspaceKey = (typeof BACKSPACE_KEYS)[number];
 
 /** Whether the terminal echoes typed characters itself: `auto` follows the host's ECHO option. */
 export type LocalEchoMode = 'auto' | 'on' | 'off';
@@ -54,8 +54,8 @@ export const CONNECTION_STATES: readonly ConnectionState[] = ['connecting', 'con
  * How the page presents a host: `bbs` (CP437 with the PC's control glyphs and the VGA palette), `mud`
  * (local line editing with a history of lines), or `normal`.
  */
-export type TerminalMode = 'normal' | 'bbs' | 'mud';
-export const TERMINAL_MODES: readonly TerminalMode[] = ['normal', 'bbs', 'mud'];
+export const TERMINAL_MODES = ['normal', 'bbs', 'mud'] as const;
+export type TerminalMode = (typeof TERMINAL_MODES)[number];
 
 /** The host a session is for. */
 export interface TargetInfo {

@@ -2,7 +2,6 @@
 
 import { FRAME_HEADER_SIZE } from './frame-types.js';
 import { PayloadShapeError } from './payloads.js';
-import { decodeUtf8, utf8Length, writeUtf8 } from './utf8.js';
 
 /** Why a frame could not be decoded. The code is always `GW_ERR_BAD_FRAME`; the message says what was wrong. */
 export interface DecodeFailure {
@@ -81,12 +80,26 @@ export function frameWithPayload(type: number, payload: Uint8Array): Uint8Array<
   return frame;
 }
 
-/** A frame of `type` followed by `text` in UTF-8, written in place. */
+const utf8Encoder = new TextEncoder();
+/**
+ * Strict, as a control payload must be refused rather than repaired when it is not well-formed UTF-8
+ * (a stray or missing continuation byte, an overlong form, a surrogate); a leading byte order mark is
+ * kept as U+FEFF, not stripped.
+ */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** `bytes` as strict UTF-8, or undefined when they are not well-formed UTF-8. */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A frame of `type` followed by `text` in UTF-8 (lone surrogates become U+FFFD). */
 export function frameWithText(type: number, text: string): Uint8Array<ArrayBuffer> {
-  const frame = new Uint8Array(FRAME_HEADER_SIZE + utf8Length(text));
-  frame[0] = type;
-  writeUtf8(text, frame, FRAME_HEADER_SIZE);
-  return frame;
+  return frameWithPayload(type, utf8Encoder.encode(text));
 }
 
 /** A frame of a single payload byte. */

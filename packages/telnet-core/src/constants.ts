@@ -110,22 +110,5 @@ export function optionCode(nameOrCode: string | number): number | undefined {
   return (Opt as Record<string, number>)[key];
 }
 
-/** Two-byte commands whose meaning this engine knows; any other byte ≥ 236 after IAC is an unknown command. */
-export const TWO_BYTE_COMMANDS: ReadonlySet<number> = new Set([
-  Cmd.EOF,
-  Cmd.SUSP,
-  Cmd.ABORT,
-  Cmd.EOR,
-  Cmd.NOP,
-  Cmd.DM,
-  Cmd.BRK,
-  Cmd.IP,
-  Cmd.AO,
-  Cmd.AYT,
-  Cmd.EC,
-  Cmd.EL,
-  Cmd.GA,
-]);
-
 /** Lowest byte value that can follow IAC as a command. */
 export const FIRST_COMMAND = Cmd.EOF;

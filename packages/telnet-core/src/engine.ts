@@ -9,50 +9,11 @@ import { defaultPolicy, optionHandlers } from './options/registry.js';
 import type { TimingMarkBehaviour } from './options/timing-mark.js';
 import { requestTerminalType } from './options/ttype.js';
 import type { OptionBehaviour, OptionContext } from './options/types.js';
-import { mergePolicy, type OptionSupport, type PolicyTable } from './policy.js';
+import { mergePolicy } from './policy.js';
+import type { EolMode, LostDmMode, OptionSupport, StartMode, TelnetEngineOptions } from './settings.js';
 
 /** IAC and a byte from here up to FIRST_COMMAND: a command no RFC defines. Below it: a 0xFF not doubled. */
 const UNDEFINED_COMMANDS_FROM = 0x80;
-
-/** How an end of line typed by the user (CR from the keyboard) is sent in NVT mode (RFC 1123 §3.3.1). */
-export type EolMode = 'crlf' | 'crnul' | 'lf';
-
-/**
- * `active`: offer our `request` options as soon as `start()` is called (the usual mode on port 23).
- * `passive`: send nothing until the peer negotiates first, so a raw TCP service never sees an IAC byte.
- */
-export type StartMode = 'active' | 'passive';
-
-/**
- * How a bare 0xF2 in NVT data is read. A Synch arrives as TCP urgent data whose urgent byte is the IAC of
- * `IAC DM`; a socket without SO_OOBINLINE drops that byte and leaves a bare 0xF2 in the stream.
- * - `utf8`: a 0xF2 that is not followed by a UTF-8 continuation byte (0x80–0xBF) is a lost DM. Valid UTF-8 is never touched.
- * - `expected`: only while a Synch is expected (after we sent IP, AO, AYT, BRK or a ^C/^O/^\ in data), for single-byte charsets.
- * - `off`: every byte is data.
- * In BINARY mode every byte is data whatever this says.
- */
-export type LostDmMode = 'utf8' | 'expected' | 'off';
-
-export interface TelnetEngineOptions {
-  /** Picks the default option policy: `client` (a terminal; default) or `server` (a host). */
-  role?: 'client' | 'server';
-  /** Per-option overrides merged over the role's default policy. */
-  policy?: PolicyTable;
-  start?: StartMode;
-  eol?: EolMode;
-  /** Terminal types offered in turn to TTYPE SEND (RFC 1091). */
-  terminalTypes?: readonly string[];
-  windowSize?: { cols: number; rows: number };
-  /** TSPEED answer, "transmit,receive" in bit/s. */
-  terminalSpeed?: string;
-  /** NEW-ENVIRON variables we disclose (only these; USER among them if set). */
-  environ?: Readonly<Record<string, string>>;
-  /** Character sets we accept in a CHARSET REQUEST, most preferred first. */
-  charsets?: readonly string[];
-  /** Largest subnegotiation kept, in bytes; larger ones are dropped whole with one warning. */
-  maxSubnegotiation?: number;
-  lostDm?: LostDmMode;
-}
 
 /** Q method (RFC 1143 §7) states; bit 2 is the OPPOSITE queue bit. */
 const NO = 0;

@@ -17,7 +17,11 @@ export type TelnetWarningCode =
   | 'TELNET_ERR_BAD_REQUEST';
 
 export type TelnetEvent =
-  /** Data for the terminal. A view into the chunk given to `receive()` (or a fresh buffer): copy it to keep it past the chunk's life. */
+  /**
+   * Data for the terminal: a view of the chunk given to `receive()` when nothing was removed from it, or a
+   * fresh buffer. The engine never changes it afterwards; the caller must not change or reuse that chunk
+   * while it keeps these bytes (README, "Buffer ownership").
+   */
   | { type: 'data'; data: Uint8Array }
   /** Bytes to write to the peer, already Telnet-encoded. Every outgoing byte goes through this event. */
   | { type: 'send'; data: Uint8Array }

@@ -7,24 +7,19 @@ export {
   Opt,
   optionCode,
   optionName,
-  TWO_BYTE_COMMANDS,
 } from './constants.js';
 export { describeCommand } from './describe.js';
-export {
-  type EolMode,
-  encodeSubnegotiation,
-  type LostDmMode,
-  type StartMode,
-  TelnetEngine,
-  type TelnetEngineOptions,
-} from './engine.js';
+export { encodeSubnegotiation, TelnetEngine } from './engine.js';
 export { decodeEnviron, EnvironCmd, encodeEnvironIs } from './environ.js';
 export type { EnvironVar, Side, TelnetEvent, TelnetEventHandler, TelnetWarningCode } from './events.js';
+export { CLIENT_POLICY, mergePolicy, SERVER_POLICY } from './policy.js';
 export {
-  CLIENT_POLICY,
-  mergePolicy,
+  EOL_MODES,
+  type EolMode,
+  type LostDmMode,
   type OptionPolicy,
   type OptionSupport,
   type PolicyTable,
-  SERVER_POLICY,
-} from './policy.js';
+  type StartMode,
+  type TelnetEngineOptions,
+} from './settings.js';

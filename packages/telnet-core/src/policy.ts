@@ -1,22 +1,5 @@
 import { defaultPolicy } from './options/registry.js';
-
-/**
- * What this end does with one side of an option:
- * - `refuse`: never enable it (answer requests with DONT/WONT).
- * - `accept`: agree when the peer asks.
- * - `request`: agree when asked, and ask for it ourselves when the connection starts (active start).
- */
-export type OptionSupport = 'refuse' | 'accept' | 'request';
-
-export interface OptionPolicy {
-  /** Us: may we enable it (WILL)? */
-  local: OptionSupport;
-  /** The peer: may the peer enable it (DO)? */
-  remote: OptionSupport;
-}
-
-/** Per-option policy; options not listed are refused on both sides. */
-export type PolicyTable = Readonly<Record<number, Readonly<Partial<OptionPolicy>>>>;
+import type { OptionPolicy, PolicyTable } from './settings.js';
 
 /**
  * The user (client) side, as a terminal on a remote host. Active start offers WILL TTYPE, WILL NAWS,

@@ -114,9 +114,8 @@ function parseArg(token: string): unknown {
   if (token.startsWith('"')) return parseQuoted(token);
   if (token === 'true' || token === 'false') return token === 'true';
   if (/^-?\d+$/.test(token)) return Number(token);
-  if (COMMANDS[token] !== undefined && optionCode(token) === undefined) return COMMANDS[token];
-  if (optionCode(token) !== undefined) return optionCode(token);
-  return token;
+  // A name that is both an option and a command (EOR) is read as the option.
+  return optionCode(token) ?? COMMANDS[token] ?? token;
 }
 
 export function parseTranscript(source: string): Transcript {

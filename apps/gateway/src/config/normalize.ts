@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { normalizeOrigin, type TerminalMode } from '@telgate/protocol';
 import { type OptionPolicy, type OptionSupport, optionCode, type PolicyTable } from '@telgate/telnet-core';
 import { authExposureProblem } from '../auth/exposure.js';
 import { importEd25519PublicKey, MIN_HS256_SECRET_LENGTH } from '../auth/keys.js';
-import { normalizeOrigin } from '../http/origin.js';
 import { CP437_GLYPHS, charsetProblem, isCp437Glyphs } from '../relay/charset.js';
 import { parseHost } from '../targets/host.js';
 import { parseCidr } from '../targets/ip.js';
@@ -29,7 +29,6 @@ import type {
   LimitsConfig,
   TargetConfig,
   TargetSettings,
-  TerminalMode,
 } from './types.js';
 import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS } from './types.js';
 

@@ -4,6 +4,8 @@
  * option names) run afterwards in `normalize.ts`, which also fills in defaults.
  */
 
+import { BACKSPACE_KEYS, type BackspaceKey, TERMINAL_MODES, type TerminalMode } from '@telgate/protocol';
+import { EOL_MODES, type EolMode } from '@telgate/telnet-core';
 import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS, type KioskSetting, type KioskToolbarItem } from './types.js';
 
 const integer = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum }) as const;
@@ -18,8 +20,8 @@ const targetSettings = {
     maxItems: 16,
     items: { type: 'string', pattern: '^[\\x21-\\x7e]{1,40}$' },
   },
-  eol: { enum: ['crlf', 'crnul', 'lf'] },
-  backspace: { enum: ['del', 'bs'] },
+  eol: { enum: EOL_MODES },
+  backspace: { enum: BACKSPACE_KEYS },
   negotiation: { enum: ['active', 'passive', 'auto'] },
   // Keys are option names (`NAWS`) and values a support level or { local, remote }: checked in code.
   options: { type: 'object' },
@@ -36,7 +38,7 @@ const targetSettings = {
   terminal: {
     type: 'object',
     additionalProperties: false,
-    properties: { mode: { enum: ['normal', 'bbs', 'mud'] } },
+    properties: { mode: { enum: TERMINAL_MODES } },
   },
 } as const;
 
@@ -194,8 +196,8 @@ export const configSchema = {
 type Settings = {
   charset?: string;
   terminalTypes?: string[];
-  eol?: 'crlf' | 'crnul' | 'lf';
-  backspace?: 'del' | 'bs';
+  eol?: EolMode;
+  backspace?: BackspaceKey;
   negotiation?: 'active' | 'passive' | 'auto';
   options?: Record<string, unknown>;
   idleTimeoutSeconds?: number;
@@ -204,7 +206,7 @@ type Settings = {
   synchOnInterrupt?: boolean;
   output?: 'responsive' | 'lossless';
   resume?: { graceSeconds?: number };
-  terminal?: { mode?: 'normal' | 'bbs' | 'mud' };
+  terminal?: { mode?: TerminalMode };
 };
 
 export interface RawAutoLogin {

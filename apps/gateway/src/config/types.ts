@@ -1,4 +1,4 @@
-import type { KioskSetting, KioskToolbarItem } from '@telgate/protocol';
+import type { BackspaceKey, KioskSetting, KioskToolbarItem, TerminalMode } from '@telgate/protocol';
 import type { EolMode, PolicyTable, StartMode } from '@telgate/telnet-core';
 import type { Cidr } from '../targets/ip.js';
 import type { Secret } from './secret.js';
@@ -23,15 +23,9 @@ export interface ListenConfig {
   readonly port: number;
 }
 
-export type BackspaceKey = 'del' | 'bs';
 export type NegotiationSetting = StartMode | 'auto';
 /** How the host's bytes are read: Telnet (RFC 854), plain TCP, or SUPDUP from the first byte (RFC 734). */
 export type TargetMode = 'telnet' | 'raw' | 'supdup';
-/**
- * How the page presents the host: `bbs` (CP437 with the PC's control glyphs, the VGA palette), `mud`
- * (the page edits lines itself, with a history), or `normal`.
- */
-export type TerminalMode = 'normal' | 'bbs' | 'mud';
 /** What the gateway asks the host for after an interrupt, so stale output is discarded. */
 export type InterruptFlush = 'ao' | 'timing-mark' | 'both' | 'none';
 /**

@@ -4,20 +4,9 @@
  * own origin and of origins the operator lists.
  */
 
-const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
+import { normalizeOrigin } from '@telgate/protocol';
 
-/** An origin as browsers send it (`https://example.org:8443`), or undefined if `text` is not one. */
-export function normalizeOrigin(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username || url.password || url.search || url.hash || url.pathname !== '/') return undefined;
-  return url.origin;
-}
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
 /** `host:port` of an http(s) URL, with the scheme's default port written out. */
 function authority(url: URL): string {

@@ -1,8 +1,9 @@
+import { normalizeOrigin } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ANY_TARGET, type Grant, type TokenVerifier } from '../auth/token.js';
 import type { GatewayConfig } from '../config/types.js';
 import { publicTargets } from '../targets/policy.js';
-import { normalizeOrigin } from './origin.js';
+import { errorResponse, pageConfigResponse, targetsResponse } from './response-schemas.js';
 
 /** GET /api/targets: what the terminal page offers: the configured targets, free-form, auth mode. */
 export const targetsApi: FastifyPluginAsync<{ config: GatewayConfig; verifier: TokenVerifier }> = async (
@@ -18,22 +19,26 @@ export const targetsApi: FastifyPluginAsync<{ config: GatewayConfig; verifier: T
   });
   // With token auth, the list is for token holders: a token for one target lists that target, one for
   // `*` (minted for a portal's own server) lists them all.
-  app.get('/api/targets', async (request, reply) => {
-    let grant: Grant | undefined;
-    try {
-      grant = await verifier.authenticate(presentedToken(request));
-    } catch (error) {
-      request.log.info(
-        { code: 'GW_ERR_AUTH_FAILED', detail: (error as Error).message },
-        'target list refused',
-      );
-      return reply.code(401).header('www-authenticate', 'Bearer').send({
-        error: 'This gateway lists its targets only to holders of an access token.',
-        code: 'GW_ERR_AUTH_FAILED',
-      });
-    }
-    return body(grant?.target);
-  });
+  app.get(
+    '/api/targets',
+    { schema: { response: { 200: targetsResponse, 401: errorResponse } } },
+    async (request, reply) => {
+      let grant: Grant | undefined;
+      try {
+        grant = await verifier.authenticate(presentedToken(request));
+      } catch (error) {
+        request.log.info(
+          { code: 'GW_ERR_AUTH_FAILED', detail: (error as Error).message },
+          'target list refused',
+        );
+        return reply.code(401).header('www-authenticate', 'Bearer').send({
+          error: 'This gateway lists its targets only to holders of an access token.',
+          code: 'GW_ERR_AUTH_FAILED',
+        });
+      }
+      return body(grant?.target);
+    },
+  );
 
   // GET /api/config: what the page needs to know about the gateway. The embed page trusts postMessage
   // commands only from these parent origins: the exact http(s) origins the gateway lets frame it. A
@@ -42,7 +47,7 @@ export const targetsApi: FastifyPluginAsync<{ config: GatewayConfig; verifier: T
     embedAllowedOrigins: embedOrigins(config.security.frameAncestors),
     ...(config.kiosk ? { kiosk: { toolbar: config.kiosk.toolbar, settings: config.kiosk.settings } } : {}),
   };
-  app.get('/api/config', async () => clientConfig);
+  app.get('/api/config', { schema: { response: { 200: pageConfigResponse } } }, async () => clientConfig);
 };
 
 /** The exact http(s) origins among CSP frame-ancestors sources (keywords and wildcards are left out). */

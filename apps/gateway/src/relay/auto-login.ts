@@ -1,3 +1,4 @@
+import type { EolMode } from '@telgate/telnet-core';
 import type { LoginCredentials } from '../auth/token.js';
 import type { AutoLoginConfig, TargetConfig } from '../config/types.js';
 import { createHostDecoder, type HostDecoder } from './charset.js';
@@ -85,7 +86,7 @@ export function startAutoLogin(
 }
 
 /** A line as typed at the host over plain TCP: the text, then the end of line. */
-export function lineBytes(encoded: Uint8Array, eol: 'crlf' | 'crnul' | 'lf'): Uint8Array {
+export function lineBytes(encoded: Uint8Array, eol: EolMode): Uint8Array {
   const end = eol === 'crlf' ? [0x0d, 0x0a] : eol === 'crnul' ? [0x0d, 0x00] : [0x0a];
   const out = new Uint8Array(encoded.length + end.length);
   out.set(encoded);

@@ -12,13 +12,8 @@ export function hostErrorCode(err: NodeJS.ErrnoException): GatewayError['code'] 
       return 'GW_ERR_HOST_RESET';
     case 'ETIMEDOUT':
       return 'GW_ERR_TIMEOUT';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-    case 'ENETDOWN':
-    case 'EADDRNOTAVAIL':
-      return 'GW_ERR_HOST_UNREACHABLE';
     default:
+      // EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN, EADDRNOTAVAIL and anything else.
       return 'GW_ERR_HOST_UNREACHABLE';
   }
 }

@@ -1,6 +1,7 @@
 import {
   type Action,
   AUTO_LOGIN_NOTICE,
+  type BackspaceKey,
   type ClientFrame,
   closeCodeFor,
   type EffectiveSettings,
@@ -15,7 +16,6 @@ import {
 } from '@telgate/protocol';
 import { Cmd, Opt, optionName, TelnetEngine, type TelnetEvent } from '@telgate/telnet-core';
 import type { WebSocket } from 'ws';
-import type { BackspaceKey } from '../config/types.js';
 import { asGatewayError } from '../errors.js';
 import { DEFAULT_SCREEN_OPTIONS, ScreenState } from '../screen/screen-state.js';
 import type { QueuedMessage, ResumableSession, ResumeBinding } from '../sessions/resumable.js';
@@ -168,6 +168,10 @@ export class TelnetSession implements ResumableSession {
   private closed = false;
 
   private backspace: BackspaceKey;
+  /**
+   * The page's local echo choice. The gateway does not echo; it keeps the choice for the session and
+   * reports it in every SETTINGS frame, so that a page that resumes the session gets it back.
+   */
   private localEcho: LocalEchoMode = 'auto';
 
   private output: OutputFramer;
@@ -580,6 +584,11 @@ export class TelnetSession implements ResumableSession {
 
   // ------------------------------------------------------------------ host → browser
 
+  /**
+   * `chunk` is the socket's own: Node gives every 'data' event a buffer it never reuses. The OUTPUT path
+   * relies on that: the engine's data events are views of `chunk` (telnet-core README, "Buffer
+   * ownership"), kept in the output queue without a copy until the browser has them.
+   */
   private onHostData(chunk: Buffer): void {
     if (this.closed) return;
     if (this.silentHostTimer !== undefined) {

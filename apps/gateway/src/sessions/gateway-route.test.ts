@@ -103,6 +103,12 @@ describe('/ws origin check', () => {
     expect(response.statusCode).toBe(426);
     expect(response.headers.upgrade).toBe('websocket');
   });
+
+  it('answers 426, not a validation error, whatever the query holds', async () => {
+    app = await buildTestApp(BASE);
+    const response = await app.inject('/ws?target=a&target=b&charset=x&charset=y&other=1');
+    expect(response.statusCode).toBe(426);
+  });
 });
 
 describe('/ws session handover', () => {
@@ -221,6 +227,10 @@ describe('/ws target checks', () => {
     ['/ws?target=nope', 4012, 'GW_ERR_UNKNOWN_TARGET'],
     ['/ws', 4012, 'GW_ERR_UNKNOWN_TARGET'],
     ['/ws?target=bbs&target=other', 4012, 'GW_ERR_UNKNOWN_TARGET'],
+    ['/ws?host=public.example&host=other.example', 4012, 'GW_ERR_UNKNOWN_TARGET'],
+    ['/ws?target=bbs&port=23&port=24', 4012, 'GW_ERR_UNKNOWN_TARGET'],
+    ['/ws?target=bbs&charset=CP437&charset=UTF-8', 4023, 'GW_ERR_BAD_CHARSET'],
+    ['/ws?target=bbs&token=a&token=b', 4002, 'GW_ERR_AUTH_FAILED'],
     ['/ws?host=127.0.0.1', 4001, 'GW_ERR_TARGET_DENIED'],
     ['/ws?host=169.254.169.254', 4001, 'GW_ERR_TARGET_DENIED'],
     ['/ws?host=%5B%3A%3Affff%3A127.0.0.1%5D', 4001, 'GW_ERR_TARGET_DENIED'],

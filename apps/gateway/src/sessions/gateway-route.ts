@@ -5,6 +5,7 @@ import {
   encodeServerFrame,
   errorForCloseCode,
   type GatewayErrorCode,
+  normalizeOrigin,
   SUBPROTOCOL_V2,
 } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,7 +13,7 @@ import { type RawData, WebSocket } from 'ws';
 import type { TokenVerifier } from '../auth/token.js';
 import type { GatewayConfig } from '../config/types.js';
 import { asGatewayError, GatewayError } from '../errors.js';
-import { isOriginAllowed, normalizeOrigin } from '../http/origin.js';
+import { isOriginAllowed } from '../http/origin.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import {
   type LookupAll,
@@ -49,26 +50,33 @@ interface SessionQuery extends TargetRequest {
 }
 
 /**
- * The query of `/ws?target=ID&token=JWT` or `/ws?host=H&port=P&token=JWT`, either with an optional
- * `charset=NAME`; each at most once.
+ * The parameters of `/ws?target=ID&token=JWT` or `/ws?host=H&port=P&token=JWT`, either with an optional
+ * `charset=NAME`, and the refusal each gets when it is not one string (given more than once).
  */
-function readQuery(query: unknown): SessionQuery {
-  const params = (query ?? {}) as Record<string, unknown>;
-  const single = (
-    name: string,
-    code: 'GW_ERR_UNKNOWN_TARGET' | 'GW_ERR_AUTH_FAILED' | 'GW_ERR_BAD_CHARSET',
-  ) => {
-    const value = params[name];
-    if (value === undefined || typeof value === 'string') return value;
-    throw new GatewayError(code, `the "${name}" parameter is given more than once`);
-  };
-  return {
-    target: single('target', 'GW_ERR_UNKNOWN_TARGET'),
-    host: single('host', 'GW_ERR_UNKNOWN_TARGET'),
-    port: single('port', 'GW_ERR_UNKNOWN_TARGET'),
-    charset: single('charset', 'GW_ERR_BAD_CHARSET'),
-    token: single('token', 'GW_ERR_AUTH_FAILED'),
-  };
+const QUERY_PARAMETERS = {
+  target: 'GW_ERR_UNKNOWN_TARGET',
+  host: 'GW_ERR_UNKNOWN_TARGET',
+  port: 'GW_ERR_UNKNOWN_TARGET',
+  charset: 'GW_ERR_BAD_CHARSET',
+  token: 'GW_ERR_AUTH_FAILED',
+} as const satisfies Record<keyof SessionQuery, GatewayErrorCode>;
+
+/** The route's querystring schema: each parameter at most once. Other parameters are ignored. */
+const sessionQuerySchema = {
+  type: 'object',
+  properties: Object.fromEntries(Object.keys(QUERY_PARAMETERS).map((name) => [name, { type: 'string' }])),
+} as const;
+
+/**
+ * The query as the route's schema validated it. The refusal must reach the page as a close code, so the
+ * route attaches the validation error instead of answering 400, and it becomes a GatewayError here.
+ */
+function validQuery(request: FastifyRequest<{ Querystring: SessionQuery }>): SessionQuery {
+  const failure = request.validationError?.validation[0];
+  if (request.validationError === undefined) return request.query ?? {};
+  const name = failure?.instancePath.replace(/^\//, '') ?? '';
+  const code = QUERY_PARAMETERS[name as keyof SessionQuery] ?? 'GW_ERR_UNKNOWN_TARGET';
+  throw new GatewayError(code, `the "${name}" parameter is given more than once`);
 }
 
 /**
@@ -175,7 +183,10 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
     reply.code(403).send({ error: 'This page may not open terminal sessions on this gateway.' });
   }
 
-  async function startSession(socket: WebSocket, request: FastifyRequest): Promise<void> {
+  async function startSession(
+    socket: WebSocket,
+    request: FastifyRequest<{ Querystring: SessionQuery }>,
+  ): Promise<void> {
     // Hold client messages back until the session handler has attached its listeners.
     socket.pause();
     const sessionId = randomUUID();
@@ -193,7 +204,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
           `more than ${limits.connectAttemptsPerMinutePerIp} connection attempts a minute from ${attempts.key}`,
         );
       }
-      const query = readQuery(request.query);
+      const query = validQuery(request);
       const plan = planTarget(config, query);
       const { user, login: tokenLogin } = await verifier.verify(query.token, plan.target.id);
       log = log.child({ target: plan.target.id, ...(user !== undefined && { user }) });
@@ -387,9 +398,11 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
     }
   }
 
-  app.route({
+  app.route<{ Querystring: SessionQuery }>({
     method: 'GET',
     url: GATEWAY_PATH,
+    schema: { querystring: sessionQuerySchema },
+    attachValidation: true,
     onRequest: checkOrigin,
     handler: async (_request, reply) =>
       reply

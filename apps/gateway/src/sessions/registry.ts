@@ -55,11 +55,6 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
-  /** Sessions open now from the client at `ip` (its /64 for IPv6). */
-  sessionsFrom(ip: string): number {
-    return this.#perClient.get(clientKey(ip)) ?? 0;
-  }
-
   /**
    * Adds a session, or throws GW_ERR_OVERLOADED when a limit is reached and GW_ERR_SHUTDOWN once the
    * gateway is shutting down.

@@ -1,6 +1,7 @@
 import { promises as dns } from 'node:dns';
+import type { TerminalMode } from '@telgate/protocol';
 import { settleSettings } from '../config/normalize.js';
-import type { AllowRule, FreeFormConfig, TargetConfig, TerminalMode } from '../config/types.js';
+import type { AllowRule, FreeFormConfig, TargetConfig } from '../config/types.js';
 import { GatewayError } from '../errors.js';
 import { charsetProblem } from '../relay/charset.js';
 import { type HostName, hostPortId, parseHost } from './host.js';

@@ -1,35 +1,11 @@
 import { useEffect, useState } from 'react';
+import type { Theme } from '../terminal/themes';
 import { EmbedApp } from './EmbedApp';
 import { KioskApp } from './KioskApp';
 import { defaultPreferences, loadPreferences, type Preferences, savePreferences } from './preferences';
-import type { Route, Theme } from './route';
+import type { Route } from './route';
 import { StandaloneApp } from './StandaloneApp';
-
-/** localStorage, or undefined where the browser forbids it (some privacy modes throw on access). */
-export function browserStorage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * sessionStorage (this tab only, kept across a reload), or undefined where the browser forbids it:
- * where a session's credential to resume it is kept.
- */
-export function browserSessionStorage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-export interface AppearanceProps {
-  readonly preferences: Preferences;
-  readonly onPreferences: (preferences: Preferences) => void;
-}
+import { browserStorage } from './storage';
 
 /** Picks the page for the route, and holds the user's preferences (stored in this browser). */
 export function App({ route }: { route: Route }) {

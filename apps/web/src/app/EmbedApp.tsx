@@ -3,10 +3,12 @@ import { fetchPageConfig } from '../api/gateway-api';
 import { EmbedBridge, type ParentCommand } from '../embed/bridge';
 import { TokenRenewal } from '../embed/token-renewal';
 import { TelgateSession } from '../session/session';
+import type { Theme } from '../terminal/themes';
 import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace, type WorkspaceHandle } from '../ui/Workspace';
-import { type AppearanceProps, browserSessionStorage, browserStorage } from './App';
-import type { Route, Theme } from './route';
+import type { AppearanceProps } from './preferences';
+import type { Route } from './route';
+import { browserSessionStorage, browserStorage } from './storage';
 
 type EmbedRoute = Extract<Route, { mode: 'embed' }>;
 

@@ -8,8 +8,9 @@ import { FullScreenButton } from '../ui/FullScreenButton';
 import { secondsLeft } from '../ui/format';
 import { useNow, useRememberedLineSettings } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
-import { type AppearanceProps, browserSessionStorage, browserStorage } from './App';
+import type { AppearanceProps } from './preferences';
 import type { Route } from './route';
+import { browserSessionStorage, browserStorage } from './storage';
 
 type KioskRoute = Extract<Route, { mode: 'kiosk' }>;
 

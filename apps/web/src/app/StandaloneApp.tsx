@@ -5,10 +5,11 @@ import { ConnectScreen } from '../ui/ConnectScreen';
 import { FullScreenButton } from '../ui/FullScreenButton';
 import { useRememberedLineSettings } from '../ui/hooks';
 import { Workspace } from '../ui/Workspace';
-import { type AppearanceProps, browserSessionStorage, browserStorage } from './App';
 import { saveLineSettings } from './line-settings';
+import type { AppearanceProps } from './preferences';
 import { forgetRecent, loadRecent, type RecentTarget, rememberRecent } from './recent-targets';
 import { parseRoute, type Route, standaloneHref } from './route';
+import { browserSessionStorage, browserStorage } from './storage';
 
 type StandaloneRoute = Extract<Route, { mode: 'standalone' }>;
 

@@ -1,5 +1,4 @@
-import { TERMINAL_COLORS, TERMINAL_FONT, type TerminalColors } from '../terminal/themes';
-import type { Theme } from './route';
+import { TERMINAL_COLORS, TERMINAL_FONT, type TerminalColors, type Theme } from '../terminal/themes';
 
 /** What the user chose for this browser, kept in localStorage. */
 export interface Preferences {
@@ -143,4 +142,10 @@ export function writeJson(storage: Storage | undefined, key: string, value: unkn
   } catch {
     // Not stored; the page works the same for this visit.
   }
+}
+
+/** What a page receives to show and change the user's preferences. */
+export interface AppearanceProps {
+  readonly preferences: Preferences;
+  readonly onPreferences: (preferences: Preferences) => void;
 }

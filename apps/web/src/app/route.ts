@@ -1,8 +1,7 @@
 import type { ConnectTarget } from '../session/socket';
 
-export type Theme = 'light' | 'dark';
-/** Which xterm.js renderer to use: WebGL when it works (the default), or always the DOM renderer. */
-export type RendererChoice = 'auto' | 'dom';
+import type { RendererChoice } from '../terminal/terminal-view';
+import type { Theme } from '../terminal/themes';
 
 interface Common {
   readonly renderer: RendererChoice;

@@ -1,11 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  EmbedBridge,
-  isTrustedOrigin,
-  normalizeOrigin,
-  parseParentCommand,
-  resolveParentOrigin,
-} from './bridge';
+import { EmbedBridge, isTrustedOrigin, parseParentCommand, resolveParentOrigin } from './bridge';
 
 const OWN = 'https://gw.example';
 const PORTAL = 'https://portal.example';
@@ -26,9 +20,10 @@ describe('isTrustedOrigin', () => {
     expect(isTrustedOrigin('null', ['null'], OWN)).toBe(false);
   });
 
-  it('normalizes origins', () => {
-    expect(normalizeOrigin('HTTPS://Portal.Example:443/path')).toBe(PORTAL);
-    expect(normalizeOrigin('file:///x')).toBeUndefined();
+  it('trusts only origins: a listed URL with a path or userinfo is not an origin and allows nothing', () => {
+    expect(isTrustedOrigin(PORTAL, [`${PORTAL}/admin`], OWN)).toBe(false);
+    expect(isTrustedOrigin(PORTAL, ['https://u:p@portal.example'], OWN)).toBe(false);
+    expect(isTrustedOrigin('HTTPS://Portal.Example:443', [PORTAL], OWN)).toBe(true);
   });
 });
 

@@ -5,8 +5,8 @@
  * operator did not list can neither type into the session nor read its title or state.
  */
 
-import type { LogoutResult } from '@telgate/protocol';
-import type { Theme } from '../app/route';
+import { type LogoutResult, normalizeOrigin, originOfUrl } from '@telgate/protocol';
+import type { Theme } from '../terminal/themes';
 
 /** Messages from the parent page. */
 export type ParentCommand =
@@ -44,18 +44,6 @@ export type EmbedEvent =
 
 const PREFIX = 'telgate:';
 
-/** An http(s) origin in its canonical form, or undefined (including for the opaque origin "null"). */
-export function normalizeOrigin(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  return url.origin;
-}
-
 /**
  * Whether a parent at `origin` may talk to this terminal: the gateway's own origin, or one listed
  * exactly. There is no wildcard: letting any site type into a user's session is never intended.
@@ -83,9 +71,12 @@ export function resolveParentOrigin(
   allowed: readonly string[],
   ownOrigin: string,
 ): string | undefined {
-  const candidate = hints.ancestorOrigins?.length ? hints.ancestorOrigins[0] : hints.referrer;
-  if (!candidate) return undefined;
-  const origin = normalizeOrigin(candidate);
+  // ancestorOrigins holds origins; a referrer is a whole URL, whose origin is the parent's.
+  const origin = hints.ancestorOrigins?.length
+    ? normalizeOrigin(hints.ancestorOrigins[0] as string)
+    : hints.referrer
+      ? originOfUrl(hints.referrer)
+      : undefined;
   return origin !== undefined && isTrustedOrigin(origin, allowed, ownOrigin) ? origin : undefined;
 }
 

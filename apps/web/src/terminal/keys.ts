@@ -2,8 +2,6 @@
 
 export const ESCAPE = '\x1b';
 export const TAB = '\t';
-/** Ctrl-]: the escape key of classic telnet clients, here the command palette's shortcut. */
-export const CTRL_RIGHT_BRACKET = '\x1d';
 
 export type ArrowDirection = 'up' | 'down' | 'right' | 'left';
 

@@ -7,7 +7,7 @@ export interface EditResult {
 }
 
 const ESC = '\x1b';
-const BACKSPACE_KEYS = new Set(['\x7f', '\b']);
+const BACKSPACE_CHARS = new Set(['\x7f', '\b']);
 const ERASE_LINE = '\x15'; // Ctrl-U
 const ERASE_WORD = '\x17'; // Ctrl-W
 
@@ -40,7 +40,7 @@ export class LineEditor {
         echo += '\r\n';
         this.line = '';
         i += char.length;
-      } else if (BACKSPACE_KEYS.has(char)) {
+      } else if (BACKSPACE_CHARS.has(char)) {
         echo += this.eraseLast();
         i += 1;
       } else if (char === ERASE_LINE) {

@@ -4,7 +4,6 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { type IBufferCell, type IDisposable, type ILink, type ITheme, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { RendererChoice, Theme } from '../app/route';
 import {
   browserClipboard,
   copyProblem,
@@ -18,8 +17,11 @@ import { ownLine, toNormalScreen } from './closing-line';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
 import { bufferText } from './session-text';
-import { TERMINAL_FONT, TERMINAL_THEMES } from './themes';
+import { TERMINAL_FONT, TERMINAL_THEMES, type Theme } from './themes';
 import { VisualBell } from './visual-bell';
+
+/** Which xterm.js renderer to use: WebGL when it works (the default), or always the DOM renderer. */
+export type RendererChoice = 'auto' | 'dom';
 
 export interface TerminalViewOptions {
   readonly fontSize: number;

@@ -1,5 +1,7 @@
 import type { ITheme } from '@xterm/xterm';
-import type { Theme } from '../app/route';
+
+/** The page's colour scheme. */
+export type Theme = 'light' | 'dark';
 
 /** Terminal colours per page theme, readable on both (the 16 ANSI colours tuned for contrast). */
 export const TERMINAL_THEMES: Record<Theme, ITheme> = {

@@ -3,6 +3,7 @@ import {
   decodeClientFrame,
   encodeServerFrame,
   type ServerFrame,
+  SUBPROTOCOL,
   SUBPROTOCOL_V2,
 } from '@telgate/protocol';
 import type { SocketFactory, SocketHandlers } from '../session/socket';
@@ -34,7 +35,7 @@ export class FakeSocket {
 
   // ---- the gateway's side
 
-  open(protocol = 'telgate.v1'): void {
+  open(protocol = SUBPROTOCOL): void {
     this.protocol = protocol;
     this.isOpen = true;
     this.handlers.open();

@@ -1,6 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { browserStorage } from '../app/App';
 import { loadPasteSettings } from '../app/paste-settings';
+import { browserStorage } from '../app/storage';
 import type { TelgateSession } from '../session/session';
 import { needsConfirmation, PastePacer, PREVIEW_LINES, splitPaste } from '../terminal/paced-paste';
 

@@ -1,8 +1,8 @@
 import { BACKSPACE_KEYS, EOL_MODES, LOCAL_ECHO_MODES, type SettingsUpdate } from '@telgate/protocol';
 import { useEffect, useRef, useState } from 'react';
-import { browserStorage } from '../app/App';
 import { loadPasteSettings, savePasteSettings } from '../app/paste-settings';
 import { FONT_SIZE_MAX, FONT_SIZE_MIN, type Preferences, SCROLLBACK_CHOICES } from '../app/preferences';
+import { browserStorage } from '../app/storage';
 import type { SessionSnapshot } from '../session/session';
 import {
   MAX_CHAR_DELAY_MS,

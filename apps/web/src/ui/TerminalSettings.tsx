@@ -1,6 +1,6 @@
 import { type SettingsUpdate, TERMINAL_MODES, type TerminalMode } from '@telgate/protocol';
-import { browserStorage } from '../app/App';
 import type { Preferences } from '../app/preferences';
+import { browserStorage } from '../app/storage';
 import { charsetForMode, saveTerminalMode } from '../app/terminal-mode';
 import type { SessionSnapshot } from '../session/session';
 import { TERMINAL_COLORS, type TerminalColors } from '../terminal/themes';

@@ -12,15 +12,15 @@ import {
   useRef,
   useState,
 } from 'react';
-import { browserStorage } from '../app/App';
 import { clampFontSize, fontStack, type Preferences } from '../app/preferences';
-import type { RendererChoice } from '../app/route';
+import { browserStorage } from '../app/storage';
 import { loadLineHistory, saveLineHistory } from '../app/terminal-mode';
 import type { TelgateSession } from '../session/session';
 import { InputPipeline, localEditingActive } from '../terminal/input-pipeline';
 import { type ArrowDirection, arrowKey } from '../terminal/keys';
 import { LineHistory } from '../terminal/line-history';
 import { sessionFileName } from '../terminal/session-text';
+import type { RendererChoice } from '../terminal/terminal-view';
 import { type ActiveRenderer, TerminalView } from '../terminal/terminal-view';
 import { TERMINAL_THEMES, terminalTheme } from '../terminal/themes';
 import {

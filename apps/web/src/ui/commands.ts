@@ -1,5 +1,5 @@
 import type { Action, BackspaceKey, EolMode, LocalEchoMode, SettingsUpdate } from '@telgate/protocol';
-import type { Theme } from '../app/route';
+import type { Theme } from '../terminal/themes';
 
 /**
  * The Telnet commands the toolbar, the palette and the key bar offer, with what each does and the words

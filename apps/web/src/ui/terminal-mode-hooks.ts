@@ -1,6 +1,6 @@
 import type { TerminalMode } from '@telgate/protocol';
 import { useEffect, useState } from 'react';
-import { browserStorage } from '../app/App';
+import { browserStorage } from '../app/storage';
 import { onTerminalModeChange, terminalModeFor } from '../app/terminal-mode';
 import type { SessionSnapshot } from '../session/session';
 

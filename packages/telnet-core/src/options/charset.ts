@@ -17,8 +17,8 @@ export function requestCharset(ctx: OptionContext, charsets: readonly string[]):
 }
 
 /**
- * CHARSET (RFC 2066). Accepts the first set of a REQUEST that is also in `charsets`; translation tables are
- * always rejected.
+ * CHARSET (RFC 2066). Accepts the first set of a REQUEST that is also in `charsets`: the requester lists its
+ * sets most preferred first, so its order decides, not ours. Translation tables are always rejected.
  */
 export const charset: OptionHandler = {
   code: Opt.CHARSET,

@@ -1,7 +1,8 @@
 import { Cmd, type NegotiationVerb } from '../constants.js';
 import { describeCommand } from '../describe.js';
-import { encodeSubnegotiation, TelnetEngine, type TelnetEngineOptions } from '../engine.js';
+import { encodeSubnegotiation, TelnetEngine } from '../engine.js';
 import type { TelnetEvent } from '../events.js';
+import type { TelnetEngineOptions } from '../settings.js';
 
 /** An engine with its events recorded; `sent()` describes the commands it sent since the last call. */
 export function harness(options: TelnetEngineOptions = {}) {

@@ -1,4 +1,4 @@
-import type { OptionPolicy } from '../policy.js';
+import type { OptionPolicy } from '../settings.js';
 import { BUILTIN_OPTIONS } from './index.js';
 import type { OptionHandler } from './types.js';
 

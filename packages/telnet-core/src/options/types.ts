@@ -1,7 +1,6 @@
 import type { NegotiationVerb } from '../constants.js';
-import type { TelnetEngineOptions } from '../engine.js';
 import type { Side, TelnetEvent, TelnetWarningCode } from '../events.js';
-import type { OptionSupport } from '../policy.js';
+import type { OptionSupport, TelnetEngineOptions } from '../settings.js';
 
 /**
  * What the engine core offers an option's behaviour: sending, reporting, and the state of the Q method.
