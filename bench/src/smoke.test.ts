@@ -23,18 +23,29 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['throughput host → client', /^gateway, UTF-8 target, vs websockify$/],
   ['throughput host → client', /^gateway, CP437 target$/],
   ['throughput host → client', /^gateway, UTF-8 target, recorded$/],
+  ['throughput host → client', /^gateway, UTF-8 target, screen state on \(telgate\.v2\)$/],
   ['CPU per GiB relayed', /^Node ws↔TCP relay$/],
   ['CPU per GiB relayed', /^websockify$/],
   ['CPU per GiB relayed', /^gateway, UTF-8 target$/],
   ['CPU per GiB relayed', /^gateway, CP437 target$/],
   ['CPU per GiB relayed', /^gateway, UTF-8 target, recorded, vs not recorded$/],
+  ['CPU per MiB of host output', /^gateway, screen state on \(telgate\.v2\)$/],
   ['keystroke latency', /^gateway, idle$/],
   ['keystroke latency', /^gateway, \d+ sessions typing \d+ keys\/s$/],
+  ['keystroke latency', /^gateway CPU per keystroke, one key at a time$/],
+  ['keystroke latency', /^gateway CPU per keystroke, \d+ sessions typing \d+ keys\/s$/],
   ['scale (idle sessions)', /^gateway, sessions held open$/],
   ['scale (idle sessions)', /^gateway, RSS per idle session$/],
   ['scale (idle sessions)', /^gateway, JS heap per idle session$/],
   ['scale (idle sessions)', /^gateway, connect rate$/],
   ['scale (idle sessions)', /^gateway, heap after all closed vs before$/],
+  [
+    'scale (idle sessions)',
+    /^gateway, RSS per idle session, survival on \(telgate\.v2, \d+-line greeting\)$/,
+  ],
+  ['scale (idle sessions)', /^gateway, JS heap per idle session, survival on \(telgate\.v2/],
+  ['scale (idle sessions)', /^gateway, heap per detached session with a full scrollback/],
+  ['scale (idle sessions)', /^gateway, RSS per detached session with a full scrollback/],
   ['flood into a slow client', /^gateway, peak RSS growth$/],
   ['flood into a slow client', /^gateway, Interrupt → host reads IAC IP$/],
   ['telnet-core parse', /^plain text/],
@@ -126,6 +137,8 @@ describe('pnpm bench in smoke mode', () => {
       expect(row.value, `${row.measured}: ${row.value}`).not.toMatch(/^skipped/);
       expect(row.value).toMatch(/\d/);
       expect(row.ratio).toMatch(/\d/);
+      // A row held against a goal says whether it met it.
+      if (row.target !== undefined) expect(typeof row.met, `${row.measured}: met`).toBe('boolean');
       // Only the limit itself (direct TCP) has no baseline beside it.
       if (row.measured !== 'direct TCP') expect(row.baseline).toMatch(/\d/);
     });
@@ -163,6 +176,8 @@ describe('pnpm bench in smoke mode', () => {
       /^flood: gateway/,
       /^latency: /,
       /^scale: every session through the gateway/,
+      /^scale: every dropped telgate\.v2 session was detached/,
+      /^throughput: gateway, UTF-8 target, screen state on/,
       /^telnet-core: /,
     ]) {
       expect(checks.some((c) => what.test(c.what))).toBe(true);

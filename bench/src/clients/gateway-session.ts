@@ -10,6 +10,7 @@ import {
   encodeClientFrame,
   encodeInput,
   SUBPROTOCOL,
+  SUBPROTOCOL_V2,
 } from '@telgate/protocol';
 import WebSocket from 'ws';
 
@@ -21,6 +22,11 @@ export interface SessionCallbacks {
   readonly onOutput?: (data: Uint8Array) => void;
   /** Acknowledge OUTPUT as soon as it is handed to `onOutput` (a page that renders at once). */
   readonly autoAck?: boolean;
+  /**
+   * Offer telgate.v2, as the page does: the gateway keeps a screen state for the session (survival on),
+   * and a socket that goes away without a clean close detaches the session instead of ending it.
+   */
+  readonly survival?: boolean;
 }
 
 export class GatewaySession {
@@ -47,8 +53,13 @@ export class GatewaySession {
 
   /** Opens a session and resolves once the gateway reports it connected to the host. */
   static open(url: string, callbacks: SessionCallbacks, timeoutMs = 15_000): Promise<GatewaySession> {
-    const ws = new WebSocket(url, SUBPROTOCOL, { perMessageDeflate: false });
+    const protocols = callbacks.survival ? [SUBPROTOCOL_V2, SUBPROTOCOL] : SUBPROTOCOL;
+    const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
     const session = new GatewaySession(ws, callbacks);
+    // On telgate.v2 the gateway waits for the first frame (RESUME or not): the page's is its size.
+    if (callbacks.survival) {
+      ws.once('open', () => ws.send(encodeClientFrame({ type: 'resize', cols: 80, rows: 24 })));
+    }
     return new Promise<GatewaySession>((resolve, reject) => {
       const timer = setTimeout(() => {
         ws.terminate();
@@ -81,6 +92,11 @@ export class GatewaySession {
       return false;
     }
     const frame = result.frame;
+    if (frame.type === 'screen') {
+      // Counts for flow control like OUTPUT (a resumed or caught-up screen); not part of the stream.
+      if (this.callbacks.autoAck !== false) this.rendered(frame.data.length);
+      return false;
+    }
     if (frame.type === 'output') {
       this.callbacks.onOutput?.(frame.data);
       if (this.callbacks.autoAck !== false) this.rendered(frame.data.length);

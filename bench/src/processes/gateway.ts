@@ -41,6 +41,8 @@ export interface GatewayOptions {
   readonly limits?: Readonly<Record<string, number>>;
   /** Write a V8 CPU profile (.cpuprofile) of the gateway into this directory when it stops. */
   readonly cpuProfileDir?: string;
+  /** The gateway build to run (default GATEWAY_MAIN), e.g. an older build measured beside this one. */
+  readonly main?: string;
   /** Also start the built-in demo host (target `demo`), as `npm start` does. */
   readonly demo?: boolean;
   readonly startTimeoutMs?: number;
@@ -68,8 +70,9 @@ export class GatewayProcess {
 
   /** Starts the gateway on a free loopback port; resolves once it listens. */
   static async start(options: GatewayOptions): Promise<GatewayProcess> {
-    if (!existsSync(GATEWAY_MAIN)) {
-      throw new Error(`${GATEWAY_MAIN} is missing: build the gateway first (npm run build)`);
+    const main = options.main ?? GATEWAY_MAIN;
+    if (!existsSync(main)) {
+      throw new Error(`${main} is missing: build the gateway first (npm run build)`);
     }
     const configFile = join(options.workDir, 'gateway.json');
     const logFile = join(options.workDir, `gateway-${Date.now()}.log`);
@@ -99,7 +102,7 @@ export class GatewayProcess {
     const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
     const child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', MEMORY_PROBE, ...profile, GATEWAY_MAIN, '--config', configFile],
+      ['--expose-gc', '--import', MEMORY_PROBE, ...profile, main, '--config', configFile],
       { stdio: ['ignore', log, 'pipe', 'ipc'], cwd: REPO_ROOT },
     );
     closeSync(log);
@@ -158,6 +161,14 @@ export class GatewayProcess {
     const response = await fetch(`${this.httpUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
     const body = (await response.json()) as { sessions: number };
     return body.sessions;
+  }
+
+  /** Detached sessions (telgate.v2, waiting to be resumed), from GET /metrics. */
+  async detachedSessions(): Promise<number> {
+    const response = await fetch(`${this.httpUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
+    const match = /^telgate_sessions_detached (\d+)/m.exec(await response.text());
+    if (!match) throw new Error('GET /metrics has no telgate_sessions_detached');
+    return Number(match[1]);
   }
 
   /** Waits until the gateway counts exactly `count` open sessions. */

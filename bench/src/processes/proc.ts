@@ -97,7 +97,7 @@ function threadsRunNs(pid: number): number {
 }
 
 /** The processes whose parent is `pid`, from /proc. */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -16,7 +16,7 @@ import {
   formatRatioTo,
   type ScenarioResult,
 } from '../report.js';
-import type { IdleHostMessage } from '../workers/idle-host.js';
+import type { IdleHostConfig, IdleHostMessage } from '../workers/idle-host.js';
 import type { ScaleClientsConfig, ScaleClientsMessage, ScaleRequest } from '../workers/scale-clients.js';
 import type { WsRelayConfig, WsRelayMessage, WsRelayRequest } from '../workers/ws-relay.js';
 
@@ -27,6 +27,14 @@ const SPARE_DESCRIPTORS = 200;
 const RSS_PER_SESSION_TARGET = 40 * 1024;
 /** After closing, heap may stay above where it started by at most this share of what the sessions took. */
 const LEAK_TOLERANCE = 0.1;
+/** ≤ 64 KiB of RSS per idle session with survival on (its screen state kept for a resume). */
+const SURVIVAL_RSS_PER_SESSION_TARGET = 64 * 1024;
+/** What an idle session with survival on has printed: a login banner, a message of the day and a prompt. */
+const BANNER_LINES = 24;
+/** Enough to fill a detached session's whole scrollback (the gateway's default: 1,000 lines) and its screen. */
+const FULL_SCROLLBACK_LINES = 1_100;
+/** Detached sessions measured: each holds a full screen state (about 1 MiB), so fewer than the idle ones. */
+const DETACHED_SESSIONS = 200;
 
 type Memory = Pick<MemoryUsage, 'rss' | 'heapUsed'>;
 
@@ -141,19 +149,67 @@ async function startRelay(hostPort: number): Promise<Server> {
   }
 }
 
-async function startGateway(context: BenchContext, hostPort: number): Promise<Server> {
+async function startGateway(
+  context: BenchContext,
+  hostPort: number,
+  mode: 'gateway' | 'gateway-v2' = 'gateway',
+  limits?: Readonly<Record<string, number>>,
+): Promise<Server & { readonly gateway: GatewayProcess }> {
   const gateway = await GatewayProcess.start({
     workDir: context.workDir,
     targets: [{ id: 'idle', port: hostPort }],
-    ...(context.profileDir && { cpuProfileDir: join(context.profileDir, 'scale') }),
+    ...(limits && { limits }),
+    ...(context.profileDir && { cpuProfileDir: join(context.profileDir, `scale-${mode}`) }),
   });
   return {
+    gateway,
     url: gateway.sessionUrl('idle'),
-    mode: 'gateway',
+    mode,
     memory: () => gateway.memory(true),
     waitForSessions: (count, timeoutMs) => gateway.waitForSessions(count, timeoutMs),
     stop: () => gateway.stop(),
   };
+}
+
+interface Detached {
+  readonly opened: number;
+  readonly detached: number;
+  readonly before: Memory;
+  readonly after: Memory;
+}
+
+/**
+ * Sessions that printed a full scrollback and then lost their browser: opened on telgate.v2 to a host
+ * that prints `FULL_SCROLLBACK_LINES` lines, given time for the gateway's screen states to take it all
+ * in, then dropped without a close handshake, so every one is detached and keeps its screen.
+ */
+async function holdDetached(
+  clients: Clients,
+  server: Server & { readonly gateway: GatewayProcess },
+  sessions: number,
+  concurrency: number,
+  settleMs: number,
+): Promise<Detached> {
+  await settle(settleMs);
+  const before = await server.memory();
+  const opened = await clients.request(
+    { type: 'open', config: { mode: server.mode, url: server.url, sessions, concurrency } },
+    'opened',
+    30_000 + sessions * 50,
+  );
+  await server.waitForSessions(opened.opened, 60_000);
+  // The screens parse what they were sent in the background: let them finish before the sockets go.
+  await settle(settleMs * 4);
+  await clients.request({ type: 'drop' }, 'closed', 90_000);
+  const deadline = Date.now() + 60_000;
+  let detached = await server.gateway.detachedSessions();
+  while (detached < opened.opened && Date.now() < deadline) {
+    await settle(100);
+    detached = await server.gateway.detachedSessions();
+  }
+  await settle(settleMs * 2);
+  const after = await server.memory();
+  return { opened: opened.opened, detached, before, after };
 }
 
 export async function runScale(context: BenchContext): Promise<ScenarioResult> {
@@ -170,10 +226,25 @@ export async function runScale(context: BenchContext): Promise<ScenarioResult> {
   }
 
   const host = Worker.start<IdleHostMessage>('idle-host', {});
+  const bannerHost = Worker.start<IdleHostMessage>('idle-host', {
+    greetingLines: BANNER_LINES,
+  } satisfies IdleHostConfig);
+  const fullHost = Worker.start<IdleHostMessage>('idle-host', {
+    greetingLines: FULL_SCROLLBACK_LINES,
+  } satisfies IdleHostConfig);
   const clients: Clients = Worker.start<ScaleClientsMessage, ScaleRequest>('scale-clients', {});
-  const measured: { relay?: Measured; gateway?: Measured } = {};
+  const measured: {
+    relay?: Measured;
+    gateway?: Measured;
+    bannerV1?: Measured;
+    bannerV2?: Measured;
+    detached?: Detached;
+  } = {};
+  const detachedSessions = Math.min(sessions, settings.smoke ? 10 : DETACHED_SESSIONS);
   try {
     const hostPort = (await host.next('ready', 30_000)).port;
+    const bannerPort = (await bannerHost.next('ready', 30_000)).port;
+    const fullPort = (await fullHost.next('ready', 30_000)).port;
     await clients.next('ready', 30_000);
     for (const kind of ['relay', 'gateway'] as const) {
       progress(
@@ -192,8 +263,41 @@ export async function runScale(context: BenchContext): Promise<ScenarioResult> {
         await server.stop();
       }
     }
+    // Survival: the same idle sessions after a banner, without (telgate.v1) and with (telgate.v2) the
+    // screen state kept for a resume, in one gateway process taking turns.
+    const settleMs = settings.smoke ? 50 : 500;
+    for (const kind of ['bannerV1', 'bannerV2'] as const) {
+      const mode = kind === 'bannerV1' ? 'gateway' : 'gateway-v2';
+      progress(
+        `scale: ${sessions} idle sessions after a ${BANNER_LINES}-line greeting, survival ${kind === 'bannerV1' ? 'off (telgate.v1)' : 'on (telgate.v2)'}`,
+      );
+      const server = await startGateway(context, bannerPort, mode);
+      try {
+        measured[kind] = await hold(clients, server, sessions, settings.scale.concurrency, settleMs);
+      } finally {
+        await server.stop();
+      }
+    }
+    progress(`scale: ${detachedSessions} detached sessions, each with a full scrollback`);
+    const server = await startGateway(context, fullPort, 'gateway-v2', {
+      maxDetachedSessions: detachedSessions + 10,
+      maxScreenStateBytes: (detachedSessions + 10) * 4 * 1024 * 1024,
+    });
+    try {
+      measured.detached = await holdDetached(
+        clients,
+        server,
+        detachedSessions,
+        settings.scale.concurrency,
+        settleMs,
+      );
+    } finally {
+      await server.stop();
+    }
   } finally {
     await clients.stop();
+    await fullHost.stop();
+    await bannerHost.stop();
     await host.stop();
   }
 
@@ -258,6 +362,61 @@ export async function runScale(context: BenchContext): Promise<ScenarioResult> {
     target: `heap returns (≤ ${LEAK_TOLERANCE * 100} % left)`,
     met: heapLeft <= heapTaken * LEAK_TOLERANCE,
   });
+  const v1 = measured.bannerV1!;
+  const v2 = measured.bannerV2!;
+  const detached = measured.detached!;
+  for (const [name, m] of [
+    ['gateway after a greeting, survival off', v1],
+    ['gateway after a greeting, survival on', v2],
+  ] as const) {
+    result.checks.push({
+      what: `scale: every session through the ${name} opened`,
+      ok: m.opened === sessions && m.failed === 0,
+      detail: `${m.opened} of ${sessions} opened${m.firstError ? `; first failure: ${m.firstError}` : ''}`,
+    });
+  }
+  result.checks.push({
+    what: 'scale: every dropped telgate.v2 session was detached, not ended',
+    ok: detached.opened === detachedSessions && detached.detached === detached.opened,
+    detail: `${detached.opened} of ${detachedSessions} opened, ${detached.detached} detached`,
+  });
+  const perDetached = (key: keyof Memory) =>
+    (detached.after[key] - detached.before[key]) / Math.max(1, detached.opened);
+  result.rows.push(
+    {
+      benchmark: BENCHMARK,
+      measured: `gateway, RSS per idle session, survival on (telgate.v2, ${BANNER_LINES}-line greeting)`,
+      value: formatKiB(perSession(v2, 'rss')),
+      baseline: `survival off (telgate.v1), same greeting ${formatKiB(perSession(v1, 'rss'))}`,
+      ratio: formatRatioTo(perSession(v2, 'rss'), perSession(v1, 'rss'), formatKiB),
+      target: '≤ 64 KiB',
+      met: perSession(v2, 'rss') <= SURVIVAL_RSS_PER_SESSION_TARGET,
+    },
+    {
+      benchmark: BENCHMARK,
+      measured: `gateway, JS heap per idle session, survival on (telgate.v2, ${BANNER_LINES}-line greeting)`,
+      value: formatKiB(perSession(v2, 'heapUsed')),
+      baseline: `survival off (telgate.v1), same greeting ${formatKiB(perSession(v1, 'heapUsed'))}`,
+      ratio: formatRatioTo(perSession(v2, 'heapUsed'), perSession(v1, 'heapUsed'), formatKiB),
+    },
+    {
+      benchmark: BENCHMARK,
+      measured: `gateway, heap per detached session with a full scrollback (${FULL_SCROLLBACK_LINES} lines printed)`,
+      value: formatKiB(perDetached('heapUsed')),
+      baseline: `idle session, survival on ${formatKiB(perSession(v2, 'heapUsed'))}`,
+      ratio: formatRatioTo(perDetached('heapUsed'), perSession(v2, 'heapUsed'), formatKiB),
+    },
+    {
+      benchmark: BENCHMARK,
+      measured: `gateway, RSS per detached session with a full scrollback (${FULL_SCROLLBACK_LINES} lines printed)`,
+      value: formatKiB(perDetached('rss')),
+      baseline: `idle session, survival on ${formatKiB(perSession(v2, 'rss'))}`,
+      ratio: formatRatioTo(perDetached('rss'), perSession(v2, 'rss'), formatKiB),
+    },
+  );
+  result.notes.push(
+    `Scale, survival: ${sessions} idle sessions to a host that prints a ${BANNER_LINES}-line greeting (80 columns, coloured) and a prompt, held on telgate.v1 (no screen state) and on telgate.v2 (the screen state a resume needs; it keeps the output as bytes until it passes 32 KiB, then in a headless xterm.js), one gateway process each, measured as above. Detached: ${detachedSessions} telgate.v2 sessions to a host that prints ${FULL_SCROLLBACK_LINES} lines (the default scrollback is 1,000 lines), their sockets then dropped without a close handshake; memory after a full collection once all were detached, minus before they opened.`,
+  );
   result.notes.push(
     `Scale: memory after a full collection (--expose-gc) with no sessions, with ${sessions} idle sessions open (per-session figures are the difference divided by the sessions), and after all closed; sessions opened ${settings.scale.concurrency} at a time. The gateway logs each session to a file as in production.`,
   );

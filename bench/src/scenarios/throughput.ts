@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { BenchContext } from '../context.js';
 import { startedAll } from '../processes/children.js';
 import { GatewayProcess } from '../processes/gateway.js';
-import { treeCpuSeconds } from '../processes/proc.js';
+import { childrenOf, treeCpuSeconds } from '../processes/proc.js';
 import { startWebsockify, websockifyProblem } from '../processes/websockify.js';
 import { Worker } from '../processes/worker.js';
 import { emptyResult, formatMiBs, formatRatio, type ScenarioResult } from '../report.js';
@@ -27,10 +27,13 @@ import type { WsRelayConfig, WsRelayMessage } from '../workers/ws-relay.js';
 
 const BENCHMARK = 'throughput host → client';
 const CPU_BENCHMARK = 'CPU per GiB relayed';
+const SCREEN_BENCHMARK = 'CPU per MiB of host output';
 
 const formatCpuPerGiB = (seconds: number) =>
   Number.isFinite(seconds) ? `${seconds.toFixed(2)} s/GiB` : 'n/a';
 const SEED = 7;
+/** Another gateway build (its dist/main.js) measured beside this one: the UTF-8 rows, taking turns. */
+const COMPARE_MAIN = process.env.BENCH_GATEWAY_COMPARE || undefined;
 
 interface Variant {
   readonly name: string;
@@ -68,6 +71,11 @@ async function receiveOnce(
   }
   variant.rates.push(hostBytes / MiB / result.seconds);
   if (variant.relayPid !== undefined) {
+    // A relay that forks per connection (websockify): its child's time reaches the parent's count only
+    // once the parent has reaped it; an exited child not yet reaped would be counted nowhere.
+    for (let waited = 0; waited < 2000 && childrenOf(variant.relayPid).length > 0; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     variant.cpuSeconds += treeCpuSeconds(variant.relayPid) - cpuBefore;
     variant.relayedBytes += hostBytes;
   }
@@ -112,6 +120,21 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       }),
     ] as const);
     const relayPort = relayReady.port;
+    const compared = COMPARE_MAIN
+      ? await GatewayProcess.start({
+          main: COMPARE_MAIN,
+          workDir: context.workDir,
+          targets: [{ id: 'stream', port: hostPort }],
+        })
+      : undefined;
+    if (compared) workers.push(compared);
+    // The screen-state session gets a gateway process of its own: the headless terminals it keeps must
+    // not weigh on the other rows' collections.
+    const screenGateway = await GatewayProcess.start({
+      workDir: context.workDir,
+      targets: [{ id: 'stream', port: hostPort }],
+    });
+    workers.push(screenGateway);
 
     const raw = expectRaw(stream);
     const variant = (
@@ -168,13 +191,37 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
       utf8,
       gateway.pid,
     );
+    // The same session on telgate.v2: the gateway also feeds every byte to the session's screen state
+    // (a headless xterm.js), which a resume or a browser that fell behind is sent.
+    const gatewayScreen = variant(
+      'gateway, UTF-8 target, screen state on (telgate.v2)',
+      {
+        mode: 'gateway',
+        url: screenGateway.sessionUrl('stream'),
+        expectedBytes: utf8.bytes,
+        timeoutMs: timeoutMs * 4,
+        survival: true,
+      },
+      utf8,
+      screenGateway.pid,
+    );
+    const gatewayCompared = compared
+      ? variant(
+          'gateway (BENCH_GATEWAY_COMPARE build), UTF-8 target',
+          { mode: 'gateway', url: compared.sessionUrl('stream'), expectedBytes: utf8.bytes, timeoutMs },
+          utf8,
+          compared.pid,
+        )
+      : undefined;
     const variants = [
       direct,
       nodeRelay,
       ...(bridge ? [bridge] : []),
       gatewayUtf8,
+      ...(gatewayCompared ? [gatewayCompared] : []),
       gatewayCp437,
       gatewayRecorded,
+      gatewayScreen,
     ];
 
     await client.next('ready', 30_000);
@@ -257,6 +304,9 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
     } else skipped('gateway, UTF-8 target, vs websockify', '≥ 1.5× websockify');
     row(gatewayCp437, gatewayUtf8);
     row(gatewayRecorded, gatewayUtf8);
+    row(gatewayScreen, gatewayUtf8);
+    if (gatewayCompared)
+      row(gatewayUtf8, gatewayCompared, undefined, 'gateway, UTF-8 target, vs the compared build');
 
     // What one core can relay: CPU seconds per GiB of host output, against the bare Node relay.
     const cpuPerGiB = (v: Variant) =>
@@ -295,6 +345,26 @@ export async function runThroughput(context: BenchContext): Promise<ScenarioResu
     const complete = metas.filter((meta) => meta.complete === true).length;
     result.notes.push(
       `Recorded sessions: ${complete} of ${metas.length} recordings complete (an incomplete one dropped output because the disk did not keep up; the session itself is never held back).`,
+    );
+    if (gatewayCompared) {
+      cpuRow(gatewayCompared);
+      result.notes.push(
+        `BENCH_GATEWAY_COMPARE: ${COMPARE_MAIN} ran the UTF-8 stream beside this build, taking turns with it in every run.`,
+      );
+    }
+
+    // Screen state on vs off: the same build and target, telgate.v2 against telgate.v1.
+    const msPerMiB = (v: Variant) => (cpuPerGiB(v) / 1024) * 1000;
+    const formatMsPerMiB = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms/MiB` : 'n/a');
+    result.rows.push({
+      benchmark: SCREEN_BENCHMARK,
+      measured: 'gateway, screen state on (telgate.v2)',
+      value: formatMsPerMiB(msPerMiB(gatewayScreen)),
+      baseline: `screen state off (telgate.v1) ${formatMsPerMiB(msPerMiB(gatewayUtf8))}`,
+      ratio: formatRatio(msPerMiB(gatewayScreen) / msPerMiB(gatewayUtf8)),
+    });
+    result.notes.push(
+      "CPU per MiB of host output: the gateway process's CPU time (as above) per MiB from the host, the same build, UTF-8 target and stream (in a gateway process of its own, so that its screen states do not burden the other rows), the session opened on telgate.v2 (survival on: every byte also goes to the session's headless xterm.js, so that a resumed or lagging page can be sent the screen) against telgate.v1 (no screen state). With the screen state on, the host is read only as fast as the headless terminal parses.",
     );
     result.notes.push(
       'CPU per GiB: user + system time of the relay process (websockify: with the process it forks per connection) during the measured runs, from /proc (schedstat), per GiB of host output — what sets how many busy sessions one core serves.',

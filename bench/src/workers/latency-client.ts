@@ -1,15 +1,18 @@
 /**
  * Keystroke latency: sends one byte, waits for its echo, and again, on one connection that stays open
- * between requests — straight to the echo host (`tcp`) or through a gateway session (`gateway`), which
- * decodes frames and acknowledges output as the page does.
+ * between requests — straight to the echo host (`tcp`), through a plain WebSocket relay (`ws`: one
+ * binary message each way), or through a gateway session (`gateway`), which decodes frames and
+ * acknowledges output as the page does.
  */
 import { connect, type Socket } from 'node:net';
+import WebSocket from 'ws';
 import { GatewaySession } from '../clients/gateway-session.js';
 import { monotonicMs } from '../stats.js';
 import { onRequest, report, runWorker, workerConfig } from './runtime.js';
 
 export type LatencyClientConfig =
   | { readonly mode: 'tcp'; readonly port: number }
+  | { readonly mode: 'ws'; readonly url: string }
   | { readonly mode: 'gateway'; readonly url: string };
 
 export type LatencyRequest = { readonly type: 'measure'; readonly samples: number };
@@ -47,6 +50,17 @@ runWorker(async () => {
       throw new Error('the echo host closed the connection');
     });
     send = () => socket.write(KEY);
+  } else if (config.mode === 'ws') {
+    const ws = new WebSocket(config.url, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.on('message', (data: Buffer) => echoed(data));
+    ws.on('close', () => {
+      throw new Error('the relay closed the WebSocket');
+    });
+    send = () => ws.send(KEY);
   } else {
     const session = await GatewaySession.open(config.url, { onOutput: echoed });
     void session.closed.then(() => {

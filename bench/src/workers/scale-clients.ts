@@ -1,7 +1,10 @@
 /**
  * Opens many idle sessions and holds them: telgate sessions through the gateway (`gateway`: a session
- * counts once the gateway reports it connected to the host) or plain WebSockets to the baseline relay
- * (`ws`: once the WebSocket is open). Reports how long opening them all took, then closes them on request.
+ * counts once the gateway reports it connected to the host; `gateway-v2`: the same on telgate.v2, so the
+ * gateway keeps each one's screen state) or plain WebSockets to the baseline relay (`ws`: once the
+ * WebSocket is open). Reports how long opening them all took, then closes them on request — or drops
+ * them (`drop`: the sockets are destroyed without a close handshake, as a lost network does, so
+ * telgate.v2 sessions are detached and wait to be resumed).
  */
 
 import WebSocket from 'ws';
@@ -10,7 +13,7 @@ import { monotonicMs } from '../stats.js';
 import { onRequest, report, runWorker } from './runtime.js';
 
 export interface ScaleClientsConfig {
-  readonly mode: 'gateway' | 'ws';
+  readonly mode: 'gateway' | 'gateway-v2' | 'ws';
   readonly url: string;
   readonly sessions: number;
   readonly concurrency: number;
@@ -19,7 +22,8 @@ export interface ScaleClientsConfig {
 /** `open` opens a batch and holds it; `close` closes the batch held. */
 export type ScaleRequest =
   | { readonly type: 'open'; readonly config: ScaleClientsConfig }
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  | { readonly type: 'drop' };
 
 export type ScaleClientsMessage =
   | {
@@ -35,6 +39,7 @@ export type ScaleClientsMessage =
 
 interface Held {
   close(): void;
+  drop(): void;
   readonly closed: Promise<void>;
 }
 
@@ -45,15 +50,15 @@ function openWs(url: string): Promise<Held> {
     ws.once('open', () => {
       ws.off('error', reject);
       ws.on('error', () => {});
-      resolve({ close: () => ws.close(1000), closed });
+      resolve({ close: () => ws.close(1000), drop: () => ws.terminate(), closed });
     });
     ws.once('error', reject);
   });
 }
 
-async function openGateway(url: string): Promise<Held> {
-  const session = await GatewaySession.open(url, {});
-  return { close: () => session.close(), closed: session.closed };
+async function openGateway(url: string, survival: boolean): Promise<Held> {
+  const session = await GatewaySession.open(url, { survival });
+  return { close: () => session.close(), drop: () => session.terminate(), closed: session.closed };
 }
 
 async function openAll(config: ScaleClientsConfig, held: Held[]): Promise<ScaleClientsMessage> {
@@ -65,7 +70,11 @@ async function openAll(config: ScaleClientsConfig, held: Held[]): Promise<ScaleC
     while (next < config.sessions) {
       next++;
       try {
-        held.push(await (config.mode === 'gateway' ? openGateway(config.url) : openWs(config.url)));
+        held.push(
+          await (config.mode === 'ws'
+            ? openWs(config.url)
+            : openGateway(config.url, config.mode === 'gateway-v2')),
+        );
       } catch (error) {
         failed++;
         firstError ??= (error as Error).message;
@@ -92,7 +101,10 @@ runWorker(async () => {
     const closing = monotonicMs();
     const closed = held;
     held = [];
-    for (const h of closed) h.close();
+    for (const h of closed) {
+      if (request.type === 'drop') h.drop();
+      else h.close();
+    }
     await Promise.race([
       Promise.all(closed.map((h) => h.closed)),
       new Promise((resolve) => setTimeout(resolve, 60_000)),

@@ -21,7 +21,12 @@ export type StreamClientConfig = {
 } & (
   | { readonly mode: 'tcp'; readonly port: number }
   | { readonly mode: 'ws'; readonly url: string; readonly protocols: readonly string[] }
-  | { readonly mode: 'gateway'; readonly url: string }
+  | {
+      readonly mode: 'gateway';
+      readonly url: string;
+      /** telgate.v2: the gateway keeps the session's screen state as it relays. */
+      readonly survival?: boolean;
+    }
 );
 
 export type StreamClientRequest = { readonly type: 'receive'; readonly config: StreamClientConfig };
@@ -87,9 +92,14 @@ function receive(config: StreamClientConfig): Promise<Result> {
         break;
       }
       case 'gateway': {
-        GatewaySession.open(config.url, { onOutput: onData }, config.timeoutMs).then(
+        GatewaySession.open(
+          config.url,
+          { onOutput: onData, survival: config.survival === true },
+          config.timeoutMs,
+        ).then(
           (session) => {
-            stop = () => session.terminate();
+            // A telgate.v2 session whose socket just vanishes is detached, not ended: close it properly.
+            stop = () => (config.survival ? session.close() : session.terminate());
             if (finished) stop();
             void session.closed.then(() => finish(session.ended));
           },

@@ -47,6 +47,17 @@ describe('data from the peer', () => {
     expect([...(copy ?? [])]).toEqual([0x61, 0xff, 0x62, 0x0d, 0x63]);
   });
 
+  it('is a view of a handed-over chunk even when bytes were removed, and earlier events stay as they were', () => {
+    const { telnet, data } = engine();
+    const chunk = Uint8Array.from([...text('ab'), IAC, NOP, ...text('c'), IAC, IAC, ...text('d\r\0e')]);
+    telnet.receive(chunk, true);
+    const [before, compacted] = data();
+    expect(before?.buffer).toBe(chunk.buffer);
+    expect(compacted?.buffer).toBe(chunk.buffer);
+    expect([...(before ?? [])]).toEqual(text('ab'));
+    expect([...(compacted ?? [])]).toEqual([0x63, 0xff, 0x64, 0x0d, 0x65]);
+  });
+
   it('is never changed by the engine afterwards, whatever it receives next', () => {
     const { telnet, data } = engine();
     telnet.receive(Uint8Array.from([...text('x'), IAC, IAC, ...text('y')]));

@@ -139,6 +139,10 @@ export class TelnetEngine {
   private pEnd = 0;
   private pBuf: Uint8Array | null = null;
   private pLen = 0;
+  /** The caller gave up the current chunk (`receive(chunk, true)`): it is compacted where it lies. */
+  private owned = false;
+  /** pBuf is a view of the chunk itself, from pStart: bytes move down in it, none is allocated. */
+  private pInPlace = false;
 
   // Subnegotiation accumulator.
   private sbOption = 0;
@@ -267,11 +271,19 @@ export class TelnetEngine {
 
   // ---------------------------------------------------------------- receive
 
-  /** Feeds bytes from the peer. Events are delivered synchronously, in stream order. */
-  receive(chunk: Uint8Array): void {
+  /**
+   * Feeds bytes from the peer. Events are delivered synchronously, in stream order.
+   *
+   * `owned`: the caller hands the chunk over and will not read it again (a socket's fresh read buffer).
+   * Where bytes must be removed (IAC IAC, CR NUL) the engine then compacts the chunk in place instead of
+   * copying it into a new buffer; data events are views of it either way. Bytes only ever move toward
+   * the chunk's start, and never into a view already handed out.
+   */
+  receive(chunk: Uint8Array, owned = false): void {
     const n = chunk.length;
     if (n === 0) return;
     this.inReceive = true;
+    this.owned = owned;
     this.chunk = chunk;
     const offset = chunk.byteOffset;
     const aligned = (offset + 3) & ~3;
@@ -283,6 +295,7 @@ export class TelnetEngine {
     } finally {
       this.flushData();
       this.chunk = EMPTY;
+      this.owned = false;
       this.words = NO_WORDS;
       this.inReceive = false;
       if (this.synchExpected > 0) this.synchExpected = Math.max(0, this.synchExpected - n);
@@ -422,7 +435,8 @@ export class TelnetEngine {
           // A long run (an escaped IAC every few KiB of text): find its end with the word scanner and copy it
           // in one go, instead of byte by byte to the end of the chunk.
           const end = this.findSpecial(chunk, j, n, table);
-          out.set(chunk.subarray(j, end), o);
+          if (this.pInPlace) out.copyWithin(o, j - this.pStart, end - this.pStart);
+          else out.set(chunk.subarray(j, end), o);
           o += end - j;
           j = end;
         }
@@ -586,11 +600,17 @@ export class TelnetEngine {
       this.pEnd = b;
       return;
     }
-    // Bytes were removed between the pending run and this one: switch to one compacted buffer for the chunk.
+    // Bytes were removed between the pending run and this one: switch to one compacted buffer for the chunk
+    // (the chunk itself when the caller handed it over: the pending run is already in place there).
     const held = this.pEnd - this.pStart;
-    const buf = new Uint8Array(held + (this.chunk.length - a));
-    buf.set(this.chunk.subarray(this.pStart, this.pEnd), 0);
-    this.pBuf = buf;
+    if (this.owned) {
+      this.pBuf = this.chunk.subarray(this.pStart);
+      this.pInPlace = true;
+    } else {
+      const buf = new Uint8Array(held + (this.chunk.length - a));
+      buf.set(this.chunk.subarray(this.pStart, this.pEnd), 0);
+      this.pBuf = buf;
+    }
     this.pLen = held;
     this.copyIntoPending(a, b);
   }
@@ -600,9 +620,12 @@ export class TelnetEngine {
     const src = this.chunk;
     let o = this.pLen;
     if (b - a > 32) {
-      buf.set(src.subarray(a, b), o);
+      // In place, the source lies further on in the same bytes: copyWithin moves them down (memmove).
+      if (this.pInPlace) buf.copyWithin(o, a - this.pStart, b - this.pStart);
+      else buf.set(src.subarray(a, b), o);
       o += b - a;
     } else {
+      // In place this reads each byte before anything is written over it (o + pStart ≤ k).
       for (let k = a; k < b; k++) buf[o++] = src[k]!;
     }
     this.pLen = o;
@@ -611,6 +634,7 @@ export class TelnetEngine {
   /** A data byte that is not in the current chunk (a 0xF2 held over from the previous one). */
   private pushConst(byte: number): void {
     if (this.pBuf === null) {
+      // Never in place: the byte comes before the chunk, so the chunk has no room for it.
       const held = this.pEnd - this.pStart;
       const buf = new Uint8Array(held + 1 + this.chunk.length);
       if (held > 0) buf.set(this.chunk.subarray(this.pStart, this.pEnd), 0);
@@ -625,6 +649,7 @@ export class TelnetEngine {
     if (this.pBuf !== null) {
       if (this.pLen > 0) data = this.pBuf.subarray(0, this.pLen);
       this.pBuf = null;
+      this.pInPlace = false;
       this.pLen = 0;
     } else if (this.pEnd > this.pStart) {
       data = this.chunk.subarray(this.pStart, this.pEnd);

@@ -57,6 +57,71 @@ describe('chunk-split invariance', () => {
   });
 });
 
+/** Runs the engine over copies of the chunks, each handed over (`receive(chunk, true)`). */
+function runOwned(options: TelnetEngineOptions, chunks: Uint8Array[]): string[] {
+  const events: TelnetEvent[] = [];
+  const engine = new TelnetEngine(options, (e) => events.push(e));
+  engine.start();
+  for (const c of chunks) engine.receive(c.slice(), true);
+  const sends = normalize(events.filter((e) => e.type === 'send'));
+  return [...normalize(events.filter((e) => e.type !== 'send')), ...sends].map(formatEvent);
+}
+
+/** Text runs long enough to be moved in one go (more than 32 bytes), with the escapes that make compaction. */
+const compactedStream = fc
+  .array(
+    fc.oneof(
+      telnetStream,
+      fc
+        .array(fc.integer({ min: 0x20, max: 0x7e }), { minLength: 33, maxLength: 300 })
+        .map((a) => Uint8Array.from(a)),
+      fc.constantFrom(Uint8Array.of(0xff, 0xff), Uint8Array.of(0x0d, 0x00), Uint8Array.of(0xf2, 0x41)),
+    ),
+    { maxLength: 24 },
+  )
+  .map(concatBytes);
+
+describe('chunks handed over (compacted in place)', () => {
+  it('gives the same events as chunks the engine must not touch, at every split', () => {
+    fc.assert(
+      fc.property(
+        engineOptions,
+        compactedStream,
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (options, stream, cuts) => {
+          const chunks = splitAt(stream, cuts);
+          expect(runOwned(options, chunks)).toEqual(run(options, chunks));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('leaves a chunk it was not handed as it was', () => {
+    fc.assert(
+      fc.property(engineOptions, compactedStream, (options, stream) => {
+        const before = stream.slice();
+        run(options, [stream]);
+        expect(stream).toEqual(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('compacts a handed-over chunk within its own bytes, the data a view of it', () => {
+    const text = Uint8Array.from({ length: 100 }, (_, k) => 0x41 + (k % 26));
+    const chunk = concatBytes([text, Uint8Array.of(0xff, 0xff), text, Uint8Array.of(0x0d, 0x00), text]);
+    const data: Uint8Array[] = [];
+    const engine = new TelnetEngine({ start: 'passive' }, (e) => {
+      if (e.type === 'data') data.push(e.data);
+    });
+    engine.receive(chunk, true);
+    expect(data).toHaveLength(1);
+    expect(data[0]!.buffer).toBe(chunk.buffer);
+    expect(Array.from(data[0]!)).toEqual([...text, 0xff, ...text, 0x0d, ...text]);
+  });
+});
+
 /** A connected pair: what one sends the other receives. Delivery is explicit so tests choose interleavings. */
 function pair(a: TelnetEngineOptions, b: TelnetEngineOptions) {
   const toB: Uint8Array[] = [];

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { decodeServerFrame } from '@telgate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -73,6 +74,29 @@ describe('OutputFramer', () => {
     framer.collect(b);
     expect(framer.flush(server, () => {})).toBe(50_000);
     expect(outputOf(await next())).toEqual(Buffer.concat([a, b]));
+  });
+
+  it('writes a fragmented frame to the TCP socket in one write, not one per fragment', async () => {
+    const { server, next } = await pair();
+    const socket = (server as unknown as { _socket: Socket })._socket;
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = socket[method] as (...args: unknown[]) => void;
+      (socket as unknown as Record<string, unknown>)[method] = function (this: Socket, ...args: unknown[]) {
+        writes++;
+        return original.apply(this, args);
+      };
+    }
+    const framer = new OutputFramer(createHostDecoder('UTF-8'));
+    const parts = [Buffer.alloc(20_000, 0x61), Buffer.alloc(9_000, 0x62), Buffer.alloc(5_000, 0x63)];
+    for (const p of parts) framer.collect(p);
+    let sent = 0;
+    expect(framer.flush(server, () => sent++)).toBe(34_000);
+    // The header and three data fragments, each with its WebSocket frame header: one writev.
+    expect(writes).toBe(1);
+    expect(outputOf(await next())).toEqual(Buffer.concat(parts));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toBe(1);
   });
 
   it('sends nothing when nothing was collected, or after clear', async () => {

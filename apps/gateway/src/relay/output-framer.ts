@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { OUTPUT_HEADER_SIZE, writeOutputHeader } from '@telgate/protocol';
 import type { WebSocket } from 'ws';
 import type { HostDecoder } from './charset.js';
@@ -10,6 +11,15 @@ const OUTPUT_HEADER = Buffer.alloc(OUTPUT_HEADER_SIZE);
 writeOutputHeader(OUTPUT_HEADER);
 const MORE_FRAGMENTS = { binary: true, fin: false } as const;
 const LAST_FRAGMENT = { binary: true, fin: true } as const;
+
+/**
+ * The TCP socket under a server-side WebSocket (ws keeps it as `_socket`; stable across ws 8), or
+ * undefined if a ws release ever moves it — fragments then go out one system call each, as before.
+ */
+function tcpSocketOf(ws: WebSocket): Socket | undefined {
+  const socket = (ws as unknown as { _socket?: Socket })._socket;
+  return socket && typeof socket.cork === 'function' ? socket : undefined;
+}
 
 /** Sees every OUTPUT payload, as sent (e.g. the session's screen state). */
 export interface OutputTap {
@@ -51,6 +61,8 @@ export class OutputFramer {
    * they are (views of the host's chunk) — so the bytes are not copied into a frame buffer on their
    * way; the browser still receives one message. A small one (a keystroke's echo), or one cut into many
    * parts by Telnet commands, is copied into one buffer, which costs less than the extra writes.
+   * The fragments are written with the TCP socket corked, so the whole message leaves in one `writev`
+   * (ws writes each fragment on its own otherwise: one system call for the 1-byte header alone).
    * `tap` gets the output whether or not there is a socket to send it on (none: the session is detached).
    */
   flush(ws: WebSocket | undefined, onSent: () => void, tap?: OutputTap): number {
@@ -61,10 +73,16 @@ export class OutputFramer {
     if (tap) for (const p of parts) tap.write(p);
     if (ws === undefined || ws.readyState !== ws.OPEN) return 0;
     if (total >= FRAGMENT_FROM_BYTES && parts.length <= MAX_FRAGMENTS) {
-      ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
-      const last = parts.length - 1;
-      for (let k = 0; k < last; k++) ws.send(parts[k]!, MORE_FRAGMENTS);
-      ws.send(parts[last]!, LAST_FRAGMENT, onSent);
+      const socket = tcpSocketOf(ws);
+      socket?.cork();
+      try {
+        ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
+        const last = parts.length - 1;
+        for (let k = 0; k < last; k++) ws.send(parts[k]!, MORE_FRAGMENTS);
+        ws.send(parts[last]!, LAST_FRAGMENT, onSent);
+      } finally {
+        socket?.uncork();
+      }
       return total;
     }
     const frame = Buffer.allocUnsafe(OUTPUT_HEADER_SIZE + total);

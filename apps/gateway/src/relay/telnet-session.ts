@@ -616,7 +616,8 @@ export class TelnetSession implements ResumableSession {
     this.bytesFromHost += chunk.length;
     this.ctx.metrics.bytesFromHost.inc(chunk.length);
     this.idle.touch();
-    if (this.engine) this.engine.receive(chunk);
+    // The socket's read buffer is this session's alone: the engine may compact it in place.
+    if (this.engine) this.engine.receive(chunk, true);
     else if (this.supdup) this.supdup.receive(chunk);
     else {
       this.output.collect(chunk);
