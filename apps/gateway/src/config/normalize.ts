@@ -24,6 +24,7 @@ import type {
   AllowRule,
   AuthConfig,
   AutoLoginConfig,
+  ClusterConfig,
   FreeFormDefaults,
   GatewayConfig,
   LimitsConfig,
@@ -498,5 +499,30 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
         }
       : {}),
     logging: { level: raw.logging?.level ?? 'info' },
+    cluster: normalizeCluster(raw, report),
+  };
+}
+
+function normalizeCluster(raw: RawConfig, report: ReportIssue): ClusterConfig {
+  const cluster = raw.cluster ?? {};
+  const redis = cluster.redis;
+  if (redis !== undefined && cluster.gatewayId === undefined) {
+    report(
+      ['cluster', 'gatewayId'],
+      'is required with cluster.redis: each gateway sharing one Redis needs its own id',
+    );
+  }
+  return {
+    ...(cluster.gatewayId !== undefined && { gatewayId: cluster.gatewayId }),
+    ...(redis !== undefined && {
+      redis: {
+        url: redis.url,
+        keyPrefix: redis.keyPrefix ?? 'telgate:',
+        commandTimeoutMs: redis.commandTimeoutMs ?? 500,
+        whenUnavailable: redis.whenUnavailable ?? 'local',
+        leaseSeconds: redis.leaseSeconds ?? 30,
+      },
+    }),
+    drainSeconds: cluster.drainSeconds ?? 0,
   };
 }

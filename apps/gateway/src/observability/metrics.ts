@@ -37,6 +37,10 @@ export interface GatewayMetrics {
   readonly outputSkippedBytes: Counter;
   /** SCREEN frames sent to browsers that caught up after output was skipped. */
   readonly catchUpScreens: Counter;
+  /** New sessions Redis could not admit, by what the gateway did instead (`local`, `refused`). */
+  readonly sharedLimitsUnavailable: Counter;
+  /** 1 while the gateway drains. */
+  readonly draining: Gauge;
 }
 
 export interface MetricsOptions {
@@ -129,6 +133,13 @@ export function createMetrics({ processMetrics = true }: MetricsOptions = {}): G
       help: 'Screens sent to browsers that caught up after output was skipped',
       registers,
     }),
+    sharedLimitsUnavailable: new Counter({
+      name: 'telgate_shared_limits_unavailable_total',
+      help: 'New sessions Redis could not admit, by what the gateway did instead (local, refused)',
+      labelNames: ['decision'],
+      registers,
+    }),
+    draining: new Gauge({ name: 'telgate_draining', help: '1 while the gateway drains', registers }),
   };
 }
 

@@ -71,6 +71,11 @@ export class ResumableSessions {
     return this.#detached.size;
   }
 
+  /** The ids of the detached sessions. */
+  detachedIds(): Set<string> {
+    return new Set([...this.#detached.keys()].map((session) => session.sessionId));
+  }
+
   /** A fresh credential for `session`; the one it had before stops working. */
   issue(session: ResumableSession): string {
     this.#revokeCredential(session);
