@@ -304,7 +304,7 @@ describe('two gateways behind nginx, sharing limits in Redis', () => {
     // whenUnavailable: local on a, refuse on b.
     const local = await connected('a');
     expect(local.gateway).toBe('a');
-    expect((await refused('b')).code).toBe('GW_ERR_LIMITS_UNAVAILABLE');
+    expect((await refused('b')).code).toBe('GW_ERR_LIMITS_OFFLINE');
     await endSession(local);
 
     redis = await startRedisServer({ port: redisPort });

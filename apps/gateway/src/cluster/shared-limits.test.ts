@@ -129,7 +129,7 @@ describe('SharedLimits with Debian redis-server', () => {
     const refuse = gateway('r', { whenUnavailable: 'refuse' }, nowhere);
     expect(await local.admit(session('s1'), LIMITS)).toBe('local');
     const error = await refusal(refuse.admit(session('s2'), LIMITS));
-    expect(error.code).toBe('GW_ERR_LIMITS_UNAVAILABLE');
+    expect(error.code).toBe('GW_ERR_LIMITS_OFFLINE');
   });
 
   it('gives up on a Redis that stopped answering after commandTimeoutMs, and uses it again once it answers', async () => {
@@ -138,7 +138,7 @@ describe('SharedLimits with Debian redis-server', () => {
     process.kill(redis.pid, 'SIGSTOP');
     try {
       const error = await refusal(a.admit(session('s1'), LIMITS));
-      expect(error.code).toBe('GW_ERR_LIMITS_UNAVAILABLE');
+      expect(error.code).toBe('GW_ERR_LIMITS_OFFLINE');
       expect(error.message).toMatch(/timed out/i);
     } finally {
       process.kill(redis.pid, 'SIGCONT');

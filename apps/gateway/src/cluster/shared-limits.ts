@@ -169,7 +169,7 @@ export class SharedLimits {
   /**
    * Admits a new session against the limits shared by every gateway, or throws GW_ERR_OVERLOADED. With
    * Redis unreachable: `local` (this gateway's own limits, already checked, are all that apply) or
-   * GW_ERR_LIMITS_UNAVAILABLE, as cluster.redis.whenUnavailable says.
+   * GW_ERR_LIMITS_OFFLINE, as cluster.redis.whenUnavailable says.
    */
   async admit(
     session: SharedSession,
@@ -196,7 +196,7 @@ export class SharedLimits {
       if (this.#config.whenUnavailable === 'refuse') {
         this.#options.onUnavailable?.('refused');
         throw new GatewayError(
-          'GW_ERR_LIMITS_UNAVAILABLE',
+          'GW_ERR_LIMITS_OFFLINE',
           `Redis did not answer (${(error as Error).message}); cluster.redis.whenUnavailable is refuse`,
         );
       }

@@ -31,7 +31,7 @@ export interface RedisConfig {
   readonly commandTimeoutMs: number;
   /**
    * `local`: new sessions are admitted under this gateway's own limits only (logged, counted);
-   * `refuse`: new sessions are refused with GW_ERR_LIMITS_UNAVAILABLE. Held sessions go on either way.
+   * `refuse`: new sessions are refused with GW_ERR_LIMITS_OFFLINE. Held sessions go on either way.
    */
   readonly whenUnavailable: RedisUnavailableRule;
   /**
