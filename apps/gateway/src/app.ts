@@ -207,7 +207,7 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     renewTimer = setInterval(renewShared, (redis.leaseSeconds * 1000) / 3);
     renewTimer.unref();
   }
-  const cluster: ClusterServices = { gatewayId, drain: new Drain(), shared };
+  const cluster: ClusterServices = { gatewayId, drain: new Drain(gatewayId !== undefined), shared };
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: trustProxyOption(config.security.trustProxy),

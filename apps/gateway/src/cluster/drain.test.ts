@@ -19,7 +19,7 @@ describe('Drain', () => {
 
   it('warns every session when it starts and again a minute before the deadline, and on request', () => {
     vi.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12, 0, 0) });
-    const drain = new Drain();
+    const drain = new Drain(true);
     const received: Notice[] = [];
     const stop = drain.subscribe((notice) => received.push(notice));
     expect(drain.current()).toBeUndefined();
@@ -30,9 +30,15 @@ describe('Drain', () => {
       {
         kind: 'warning',
         code: DRAIN_NOTICE_CODE,
-        message: expect.stringMatching(/ends in 5 minutes \(at 12:05 UTC\)/),
+        message: expect.stringMatching(/ends in 5 minutes \(at 12:05 UTC\).*new session on another gateway/),
       },
     ]);
+    const alone = new Drain(false);
+    alone.start(60_000);
+    expect(alone.current()).toMatchObject({
+      message: expect.stringMatching(/connect again once the gateway is back/),
+    });
+    alone.stop();
     vi.advanceTimersByTime(4 * 60_000);
     expect(received).toHaveLength(2);
     expect(received[1]).toMatchObject({ message: expect.stringMatching(/ends in 60 seconds/) });

@@ -14,12 +14,18 @@ export function sayDuration(ms: number): string {
   return `${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
-/** The warning a draining gateway's sessions get, `remainingMs` before they are ended. */
-export function drainNotice(remainingMs: number, deadline: Date): Notice {
+/**
+ * The warning a draining gateway's sessions get, `remainingMs` before they are ended; `othersTakeOver`
+ * when other gateways behind the same address take new sessions meanwhile.
+ */
+export function drainNotice(remainingMs: number, deadline: Date, othersTakeOver: boolean): Notice {
+  const next = othersTakeOver
+    ? 'connecting again opens a new session on another gateway'
+    : 'you can connect again once the gateway is back';
   return {
     kind: 'warning',
     code: DRAIN_NOTICE_CODE,
-    message: `This gateway is closing for maintenance: this session ends in ${sayDuration(remainingMs)} (at ${deadline.toISOString().slice(11, 16)} UTC) unless you end it first. Save your work; connecting again opens a new session on another gateway.`,
+    message: `This gateway is closing for maintenance: this session ends in ${sayDuration(remainingMs)} (at ${deadline.toISOString().slice(11, 16)} UTC) unless you end it first. Save your work; ${next}.`,
   };
 }
 
@@ -32,6 +38,9 @@ export class Drain implements GatewayNotices {
   readonly #listeners = new Set<(notice: Notice) => void>();
   #deadline: number | undefined;
   #reminder: NodeJS.Timeout | undefined;
+
+  /** `othersTakeOver`: other gateways behind the same address take new sessions while this one drains. */
+  constructor(private readonly othersTakeOver = false) {}
 
   get draining(): boolean {
     return this.#deadline !== undefined;
@@ -62,7 +71,11 @@ export class Drain implements GatewayNotices {
 
   current(): Notice | undefined {
     if (this.#deadline === undefined) return undefined;
-    return drainNotice(Math.max(0, this.#deadline - Date.now()), new Date(this.#deadline));
+    return drainNotice(
+      Math.max(0, this.#deadline - Date.now()),
+      new Date(this.#deadline),
+      this.othersTakeOver,
+    );
   }
 
   subscribe(listener: (notice: Notice) => void): () => void {
