@@ -2,7 +2,15 @@
 
 export const MiB = 1024 * 1024;
 
-export const SCENARIOS = ['throughput', 'latency', 'scale', 'flood', 'telnet-core', 'browser'] as const;
+export const SCENARIOS = [
+  'throughput',
+  'latency',
+  'scale',
+  'flood',
+  'telnet-core',
+  'browser',
+  'scale-out',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchSettings {
@@ -41,6 +49,13 @@ export interface BenchSettings {
   readonly browser: {
     readonly streamBytes: number;
     readonly keystrokes: number;
+    readonly runs: number;
+  };
+  readonly scaleOut: {
+    /** Host → client bytes per stream. */
+    readonly streamBytes: number;
+    /** Streams received at once. */
+    readonly clients: number;
     readonly runs: number;
   };
 }
@@ -107,6 +122,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     browser: {
       streamBytes: Math.round(positive(env, 'BENCH_BROWSER_MIB', smoke ? 0.25 : 8) * MiB),
       keystrokes: whole(env, 'BENCH_BROWSER_KEYS', smoke ? 3 : 300),
+      runs,
+    },
+    scaleOut: {
+      streamBytes: Math.round(positive(env, 'BENCH_SCALE_OUT_MIB', smoke ? 1 : 64) * MiB),
+      clients: whole(env, 'BENCH_SCALE_OUT_CLIENTS', 4),
       runs,
     },
   };
