@@ -57,6 +57,8 @@ export interface BenchSettings {
     /** Streams received at once. */
     readonly clients: number;
     readonly runs: number;
+    /** Idle sessions held through nginx, with one gateway and with two. */
+    readonly sessions: number;
   };
 }
 
@@ -128,6 +130,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
       streamBytes: Math.round(positive(env, 'BENCH_SCALE_OUT_MIB', smoke ? 1 : 64) * MiB),
       clients: whole(env, 'BENCH_SCALE_OUT_CLIENTS', 4),
       runs,
+      sessions: whole(env, 'BENCH_SCALE_OUT_SESSIONS', smoke ? 20 : 2000),
     },
   };
 }

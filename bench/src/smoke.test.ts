@@ -47,6 +47,10 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['scale-out behind nginx', /^2 gateways, aggregate throughput, \d+ streams$/],
   ['scale-out behind nginx', /^1 gateway, gateway CPU per GiB relayed$/],
   ['scale-out behind nginx', /^2 gateways, gateway CPU per GiB relayed$/],
+  ['scale-out behind nginx', /^1 gateway, idle sessions held$/],
+  ['scale-out behind nginx', /^2 gateways, idle sessions held$/],
+  ['scale-out behind nginx', /^1 gateway, idle sessions per GiB of gateway RSS$/],
+  ['scale-out behind nginx', /^2 gateways, idle sessions per GiB of gateway RSS$/],
 ];
 
 interface Run {

@@ -1,7 +1,8 @@
 /**
  * Scale-out: the same host streams received by several clients at once through nginx (Debian's, with
  * the configuration deploy/ ships) in front of one gateway process, then in front of two. Aggregate
- * host → client throughput and the gateways' CPU per GiB relayed, side by side in one run.
+ * host → client throughput and the gateways' CPU per GiB relayed, then idle sessions held through each
+ * and the gateways' memory for them, side by side in one run.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { emptyResult, formatMiBs, formatRatio, type ScenarioResult } from '../re
 import { MiB } from '../settings.js';
 import { median } from '../stats.js';
 import { expectTerminal, syntheticStream, wireBytes } from '../stream.js';
+import type { IdleHostMessage } from '../workers/idle-host.js';
+import type { ScaleClientsMessage, ScaleRequest } from '../workers/scale-clients.js';
 import type { StreamClientMessage, StreamClientRequest } from '../workers/stream-client.js';
 import type { StreamHostConfig, StreamHostMessage } from '../workers/stream-host.js';
 
@@ -42,12 +45,17 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
   const timeoutMs = 30_000 + (hostBytes / MiB) * clientCount * 500;
   const stops: Array<() => Promise<void>> = [];
   try {
+    const idleHost = Worker.start<IdleHostMessage>('idle-host', {});
+    stops.push(() => idleHost.stop());
+    const holder = Worker.start<ScaleClientsMessage, ScaleRequest>('scale-clients', {});
+    stops.push(() => holder.stop());
     const host = Worker.start<StreamHostMessage>('stream-host', {
       totalBytes: streamBytes,
       seed: SEED,
     } satisfies StreamHostConfig);
     stops.push(() => host.stop());
     const hostPort = (await host.next('ready', 30_000)).port;
+    const idlePort = (await idleHost.next('ready', 30_000)).port;
     const clients = Array.from({ length: clientCount }, () => {
       const client = Worker.start<StreamClientMessage, StreamClientRequest>('stream-client', {});
       stops.push(() => client.stop());
@@ -60,7 +68,10 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
         mkdirSync(workDir, { recursive: true });
         const gateway = await GatewayProcess.start({
           workDir,
-          targets: [{ id: 'stream', port: hostPort }],
+          targets: [
+            { id: 'stream', port: hostPort },
+            { id: 'idle', port: idlePort },
+          ],
           startTimeoutMs: 60_000,
         });
         stops.push(() => gateway.stop());
@@ -70,6 +81,7 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
     const template = readFileSync(TEMPLATE, 'utf8');
     const proxy = async (first: GatewayProcess, second: GatewayProcess) => {
       const nginx = await startNginx({
+        workerConnections: Math.max(1024, settings.scaleOut.sessions * 2 + 256),
         httpConfig: (port) =>
           renderTemplate(template, {
             TELGATE_LISTEN: `127.0.0.1:${port}`,
@@ -142,6 +154,77 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
       }
     }
 
+    // Idle sessions: held through nginx, the gateways' resident memory before and while they are open.
+    await holder.next('ready', 30_000);
+    const { sessions } = settings.scaleOut;
+    const held: Record<string, { opened: number; failed: number; bytes: number }> = {};
+    for (const s of [one, two]) {
+      progress(`scale-out: ${s.name}, holding ${sessions} idle sessions`);
+      const before = s.gateways.reduce((sum, g) => sum + g.resident(), 0);
+      const opened = await holder.request(
+        {
+          type: 'open',
+          config: {
+            mode: 'gateway',
+            url: `ws://127.0.0.1:${s.nginx.port}/ws?target=idle`,
+            sessions,
+            concurrency: 32,
+          },
+        },
+        'opened',
+        60_000 + sessions * 50,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const open = s.gateways.reduce((sum, g) => sum + g.resident(), 0);
+      held[s.name] = { opened: opened.opened, failed: opened.failed, bytes: open - before };
+      await holder.request({ type: 'close' }, 'closed', 120_000);
+      for (const g of s.gateways) await g.waitForSessions(0, 60_000);
+    }
+    for (const s of [one, two]) {
+      const h = held[s.name]!;
+      result.checks.push({
+        what: `scale-out: ${s.name} behind nginx holds every idle session asked for`,
+        ok: h.opened === sessions && h.failed === 0,
+        detail: `${h.opened} of ${sessions} opened, ${h.failed} failed`,
+      });
+    }
+    const perGiB = (name: string) => {
+      const h = held[name]!;
+      return h.bytes > 0 ? h.opened / (h.bytes / GiB) : Number.NaN;
+    };
+    const perGiBText = (n: number) =>
+      Number.isFinite(n) ? `${Math.round(n).toLocaleString('en')} sessions/GiB` : 'n/a';
+    result.rows.push(
+      {
+        benchmark: BENCHMARK,
+        measured: '1 gateway, idle sessions held',
+        value: String(held[one.name]!.opened),
+        baseline: '—',
+        ratio: '1.00×',
+      },
+      {
+        benchmark: BENCHMARK,
+        measured: '2 gateways, idle sessions held',
+        value: String(held[two.name]!.opened),
+        baseline: `1 gateway ${held[one.name]!.opened}`,
+        ratio: formatRatio(held[two.name]!.opened / held[one.name]!.opened),
+      },
+      {
+        benchmark: BENCHMARK,
+        measured: '1 gateway, idle sessions per GiB of gateway RSS',
+        value: perGiBText(perGiB(one.name)),
+        baseline: '—',
+        ratio: '1.00×',
+      },
+      {
+        benchmark: BENCHMARK,
+        measured: '2 gateways, idle sessions per GiB of gateway RSS',
+        value: perGiBText(perGiB(two.name)),
+        baseline: `1 gateway ${perGiBText(perGiB(one.name))}`,
+        ratio: formatRatio(perGiB(two.name) / perGiB(one.name)),
+      },
+    );
+
     for (const s of [one, two]) {
       result.checks.push({
         what: `scale-out: ${s.name} behind nginx delivers every byte of every stream intact`,
@@ -186,7 +269,7 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
       },
     );
     result.notes.push(
-      `Scale-out: ${clientCount} clients each receive ${(hostBytes / MiB).toFixed(0)} MiB at once through nginx (deploy/nginx/telgate.conf.template) in front of one gateway process, then two; aggregate MiB/s are host bytes of all streams per second of the slowest, median of ${runs}; CPU is the gateways' user + system time (nginx not counted). Two gateways can only be faster where cores are free: on a machine shared with other work the figure says what was free.`,
+      `Scale-out: ${clientCount} clients each receive ${(hostBytes / MiB).toFixed(0)} MiB at once through nginx (deploy/nginx/telgate.conf.template) in front of one gateway process, then two; aggregate MiB/s are host bytes of all streams per second of the slowest, median of ${runs}; CPU is the gateways' user + system time (nginx not counted). Idle sessions: ${settings.scaleOut.sessions} held through nginx, the growth of the gateways' summed RSS while they are open. Two gateways can only be faster where cores are free: on a machine shared with other work the figure says what was free.`,
     );
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});

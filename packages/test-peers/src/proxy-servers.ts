@@ -66,6 +66,8 @@ export interface NginxOptions {
    */
   readonly httpConfig: (port: number) => string;
   readonly readyTimeoutMs?: number;
+  /** Connections nginx's worker holds at once (two per proxied session); 1024 by default. */
+  readonly workerConnections?: number;
 }
 
 export interface NginxServer extends ServerProcess {
@@ -88,7 +90,7 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
       description: 'nginx',
       command: (port) => {
         writeFileSync(join(prefix, 'telgate.conf'), options.httpConfig(port));
-        writeFileSync(mainConfig, mainConfigText(prefix));
+        writeFileSync(mainConfig, mainConfigText(prefix, options.workerConnections ?? 1024));
         return [nginx, '-p', prefix, '-c', mainConfig, '-e', join(prefix, 'logs', 'error.log')];
       },
       ...(options.readyTimeoutMs !== undefined && { readyTimeoutMs: options.readyTimeoutMs }),
@@ -107,7 +109,7 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
   }
 }
 
-function mainConfigText(prefix: string): string {
+function mainConfigText(prefix: string, workerConnections: number): string {
   const temp = (name: string) => join(prefix, 'temp', name);
   // As root, nginx would run its worker as `nobody`, which cannot enter this private prefix.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
@@ -115,7 +117,8 @@ function mainConfigText(prefix: string): string {
 worker_processes 1;
 pid ${join(prefix, 'nginx.pid')};
 error_log ${join(prefix, 'logs', 'error.log')} warn;
-events { worker_connections 1024; }
+worker_rlimit_nofile ${workerConnections * 2};
+events { worker_connections ${workerConnections}; }
 http {
     access_log ${join(prefix, 'logs', 'access.log')};
     client_body_temp_path ${temp('body')};
