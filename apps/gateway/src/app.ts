@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { authExposureProblem } from './auth/exposure.js';
 import { createTokenVerifier } from './auth/token.js';
 import { Drain } from './cluster/drain.js';
+import type { ClusterServices } from './cluster/services.js';
 import { SharedLimits } from './cluster/shared-limits.js';
 import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
@@ -47,15 +48,6 @@ export interface GatewayServices {
   readonly resumable: ResumableSessions;
   readonly metrics: GatewayMetrics;
   readonly cluster: ClusterServices;
-}
-
-/** What the gateway shares with the others behind one proxy, and its drain. */
-export interface ClusterServices {
-  /** cluster.gatewayId; undefined for a gateway on its own. */
-  readonly gatewayId: string | undefined;
-  readonly drain: Drain;
-  /** The limits shared in Redis; undefined without cluster.redis. */
-  readonly shared: SharedLimits | undefined;
 }
 
 declare module 'fastify' {

@@ -157,7 +157,7 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
     // Idle sessions: held through nginx, the gateways' resident memory before and while they are open.
     await holder.next('ready', 30_000);
     const { sessions } = settings.scaleOut;
-    const held: Record<string, { opened: number; failed: number; bytes: number }> = {};
+    const held: Record<string, { opened: number; failed: number; bytes: number; firstError?: string }> = {};
     for (const s of [one, two]) {
       progress(`scale-out: ${s.name}, holding ${sessions} idle sessions`);
       const before = s.gateways.reduce((sum, g) => sum + g.resident(), 0);
@@ -176,7 +176,12 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
       );
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const open = s.gateways.reduce((sum, g) => sum + g.resident(), 0);
-      held[s.name] = { opened: opened.opened, failed: opened.failed, bytes: open - before };
+      held[s.name] = {
+        opened: opened.opened,
+        failed: opened.failed,
+        bytes: open - before,
+        ...(opened.firstError !== undefined && { firstError: opened.firstError }),
+      };
       await holder.request({ type: 'close' }, 'closed', 120_000);
       for (const g of s.gateways) await g.waitForSessions(0, 60_000);
     }
@@ -185,7 +190,7 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
       result.checks.push({
         what: `scale-out: ${s.name} behind nginx holds every idle session asked for`,
         ok: h.opened === sessions && h.failed === 0,
-        detail: `${h.opened} of ${sessions} opened, ${h.failed} failed`,
+        detail: `${h.opened} of ${sessions} opened, ${h.failed} failed${h.firstError ? ` (first: ${h.firstError})` : ''}`,
       });
     }
     const perGiB = (name: string) => {

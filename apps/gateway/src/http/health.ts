@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ClusterServices } from '../app.js';
+import type { ClusterServices } from '../cluster/services.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 
 /**

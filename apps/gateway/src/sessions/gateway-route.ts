@@ -9,8 +9,8 @@ import {
 } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type RawData, WebSocket } from 'ws';
-import type { ClusterServices } from '../app.js';
 import type { TokenVerifier } from '../auth/token.js';
+import type { ClusterServices } from '../cluster/services.js';
 import type { GatewayConfig } from '../config/types.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { isOriginAllowed, normalizeOrigin } from '../http/origin.js';
