@@ -113,8 +113,9 @@ function mainConfigText(prefix: string, workerConnections: number): string {
   const temp = (name: string) => join(prefix, 'temp', name);
   // As root, nginx would run its worker as `nobody`, which cannot enter this private prefix.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
+  // One process, no master: killing it leaves no worker behind (a master respawns a worker killed first).
   return `${user}daemon off;
-worker_processes 1;
+master_process off;
 pid ${join(prefix, 'nginx.pid')};
 error_log ${join(prefix, 'logs', 'error.log')} warn;
 worker_rlimit_nofile ${workerConnections * 2};
