@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives for real: Chromium for the end-to-end tests,
-# and real Telnet servers (busybox, inetutils, netkit) for the integration tests.
+# Installs the Debian packages the test suite drives for real: Chromium for the end-to-end tests, real
+# Telnet servers (busybox, inetutils, netkit) for the integration tests, nginx and Redis for scale-out.
 # Skips whatever is already present. Needs root or sudo; never reads stdin, so it runs unattended in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1mtelgate:\033[0m %s\n' "$*"; }
 
 # busybox-static, not busybox: only the static build has the telnetd applet. websockify is the
-# benchmarks' reference relay, which their smoke test runs.
-PACKAGES=(chromium busybox-static inetutils-telnetd socat openssl websockify)
+# benchmarks' reference relay, which their smoke test runs. nginx-light and redis-server are the proxy
+# and the shared store of the scale-out test (several gateways behind nginx); the tests start their own.
+PACKAGES=(chromium busybox-static inetutils-telnetd socat openssl websockify nginx-light redis-server)
 NETKIT_DIR=.telgate/peers/netkit
 NETKIT_TELNETD="$NETKIT_DIR/usr/sbin/in.telnetd"
 

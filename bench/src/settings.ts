@@ -2,7 +2,15 @@
 
 export const MiB = 1024 * 1024;
 
-export const SCENARIOS = ['throughput', 'latency', 'scale', 'flood', 'telnet-core', 'browser'] as const;
+export const SCENARIOS = [
+  'throughput',
+  'latency',
+  'scale',
+  'flood',
+  'telnet-core',
+  'browser',
+  'scale-out',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchSettings {
@@ -46,6 +54,15 @@ export interface BenchSettings {
     readonly resumes: number;
     /** Another build of the page (a `dist` directory) to measure beside this one (BENCH_PAGE_BASELINE). */
     readonly baselinePage: string | undefined;
+  };
+  readonly scaleOut: {
+    /** Host → client bytes per stream. */
+    readonly streamBytes: number;
+    /** Streams received at once. */
+    readonly clients: number;
+    readonly runs: number;
+    /** Idle sessions held through nginx, with one gateway and with two. */
+    readonly sessions: number;
   };
 }
 
@@ -114,6 +131,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
       runs,
       resumes: whole(env, 'BENCH_BROWSER_RESUMES', smoke ? 2 : 30),
       baselinePage: env.BENCH_PAGE_BASELINE || undefined,
+    },
+    scaleOut: {
+      streamBytes: Math.round(positive(env, 'BENCH_SCALE_OUT_MIB', smoke ? 1 : 64) * MiB),
+      clients: whole(env, 'BENCH_SCALE_OUT_CLIENTS', 4),
+      runs,
+      sessions: whole(env, 'BENCH_SCALE_OUT_SESSIONS', smoke ? 20 : 2000),
     },
   };
 }

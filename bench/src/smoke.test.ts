@@ -61,6 +61,14 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['browser (Chromium)', /^keystroke echo during a flood, output: responsive/],
   ['browser (Chromium)', /^page load → demo host prompt written$/],
   ['browser (Chromium)', /^initial JS of apps\/web\/dist, gzip$/],
+  ['scale-out behind nginx', /^1 gateway, aggregate throughput, \d+ streams$/],
+  ['scale-out behind nginx', /^2 gateways, aggregate throughput, \d+ streams$/],
+  ['scale-out behind nginx', /^1 gateway, gateway CPU per GiB relayed$/],
+  ['scale-out behind nginx', /^2 gateways, gateway CPU per GiB relayed$/],
+  ['scale-out behind nginx', /^1 gateway, idle sessions held$/],
+  ['scale-out behind nginx', /^2 gateways, idle sessions held$/],
+  ['scale-out behind nginx', /^1 gateway, idle sessions per GiB of gateway RSS$/],
+  ['scale-out behind nginx', /^2 gateways, idle sessions per GiB of gateway RSS$/],
 ];
 
 interface Run {

@@ -5,6 +5,7 @@ import { runBrowser } from './scenarios/browser.js';
 import { runFlood } from './scenarios/flood.js';
 import { runLatency } from './scenarios/latency.js';
 import { runScale } from './scenarios/scale.js';
+import { runScaleOut } from './scenarios/scale-out.js';
 import { runTelnetCore } from './scenarios/telnet-core.js';
 import { runThroughput } from './scenarios/throughput.js';
 import type { ScenarioName } from './settings.js';
@@ -16,6 +17,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, (context: BenchContext) => Promise<
   flood: runFlood,
   'telnet-core': runTelnetCore,
   browser: runBrowser,
+  'scale-out': runScaleOut,
 };
 
 export interface SuiteResult {

@@ -7,6 +7,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { authExposureProblem } from './auth/exposure.js';
 import { createTokenVerifier } from './auth/token.js';
+import { Drain } from './cluster/drain.js';
+import type { ClusterServices } from './cluster/services.js';
+import { SharedLimits } from './cluster/shared-limits.js';
 import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
 import { healthRoute } from './http/health.js';
@@ -58,6 +61,7 @@ export interface GatewayServices {
   /** The recording directory; undefined when no target is recorded and the recordings page is off. */
   readonly recordings: RecordingStore | undefined;
   readonly audit: AuditLog;
+  readonly cluster: ClusterServices;
 }
 
 declare module 'fastify' {
@@ -71,7 +75,19 @@ declare module 'fastify' {
  * stops, and browsers get `limits.shutdownGraceMs` to finish their close handshakes. Sockets still open
  * then (a browser that stopped reading) are destroyed, so this ends in bounded time whatever browsers do.
  */
-export async function stopGateway(app: FastifyInstance): Promise<void> {
+export function stopGateway(app: FastifyInstance): Promise<void> {
+  // Stopping twice (a drain that ends while a signal already stops the gateway) is stopping once.
+  let stopping = stops.get(app);
+  if (!stopping) {
+    stopping = stopNow(app);
+    stops.set(app, stopping);
+  }
+  return stopping;
+}
+
+const stops = new WeakMap<FastifyInstance, Promise<void>>();
+
+async function stopNow(app: FastifyInstance): Promise<void> {
   const { sessions, config } = app.telgate;
   const grace = setTimeout(() => {
     app.log.warn(
@@ -87,6 +103,33 @@ export async function stopGateway(app: FastifyInstance): Promise<void> {
   } finally {
     clearTimeout(grace);
   }
+}
+
+/** How often a draining gateway looks whether its last session has ended. */
+const DRAIN_POLL_MS = 100;
+
+/**
+ * Drains the gateway: /healthz answers 503 `draining`, new sessions are refused (the proxy sends them
+ * to another gateway), sessions are warned and kept until they end or `durationMs` passes; then the
+ * gateway stops as `stopGateway` does (sessions still open end with GW_ERR_SHUTDOWN).
+ */
+export async function drainGateway(app: FastifyInstance, durationMs: number): Promise<void> {
+  const { sessions, cluster, metrics } = app.telgate;
+  if (!cluster.drain.draining) {
+    sessions.stopAdmitting();
+    cluster.drain.start(durationMs);
+    metrics.draining.set(1);
+    app.log.info(
+      { sessions: sessions.openSessions, deadline: cluster.drain.deadline?.toISOString() },
+      'draining: no new sessions; the open ones are kept until they end or the deadline',
+    );
+  }
+  const deadline = cluster.drain.deadline?.getTime() ?? Date.now();
+  while (sessions.openSessions > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, deadline - Date.now())));
+  }
+  app.log.info({ sessions: sessions.openSessions }, 'drained: stopping');
+  await stopGateway(app);
 }
 
 /**
@@ -137,13 +180,42 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   if (exposure) throw new ConfigError('configuration', [{ where: 'security.auth.mode', message: exposure }]);
 
   const metrics = deps.metrics ?? createMetrics();
-  const sessions = new SessionRegistry(config.limits, (open) => metrics.sessionsOpen.set(open));
+  const logger = deps.logger ?? createLogger(config.logging.level);
+  const { gatewayId, redis } = config.cluster;
+  let renewShared = (): void => {};
+  const shared =
+    redis === undefined || gatewayId === undefined
+      ? undefined
+      : new SharedLimits({
+          redis,
+          gatewayId,
+          log: logger.child({ component: 'shared-limits' }),
+          onReady: () => renewShared(),
+          onUnavailable: (decision) => metrics.sharedLimitsUnavailable.inc({ decision }),
+        });
+  const sessions = new SessionRegistry(
+    config.limits,
+    (open) => metrics.sessionsOpen.set(open),
+    (record) => shared?.release(record),
+  );
   const resumable = new ResumableSessions(config.limits, {
     detachedCount: (count) => metrics.sessionsDetached.set(count),
     evicted: () => metrics.detachedEnded.inc({ reason: 'evicted' }),
   });
+  let renewTimer: NodeJS.Timeout | undefined;
+  if (shared && redis) {
+    renewShared = () => {
+      const detached = resumable.detachedIds();
+      void shared.renew(
+        sessions.list().map((record) => ({ ...record, detached: detached.has(record.sessionId) })),
+      );
+    };
+    renewTimer = setInterval(renewShared, (redis.leaseSeconds * 1000) / 3);
+    renewTimer.unref();
+  }
+  const cluster: ClusterServices = { gatewayId, drain: new Drain(gatewayId !== undefined), shared };
   const app = Fastify({
-    loggerInstance: deps.logger ?? createLogger(config.logging.level),
+    loggerInstance: logger,
     trustProxy: trustProxyOption(config.security.trustProxy),
     // Request lines only at debug level, URLs without their tokens.
     logController: new GatewayLogController(),
@@ -160,7 +232,12 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
       : undefined;
   await recordings?.start();
   const journalsEnding = new Set<Promise<void>>();
-  app.decorate('telgate', { config, sessions, resumable, metrics, recordings, audit });
+  app.decorate('telgate', { config, sessions, resumable, metrics, recordings, audit, cluster });
+  app.addHook('onClose', async () => {
+    clearInterval(renewTimer);
+    cluster.drain.stop();
+    await shared?.close();
+  });
   // Set before any plugin, so that missing files of the web app end here too. The query string may hold
   // a token: neither the log line nor the answer repeats it.
   app.setNotFoundHandler((request, reply) => {
@@ -222,8 +299,9 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
     audit,
     recordings,
     journalsEnding,
+    cluster,
   });
-  await app.register(healthRoute, { sessions });
+  await app.register(healthRoute, { sessions, cluster });
   await app.register(metricsRoute, { metrics });
   await app.register(targetsApi, { config, verifier });
   if (recordings && config.recording.page) await app.register(recordingsApi, { store: recordings, verifier });

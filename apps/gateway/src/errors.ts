@@ -6,11 +6,14 @@ import { closeCodeFor, type GatewayErrorCode } from '@telgate/protocol';
  */
 export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
+  /** The detail names nothing private, and tells the user more than the code: it goes to the page. */
+  readonly tellUser: boolean;
 
-  constructor(code: GatewayErrorCode, detail: string, options?: { cause?: unknown }) {
-    super(detail, options);
+  constructor(code: GatewayErrorCode, detail: string, options?: { cause?: unknown; tellUser?: boolean }) {
+    super(detail, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
+    this.tellUser = options?.tellUser ?? false;
   }
 
   /** The WebSocket close code that carries this error to the browser. */

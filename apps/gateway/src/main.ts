@@ -1,6 +1,6 @@
 import { type DemoHost, type SupdupDemoHost, startDemoHost, startSupdupDemoHost } from '@telgate/demo-host';
 import type { FastifyInstance } from 'fastify';
-import { type AppDeps, buildApp, stopGateway } from './app.js';
+import { type AppDeps, buildApp, drainGateway, stopGateway } from './app.js';
 import { loadConfig, readCommandLine, USAGE, UsageError } from './config/cli.js';
 import { bindDemoTarget } from './config/defaults.js';
 import { ConfigError } from './config/load.js';
@@ -24,6 +24,11 @@ export interface RunningGateway {
    * destroying those still open after `limits.shutdownGraceMs`.
    */
   stop(): Promise<void>;
+  /**
+   * Drains: no new sessions, /healthz 503, sessions warned and kept until they end or `durationMs`
+   * passes; then stops as `stop` does.
+   */
+  drain(durationMs: number): Promise<void>;
 }
 
 export type StartResult =
@@ -116,26 +121,40 @@ export async function startGateway({ argv, env, tell, deps }: StartOptions): Pro
   const port = address !== null && typeof address === 'object' ? address.port : config.listen.port;
   const url = displayUrl(config.listen.host, port);
   tell(`telgate: serving ${url} (Ctrl-C stops)\n`);
-  return { ok: true, gateway: { app, url, stop: () => stopGateway(app) } };
+  return {
+    ok: true,
+    gateway: { app, url, stop: () => stopGateway(app), drain: (durationMs) => drainGateway(app, durationMs) },
+  };
 }
 
 /**
  * Runs the gateway until SIGINT or SIGTERM, then stops it and exits with status 0 within the shutdown
- * grace period; a second signal exits at once (status 1).
+ * grace period; a second signal exits at once (status 1). With cluster.drainSeconds set, SIGTERM drains
+ * first (sessions kept until they end or the deadline), and a second signal ends the drain at once.
  */
 async function main(): Promise<void> {
   let gateway: RunningGateway | undefined;
   let stopSignal: NodeJS.Signals | undefined;
+  let draining = false;
+  let backstop: NodeJS.Timeout | undefined;
 
   const shutDown = (running: RunningGateway, signal: NodeJS.Signals) => {
-    const graceMs = running.app.telgate.config.limits.shutdownGraceMs;
-    running.app.log.info({ signal, graceMs }, 'shutting down');
-    const backstop = setTimeout(() => {
-      running.app.log.error('the gateway did not stop; exiting');
-      process.exit(1);
-    }, graceMs + SHUTDOWN_BACKSTOP_MS);
+    const { limits, cluster } = running.app.telgate.config;
+    const graceMs = limits.shutdownGraceMs;
+    const drainMs = signal === 'SIGTERM' && !draining ? cluster.drainSeconds * 1000 : 0;
+    if (drainMs > 0) draining = true;
+    else if (draining) draining = false;
+    running.app.log.info({ signal, graceMs, drainMs }, drainMs > 0 ? 'draining' : 'shutting down');
+    clearTimeout(backstop);
+    backstop = setTimeout(
+      () => {
+        running.app.log.error('the gateway did not stop; exiting');
+        process.exit(1);
+      },
+      drainMs + graceMs + SHUTDOWN_BACKSTOP_MS,
+    );
     backstop.unref();
-    running.stop().then(
+    (drainMs > 0 ? running.drain(drainMs) : running.stop()).then(
       () => {
         clearTimeout(backstop);
         process.exitCode = 0;
@@ -148,6 +167,11 @@ async function main(): Promise<void> {
   };
   // Listening for signals before starting, so that one arriving during start-up is not lost.
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal && draining && gateway) {
+      // A second signal while draining: end the sessions now.
+      shutDown(gateway, signal);
+      return;
+    }
     if (stopSignal) process.exit(1);
     stopSignal = signal;
     if (gateway) shutDown(gateway, signal);

@@ -36,6 +36,7 @@ describe('gateway error codes', () => {
       GW_ERR_TAKEN_OVER: 4021,
       GW_ERR_RESUME_FAILED: 4022,
       GW_ERR_BAD_CHARSET: 4023,
+      GW_ERR_LIMITS_OFFLINE: 4024,
       GW_ERR_FRAME_TOO_LARGE: 1009,
     });
     expect(NORMAL_CLOSURE).toBe(1000);
@@ -67,7 +68,7 @@ describe('gateway error codes', () => {
   });
 
   it('knows nothing about other close codes, including a normal close', () => {
-    for (const closeCode of [NORMAL_CLOSURE, 1001, 1006, 4000, 4024, 4999, 0, -1, 4001.5, Number.NaN]) {
+    for (const closeCode of [NORMAL_CLOSURE, 1001, 1006, 4000, 4099, 4999, 0, -1, 4001.5, Number.NaN]) {
       expect(errorForCloseCode(closeCode)).toBeUndefined();
     }
   });

@@ -121,6 +121,11 @@ export const GATEWAY_ERRORS = {
     message:
       'The gateway does not know the character set chosen for this host. Pick another one (UTF-8, CP437, ISO-8859-1…) and connect again.',
   },
+  GW_ERR_LIMITS_OFFLINE: {
+    closeCode: 4024,
+    message:
+      'The gateway cannot check its shared session limits just now, so it opens no new sessions. Try again in a moment.',
+  },
   GW_ERR_FRAME_TOO_LARGE: {
     closeCode: 1009,
     message: 'A message was larger than the gateway accepts. Paste less text at a time.',

@@ -49,6 +49,7 @@ export {
   type EffectiveSettings,
   EOL_MODES,
   type EolMode,
+  GATEWAY_ID_PATTERN,
   LOCAL_ECHO_MODES,
   type LocalEchoMode,
   MAX_CHARSET_NAME_LENGTH,

@@ -77,7 +77,15 @@ export interface ResumeInfo {
   credential: string;
   /** How long the gateway keeps the session after the socket goes away. */
   graceSeconds: number;
+  /**
+   * The gateway holding the session, when several serve one address: a resume sends it back as the
+   * URL's `gw` parameter, so that the proxy in front routes the socket to that gateway.
+   */
+  gateway?: string;
 }
+
+/** A gateway id, as `ResumeInfo.gateway` and the `gw` URL parameter carry it. */
+export const GATEWAY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** A resume credential: URL-safe base64 characters, 16 to 256 of them. */
 export const RESUME_CREDENTIAL_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
@@ -229,9 +237,14 @@ export function readSessionState(value: unknown, where: string): SessionState {
 
 function readResumeInfo(value: unknown, where: string): ResumeInfo {
   const object = expectObject(value, where);
+  const gateway = field(object, 'gateway');
+  if (gateway !== undefined && (typeof gateway !== 'string' || !GATEWAY_ID_PATTERN.test(gateway))) {
+    throw new PayloadShapeError(`${where}.gateway must be a gateway id (a-z, 0-9 and -, at most 32)`);
+  }
   return {
     credential: requireCredential(object, where),
     graceSeconds: requireCount(object, 'graceSeconds', where),
+    ...(gateway !== undefined && { gateway }),
   };
 }
 

@@ -4,6 +4,14 @@ export { DEFAULT_READ_TIMEOUT_MS, describeBytes, InboundBytes, type ReadPredicat
 export { findFreePort, LOOPBACK_HOST } from './loopback.js';
 export { NETKIT_TELNETD_PATH, PEERS_DIR, SHELL_PROMPT } from './peer-files.js';
 export { isProcessAlive } from './process-tree.js';
+export {
+  type NginxOptions,
+  type NginxServer,
+  type RedisServerOptions,
+  renderTemplate,
+  startNginx,
+  startRedisServer,
+} from './proxy-servers.js';
 export { seededRandom } from './random.js';
 export {
   connectRefusingClient,
@@ -19,6 +27,7 @@ export {
   type ScriptedHost,
   startScriptedHost,
 } from './scripted-host.js';
+export type { ServerProcess } from './server-process.js';
 export { DEFAULT_READY_TIMEOUT_MS } from './server-process.js';
 export {
   SUPDUP_DEMO_CURSOR,

@@ -29,6 +29,8 @@ export interface ServerLaunch {
   /** The command line for a server listening on 127.0.0.1:`port`; that process itself must listen. */
   readonly command: (port: number) => string[];
   readonly readyTimeoutMs?: number;
+  /** Listen on this port (say, to start a server again where it was) instead of a free one. */
+  readonly port?: number;
 }
 
 /**
@@ -44,11 +46,12 @@ export async function startServerProcess(launch: ServerLaunch): Promise<ServerPr
   const deadline = Date.now() + readyTimeoutMs;
 
   for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort();
+    const port = launch.port ?? (await findFreePort());
     const outcome = await startOnPort(env, launch, port, deadline);
     if ('server' in outcome) return outcome.server;
     // Another process took the port between our probe and the server's bind: try another one.
-    if (outcome.portTaken && attempt < PORT_ATTEMPTS && Date.now() < deadline) continue;
+    const canMove = launch.port === undefined;
+    if (canMove && outcome.portTaken && attempt < PORT_ATTEMPTS && Date.now() < deadline) continue;
     throw outcome.error;
   }
 }

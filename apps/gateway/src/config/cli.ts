@@ -13,6 +13,8 @@ Options:
 
 Environment:
   TELGATE_HS256_SECRET   security.auth.hs256Secret, so the secret can stay out of the file
+  TELGATE_GATEWAY_ID     cluster.gatewayId, this gateway's id among several behind one proxy
+  TELGATE_REDIS_URL      cluster.redis.url, the Redis that holds the limits the gateways share
 
 Options win over the environment, which wins over the file. Without a file, the gateway serves the
 built-in demo host on http://localhost:8080.`;
@@ -72,6 +74,10 @@ export function readCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (envLevel !== undefined) set(['logging', 'level'], envLevel, 'TELGATE_LOG_LEVEL');
   const envSecret = fromEnv('TELGATE_HS256_SECRET');
   if (envSecret !== undefined) set(['security', 'auth', 'hs256Secret'], envSecret, 'TELGATE_HS256_SECRET');
+  const envGatewayId = fromEnv('TELGATE_GATEWAY_ID');
+  if (envGatewayId !== undefined) set(['cluster', 'gatewayId'], envGatewayId, 'TELGATE_GATEWAY_ID');
+  const envRedisUrl = fromEnv('TELGATE_REDIS_URL');
+  if (envRedisUrl !== undefined) set(['cluster', 'redis', 'url'], envRedisUrl, 'TELGATE_REDIS_URL');
 
   if (values.host !== undefined) set(['listen', 'host'], values.host, '--host');
   if (values.port !== undefined) set(['listen', 'port'], asPort(values.port), '--port');

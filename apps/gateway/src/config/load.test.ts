@@ -586,6 +586,7 @@ describe('telgate.example.yaml', () => {
     expect(example.listen).toEqual(defaults.listen);
     expect(example.security).toEqual(defaults.security);
     expect(example.logging).toEqual(defaults.logging);
+    expect(example.cluster).toEqual(defaults.cluster);
   });
 });
 

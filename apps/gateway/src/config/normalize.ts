@@ -26,6 +26,7 @@ import type {
   AllowRule,
   AuthConfig,
   AutoLoginConfig,
+  ClusterConfig,
   FreeFormDefaults,
   GatewayConfig,
   LimitsConfig,
@@ -502,6 +503,31 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     logging: { level: raw.logging?.level ?? 'info' },
     recording: normalizeRecording(raw, targets, report),
     audit: { ...DEFAULT_AUDIT, ...raw.audit },
+    cluster: normalizeCluster(raw, report),
+  };
+}
+
+function normalizeCluster(raw: RawConfig, report: ReportIssue): ClusterConfig {
+  const cluster = raw.cluster ?? {};
+  const redis = cluster.redis;
+  if (redis !== undefined && cluster.gatewayId === undefined) {
+    report(
+      ['cluster', 'gatewayId'],
+      'is required with cluster.redis: each gateway sharing one Redis needs its own id',
+    );
+  }
+  return {
+    ...(cluster.gatewayId !== undefined && { gatewayId: cluster.gatewayId }),
+    ...(redis !== undefined && {
+      redis: {
+        url: redis.url,
+        keyPrefix: redis.keyPrefix ?? 'telgate:',
+        commandTimeoutMs: redis.commandTimeoutMs ?? 500,
+        whenUnavailable: redis.whenUnavailable ?? 'local',
+        leaseSeconds: redis.leaseSeconds ?? 30,
+      },
+    }),
+    drainSeconds: cluster.drainSeconds ?? 0,
   };
 }
 

@@ -211,6 +211,26 @@ export const configSchema = {
         stdout: { type: 'boolean' },
       },
     },
+    cluster: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        gatewayId: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
+        redis: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url'],
+          properties: {
+            url: { type: 'string', pattern: '^rediss?://', maxLength: 2048 },
+            keyPrefix: { type: 'string', pattern: '^[A-Za-z0-9:_.-]{0,64}$' },
+            commandTimeoutMs: integer(10, 60_000),
+            whenUnavailable: { enum: ['local', 'refuse'] },
+            leaseSeconds: integer(3, 3600),
+          },
+        },
+        drainSeconds: integer(0, SECONDS_PER_WEEK),
+      },
+    },
   },
 } as const;
 
@@ -283,4 +303,15 @@ export interface RawConfig {
     page?: boolean;
   };
   audit?: { file?: string; stdout?: boolean };
+  cluster?: {
+    gatewayId?: string;
+    redis?: {
+      url: string;
+      keyPrefix?: string;
+      commandTimeoutMs?: number;
+      whenUnavailable?: 'local' | 'refuse';
+      leaseSeconds?: number;
+    };
+    drainSeconds?: number;
+  };
 }

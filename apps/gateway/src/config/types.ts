@@ -19,6 +19,45 @@ export interface GatewayConfig {
   readonly recording: RecordingConfig;
   /** The audit log: one JSON line per session event. */
   readonly audit: AuditConfig;
+  /** Several gateways behind one proxy: this gateway's id, shared limits in Redis, draining. */
+  readonly cluster: ClusterConfig;
+}
+
+/** What a gateway does with new sessions while Redis, which holds the shared limits, cannot be reached. */
+export type RedisUnavailableRule = 'local' | 'refuse';
+
+export interface RedisConfig {
+  /** `redis://[:password@]host:port/db` or `rediss://…` for TLS. */
+  readonly url: string;
+  /** Prepended to every key, so that several telgate installations can share one Redis. */
+  readonly keyPrefix: string;
+  /** A command that has no answer this long fails (the gateway never waits longer on Redis). */
+  readonly commandTimeoutMs: number;
+  /**
+   * `local`: new sessions are admitted under this gateway's own limits only (logged, counted);
+   * `refuse`: new sessions are refused with GW_ERR_LIMITS_OFFLINE. Held sessions go on either way.
+   */
+  readonly whenUnavailable: RedisUnavailableRule;
+  /**
+   * How long a session's entry in Redis lives without being renewed: a gateway renews its entries
+   * every third of this, so the entries of a gateway that died expire this long after it.
+   */
+  readonly leaseSeconds: number;
+}
+
+export interface ClusterConfig {
+  /**
+   * Names this gateway among several behind one proxy (a-z, 0-9 and -); given to pages with their
+   * resume credentials, so that the proxy routes a resume back here. Absent: a gateway on its own.
+   */
+  readonly gatewayId?: string;
+  /** Per-client limits and the session directory shared with the other gateways; absent: none shared. */
+  readonly redis?: RedisConfig;
+  /**
+   * On SIGTERM, stop taking new sessions, warn users, and keep the sessions for up to this long before
+   * ending them (0: SIGTERM ends sessions at once, as SIGINT does).
+   */
+  readonly drainSeconds: number;
 }
 
 export interface ListenConfig {

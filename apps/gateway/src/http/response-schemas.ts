@@ -11,10 +11,16 @@ const strict = <P extends Record<string, unknown>>(properties: P, required: read
 export const errorResponse = strict({ error: { type: 'string' }, code: { type: 'string' } }, ['error']);
 
 /** GET /healthz. */
-export const healthResponse = strict({ status: { const: 'ok' }, sessions: { type: 'integer', minimum: 0 } }, [
-  'status',
-  'sessions',
-]);
+export const healthResponse = strict(
+  {
+    status: { enum: ['ok', 'draining'] },
+    sessions: { type: 'integer', minimum: 0 },
+    gateway: { type: 'string' },
+    redis: { enum: ['up', 'down'] },
+    deadline: { type: 'string' },
+  },
+  ['status', 'sessions'],
+);
 
 /** One target as the page sees it (`TargetInfo` of @telgate/protocol). */
 const targetInfo = strict(

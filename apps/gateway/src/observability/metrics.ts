@@ -43,6 +43,10 @@ export interface GatewayMetrics {
   readonly recordingsIncomplete: Counter<'reason'>;
   /** Recordings deleted by retention, by `reason`: `age` or `size`. */
   readonly recordingsDeleted: Counter<'reason'>;
+  /** New sessions Redis could not admit, by what the gateway did instead (`local`, `refused`). */
+  readonly sharedLimitsUnavailable: Counter;
+  /** 1 while the gateway drains. */
+  readonly draining: Gauge;
 }
 
 export interface MetricsOptions {
@@ -152,6 +156,13 @@ export function createMetrics({ processMetrics = true }: MetricsOptions = {}): G
       labelNames: ['reason'],
       registers,
     }),
+    sharedLimitsUnavailable: new Counter({
+      name: 'telgate_shared_limits_unavailable_total',
+      help: 'New sessions Redis could not admit, by what the gateway did instead (local, refused)',
+      labelNames: ['decision'],
+      registers,
+    }),
+    draining: new Gauge({ name: 'telgate_draining', help: '1 while the gateway drains', registers }),
   };
 }
 

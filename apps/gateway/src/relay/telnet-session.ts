@@ -9,6 +9,7 @@ import {
   type GatewayErrorCode,
   type LocalEchoMode,
   type Notice,
+  type ResumeInfo,
   type ServerFrame,
   type SessionState,
   SUBPROTOCOL,
@@ -319,6 +320,8 @@ export class TelnetSession implements ResumableSession {
     const link = this.link!;
     link.start();
     this.ctx.shutdown.addEventListener('abort', () => this.finish('GW_ERR_SHUTDOWN', SHUTDOWN_REASON));
+    const stopNotices = this.ctx.gatewayNotices?.subscribe((notice) => this.sendNotice(notice));
+    if (stopNotices) this.ctx.signal.addEventListener('abort', stopNotices, { once: true });
     if (link.subprotocol !== SUBPROTOCOL && link.subprotocol !== SUBPROTOCOL_V2) {
       this.finish('GW_ERR_BAD_FRAME', `the client must offer the WebSocket subprotocol ${SUBPROTOCOL}`);
       return;
@@ -477,7 +480,7 @@ export class TelnetSession implements ResumableSession {
       state: 'connected',
       target: this.targetInfo(),
       sessionId: this.ctx.sessionId,
-      resume: { credential, graceSeconds: this.graceMs / 1000 },
+      resume: this.resumeInfo(credential),
     });
     this.sendSettings();
     if (this.supdup) this.sendNotice({ kind: 'supdup', terminal: this.supdup.terminalInfo() });
@@ -491,6 +494,9 @@ export class TelnetSession implements ResumableSession {
       type: 'notice',
       notice: { kind: 'resumed', awayMs, inputReceived: this.inputReceived },
     });
+    // A session resumed while the gateway drains is told again when it will end.
+    const gatewayNotice = this.ctx.gatewayNotices?.current();
+    if (gatewayNotice) this.sendNotice(gatewayNotice);
     this.toBrowser.update();
     // Frames the browser sent right after its RESUME, in order.
     for (const message of queued) link.socket.emit('message', message.data, message.isBinary);
@@ -538,9 +544,9 @@ export class TelnetSession implements ResumableSession {
     }
     this.host = host;
     if (ctx.target.protocol === 'telnet') this.engine = this.createEngine();
-    let resume: { credential: string; graceSeconds: number } | undefined;
+    let resume: ResumeInfo | undefined;
     if (this.resumable) {
-      resume = { credential: ctx.resumable.issue(this), graceSeconds: this.graceMs / 1000 };
+      resume = this.resumeInfo(ctx.resumable.issue(this));
       this.detachable = true;
       ctx.outliveSocket();
     }
@@ -1099,6 +1105,16 @@ export class TelnetSession implements ResumableSession {
 
   private sendState(state: SessionState): void {
     this.sendFrame({ type: 'state', ...state });
+  }
+
+  /** How the page gets this session back: the credential, the grace time, the gateway holding it. */
+  private resumeInfo(credential: string): ResumeInfo {
+    const { gatewayId } = this.ctx;
+    return {
+      credential,
+      graceSeconds: this.graceMs / 1000,
+      ...(gatewayId !== undefined && { gateway: gatewayId }),
+    };
   }
 
   private sendNotice(notice: Notice): void {

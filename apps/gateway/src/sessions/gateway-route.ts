@@ -11,6 +11,7 @@ import {
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type RawData, WebSocket } from 'ws';
 import type { TokenVerifier } from '../auth/token.js';
+import type { ClusterServices } from '../cluster/services.js';
 import type { GatewayConfig } from '../config/types.js';
 import { asGatewayError, GatewayError } from '../errors.js';
 import { isOriginAllowed } from '../http/origin.js';
@@ -52,10 +53,19 @@ export interface GatewayRouteOptions {
   readonly recordings?: RecordingStore | undefined;
   /** Each session's journal, until its `ended` record is written (so that closing can wait for them). */
   readonly journalsEnding?: Set<Promise<void>>;
+  readonly cluster: ClusterServices;
 }
 
 interface SessionQuery extends TargetRequest {
   readonly token?: string | undefined;
+  /** The gateway a resume is meant for (STATE's `resume.gateway`), which the proxy routes by. */
+  readonly gw?: string | undefined;
+}
+
+/** The `gw` parameter of a request's query, if it has exactly one. */
+function gatewayParameter(query: unknown): string | undefined {
+  const value = ((query ?? {}) as Record<string, unknown>).gw;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -68,6 +78,7 @@ const QUERY_PARAMETERS = {
   port: 'GW_ERR_UNKNOWN_TARGET',
   charset: 'GW_ERR_BAD_CHARSET',
   token: 'GW_ERR_AUTH_FAILED',
+  gw: 'GW_ERR_RESUME_FAILED',
 } as const satisfies Record<keyof SessionQuery, GatewayErrorCode>;
 
 /** The route's querystring schema: each parameter at most once. Other parameters are ignored. */
@@ -168,7 +179,7 @@ function resumeCredential(message: QueuedMessage | undefined): string | undefine
  * 3. The connection goes to `onSession` with a SessionContext.
  */
 export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app, options) => {
-  const { config, sessions, metrics, verifier, lookup, onSession, resumable, recordings } = options;
+  const { config, sessions, metrics, verifier, lookup, onSession, resumable, recordings, cluster } = options;
   const audit = options.audit ?? NO_AUDIT;
   const { limits } = config;
   const lookups = new LookupLimiter(limits.maxConcurrentLookups);
@@ -184,6 +195,18 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       host: request.headers.host,
       allowedOrigins: config.security.allowedOrigins,
     });
+    if (allowed && cluster.drain.draining && cluster.gatewayId !== undefined) {
+      // Draining among several gateways: only resumes of this gateway's own sessions come in; anything
+      // else gets 503 before the upgrade, which the proxy answers by trying another gateway.
+      if (gatewayParameter(request.query) !== cluster.gatewayId) {
+        metrics.refusals.inc({ reason: 'draining' });
+        reply
+          .code(503)
+          .header('retry-after', '1')
+          .send({ error: 'This gateway is draining: it takes no new sessions.' });
+        return;
+      }
+    }
     if (allowed) {
       done();
       return;
@@ -236,19 +259,25 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         if (credential !== undefined) {
           const session = resumable.find(credential);
           const { binding } = session ?? {};
+          const elsewhere =
+            query.gw !== undefined && cluster.gatewayId !== undefined && query.gw !== cluster.gatewayId;
           const refusal =
-            session === undefined || binding === undefined
-              ? 'no session has this credential (it ended, or the credential was replaced)'
-              : binding.targetId !== plan.target.id
-                ? 'the session is for another target'
-                : binding.user !== user
-                  ? 'the session belongs to another user'
-                  : binding.origin !== origin
-                    ? 'the session was opened from another origin'
-                    : undefined;
+            session === undefined && elsewhere
+              ? `the gateway holding the session (${query.gw}) is gone, and the session with it`
+              : session === undefined || binding === undefined
+                ? 'no session has this credential (it ended, or the credential was replaced)'
+                : binding.targetId !== plan.target.id
+                  ? 'the session is for another target'
+                  : binding.user !== user
+                    ? 'the session belongs to another user'
+                    : binding.origin !== origin
+                      ? 'the session was opened from another origin'
+                      : undefined;
           if (refusal !== undefined || session === undefined) {
             metrics.resumes.inc({ outcome: 'refused' });
-            throw new GatewayError('GW_ERR_RESUME_FAILED', refusal ?? 'no session');
+            throw new GatewayError('GW_ERR_RESUME_FAILED', refusal ?? 'no session', {
+              tellUser: elsewhere,
+            });
           }
           log.debug({ resumedSessionId: session.sessionId }, 'socket resumes a session');
           const queued = held.release().slice(1);
@@ -335,6 +364,17 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         });
       });
 
+      // Limits shared with the other gateways (Redis), after this gateway's own.
+      const admission = await cluster.shared?.admit(
+        { sessionId, clientKey: clientKey(clientIp), targetId: plan.target.id, user },
+        limits,
+      );
+      if (admission === 'local') log.debug('admitted under this gateway’s limits only');
+      if (socket.readyState !== WebSocket.OPEN) {
+        endSession(undefined);
+        return;
+      }
+
       const address = await resolveAndCheck(plan, {
         lookup,
         timeoutMs: limits.dialTimeoutMs,
@@ -399,6 +439,8 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         },
         ended: (closeCode) => endSession(closeCode),
         journal,
+        ...(cluster.gatewayId !== undefined && { gatewayId: cluster.gatewayId }),
+        gatewayNotices: cluster.drain,
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
       startedAt = Date.now();
@@ -437,7 +479,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         socket,
         sessionId,
         error.code,
-        error.code === 'GW_ERR_BAD_CHARSET' ? error.message : undefined,
+        error.code === 'GW_ERR_BAD_CHARSET' || error.tellUser ? error.message : undefined,
       );
       socket.close(error.closeCode, error.code);
     }

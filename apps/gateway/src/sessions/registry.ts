@@ -43,11 +43,23 @@ export class SessionRegistry {
   readonly #perClient = new Map<string, number>();
   readonly #limits: SessionLimits;
   readonly #onCountChange: ((open: number) => void) | undefined;
+  readonly #onRemoved: ((record: SessionRecord) => void) | undefined;
   #shuttingDown = false;
+  #draining = false;
 
-  constructor(limits: SessionLimits, onCountChange?: (open: number) => void) {
+  constructor(
+    limits: SessionLimits,
+    onCountChange?: (open: number) => void,
+    onRemoved?: (record: SessionRecord) => void,
+  ) {
     this.#limits = limits;
     this.#onCountChange = onCountChange;
+    this.#onRemoved = onRemoved;
+  }
+
+  /** The gateway drains: sessions go on, and no new one is registered (GW_ERR_SHUTDOWN). */
+  stopAdmitting(): void {
+    this.#draining = true;
   }
 
   /** Sessions open now. */
@@ -63,6 +75,7 @@ export class SessionRegistry {
     if (this.#sessions.has(info.sessionId))
       throw new Error(`session ${info.sessionId} is already registered`);
     if (this.#shuttingDown) throw new GatewayError('GW_ERR_SHUTDOWN', 'the gateway is shutting down');
+    if (this.#draining) throw new GatewayError('GW_ERR_SHUTDOWN', 'the gateway is draining');
     const key = clientKey(info.clientIp);
     if (this.#sessions.size >= this.#limits.maxSessions) {
       throw new GatewayError(
@@ -88,6 +101,7 @@ export class SessionRegistry {
     if (remaining > 0) this.#perClient.set(record.clientKey, remaining);
     else this.#perClient.delete(record.clientKey);
     this.#onCountChange?.(this.#sessions.size);
+    this.#onRemoved?.(record);
   }
 
   /** A snapshot of the open sessions. */

@@ -1,4 +1,4 @@
-import { closeCodeFor, type GatewayErrorCode } from '@telgate/protocol';
+import { closeCodeFor, type GatewayErrorCode, type Notice } from '@telgate/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LoginCredentials } from '../auth/token.js';
@@ -64,6 +64,18 @@ export interface SessionContext {
   readonly ended: (closeCode?: number) => void;
   /** The session's audit records and recording: the relay reports output, resizes, actions, detach, resume. */
   readonly journal?: SessionJournal;
+  /** This gateway's id among several behind one proxy (cluster.gatewayId), given to the page to resume. */
+  readonly gatewayId?: string;
+  /** Notices from the gateway itself for every session, e.g. that it is draining. */
+  readonly gatewayNotices?: GatewayNotices;
+}
+
+/** Notices the gateway sends every session: a session subscribes while it lives. */
+export interface GatewayNotices {
+  /** The notice in force now (e.g. the drain warning), for a session resumed after it went out. */
+  current(): Notice | undefined;
+  /** Calls `listener` with each new notice; returns the unsubscribe function. */
+  subscribe(listener: (notice: Notice) => void): () => void;
 }
 
 /** How a session ended, as its handler saw it. */

@@ -74,15 +74,16 @@ export class TerminalClient {
     if (!app.server.listening) await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('app is not listening on TCP');
+    return TerminalClient.openUrl(`ws://127.0.0.1:${address.port}${path}`, options);
+  }
+
+  /** A client of the gateway (or the proxy in front of it) at `url`, once the socket is open. */
+  static async openUrl(url: string, options: TerminalClientOptions = {}): Promise<TerminalClient> {
     const protocols = options.protocols ?? SUBPROTOCOL;
-    const ws = new WebSocket(
-      `ws://127.0.0.1:${address.port}${path}`,
-      typeof protocols === 'string' ? protocols : [...protocols],
-      {
-        ...(options.headers && { headers: options.headers }),
-        ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
-      },
-    );
+    const ws = new WebSocket(url, typeof protocols === 'string' ? protocols : [...protocols], {
+      ...(options.headers && { headers: options.headers }),
+      ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
+    });
     const client = new TerminalClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -20,6 +20,16 @@ describe('resumeStore', () => {
     expect(storage.length).toBe(0);
   });
 
+  it('keeps the gateway holding the session, and drops one that is no gateway id', () => {
+    const store = resumeStore(new MemoryStorage());
+    const demo = { kind: 'target', id: 'demo' } as const;
+    store.save(demo, { credential: CREDENTIAL, graceSeconds: 60, gateway: 'gw-2' });
+    expect(store.load(demo)).toEqual({ credential: CREDENTIAL, graceSeconds: 60, gateway: 'gw-2' });
+    expect(
+      parseResumeInfo(JSON.stringify({ credential: CREDENTIAL, graceSeconds: 60, gateway: 'gw 2&x=1' })),
+    ).toEqual({ credential: CREDENTIAL, graceSeconds: 60 });
+  });
+
   it('names targets and free-form hosts apart', () => {
     expect(resumeKey({ kind: 'target', id: 'demo' })).toBe('telgate.resume:target:demo');
     expect(resumeKey({ kind: 'host', host: 'demo' })).toBe('telgate.resume:host:demo:23');

@@ -1,4 +1,4 @@
-import { RESUME_CREDENTIAL_PATTERN, type ResumeInfo } from '@telgate/protocol';
+import { GATEWAY_ID_PATTERN, RESUME_CREDENTIAL_PATTERN, type ResumeInfo } from '@telgate/protocol';
 import type { ConnectTarget } from './socket';
 
 /**
@@ -30,11 +30,13 @@ export function parseResumeInfo(text: string | null): ResumeInfo | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { credential, graceSeconds } = value as Record<string, unknown>;
+  const { credential, graceSeconds, gateway } = value as Record<string, unknown>;
   if (typeof credential !== 'string' || !RESUME_CREDENTIAL_PATTERN.test(credential)) return undefined;
   if (typeof graceSeconds !== 'number' || !Number.isInteger(graceSeconds) || graceSeconds < 1)
     return undefined;
-  return { credential, graceSeconds };
+  // A gateway id that does not look like one is dropped: the resume then goes wherever the proxy sends it.
+  const validGateway = typeof gateway === 'string' && GATEWAY_ID_PATTERN.test(gateway) ? gateway : undefined;
+  return { credential, graceSeconds, ...(validGateway !== undefined && { gateway: validGateway }) };
 }
 
 /** A store on `storage` (sessionStorage); without one, or where it throws, nothing is kept. */
@@ -53,7 +55,11 @@ export function resumeStore(storage: Storage | undefined): ResumeStore {
       attempt((s) =>
         s.setItem(
           resumeKey(target),
-          JSON.stringify({ credential: info.credential, graceSeconds: info.graceSeconds }),
+          JSON.stringify({
+            credential: info.credential,
+            graceSeconds: info.graceSeconds,
+            ...(info.gateway !== undefined && { gateway: info.gateway }),
+          }),
         ),
       ),
     clear: (target) => attempt((s) => s.removeItem(resumeKey(target))),

@@ -288,6 +288,35 @@ describe('TelgateSession on telgate.v2', () => {
     expect(JSON.parse(storage.getItem(KEY) ?? 'null')).toMatchObject({ credential: SECOND });
   });
 
+  it('sends a resume to the gateway holding the session (gw), after a loss and after a reload', async () => {
+    const { session, net, storage, advance } = setup();
+    session.connect(DEMO, 'tok');
+    const socket = net.latest();
+    socket.open('telgate.v2');
+    socket.receive({
+      type: 'state',
+      state: 'connected',
+      target: TARGET,
+      sessionId: 's1',
+      resume: { credential: FIRST, graceSeconds: 60, gateway: 'gw-b' },
+    });
+    expect(new URL(socket.url).searchParams.get('gw')).toBeNull();
+    expect(JSON.parse(storage.getItem(KEY) ?? 'null')).toEqual({
+      credential: FIRST,
+      graceSeconds: 60,
+      gateway: 'gw-b',
+    });
+    socket.serverClose(1006);
+    await advance(250);
+    expect(new URL(net.latest().url).searchParams.get('gw')).toBe('gw-b');
+    session.disconnect();
+
+    const reloaded = setup(storage);
+    storage.setItem(KEY, JSON.stringify({ credential: FIRST, graceSeconds: 60, gateway: 'gw-a' }));
+    reloaded.session.connect(DEMO);
+    expect(new URL(reloaded.net.latest().url).searchParams.get('gw')).toBe('gw-a');
+  });
+
   it('forgets the credential when the session ends for good', () => {
     const ended = connectedV2();
     ended.socket.receive({ type: 'state', state: 'closed', code: 'GW_ERR_HOST_CLOSED' });

@@ -481,7 +481,8 @@ export class TelgateSession {
       };
     let socket: SocketHandle;
     try {
-      socket = this.createSocket(socketUrl(this.options.pageUrl, target, token), SUBPROTOCOLS, {
+      const gateway = resumeWith === undefined ? undefined : this.resume?.gateway;
+      socket = this.createSocket(socketUrl(this.options.pageUrl, target, token, gateway), SUBPROTOCOLS, {
         open: guard((conn) => this.onOpen(conn)),
         message: guard((conn, data: unknown) => this.onMessage(conn, data)),
         close: guard((conn, code: number) => this.onClose(conn, code)),
@@ -714,7 +715,11 @@ export class TelgateSession {
   private keepCredential(info: ResumeInfo | undefined): void {
     const target = this.last?.target;
     if (info && info.graceSeconds > 0) {
-      this.resume = { credential: info.credential, graceSeconds: info.graceSeconds };
+      this.resume = {
+        credential: info.credential,
+        graceSeconds: info.graceSeconds,
+        ...(info.gateway !== undefined && { gateway: info.gateway }),
+      };
       if (target) this.store.save(target, this.resume);
     } else {
       this.resume = undefined;

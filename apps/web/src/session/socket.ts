@@ -52,8 +52,11 @@ export type ConnectTarget =
   | { kind: 'target'; id: string }
   | { kind: 'host'; host: string; port?: number; charset?: string };
 
-/** The gateway's WebSocket URL for a target, on the page's own origin (`pageUrl` is location.href). */
-export function socketUrl(pageUrl: string, target: ConnectTarget, token?: string): string {
+/**
+ * The gateway's WebSocket URL for a target, on the page's own origin (`pageUrl` is location.href). A
+ * resume names the gateway holding the session (`gw`), for a proxy in front of several to route by.
+ */
+export function socketUrl(pageUrl: string, target: ConnectTarget, token?: string, gateway?: string): string {
   const url = new URL('/ws', pageUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   if (target.kind === 'target') {
@@ -64,6 +67,7 @@ export function socketUrl(pageUrl: string, target: ConnectTarget, token?: string
     if (target.charset) url.searchParams.set('charset', target.charset);
   }
   if (token) url.searchParams.set('token', token);
+  if (gateway) url.searchParams.set('gw', gateway);
   return url.href;
 }
 
