@@ -2,7 +2,7 @@
 import { TelnetEngine } from '@telgate/telnet-core';
 import { describe, expect, it } from 'vitest';
 import { formatTable } from './report.js';
-import { parseBenchTable } from './scenarios/telnet-core.js';
+import { medianRows, parseBenchTable } from './scenarios/telnet-core.js';
 import { maximum, median, percentile, summarizeLatency } from './stats.js';
 import { expectRaw, expectTerminal, StreamChecksum, syntheticStream, wireBytes } from './stream.js';
 
@@ -70,6 +70,26 @@ describe('reporting', () => {
         loop: 247,
         gcs: 1,
       },
+    ]);
+  });
+
+  it('takes, stream by stream, the median of the turns two builds took', () => {
+    const row = (stream: string, engine: number) => ({
+      stream,
+      size: '1 MiB',
+      engine,
+      indexOf: 1,
+      loop: 1,
+      gcs: 0,
+    });
+    const turns = [
+      [row('plain', 900), row('dense', 200)],
+      [row('plain', 1200), row('dense', 150)],
+      [row('plain', 1000), row('dense', 400)],
+    ];
+    expect(medianRows(turns).map((r) => [r.stream, r.engine])).toEqual([
+      ['plain', 1000],
+      ['dense', 200],
     ]);
   });
 

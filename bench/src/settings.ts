@@ -45,6 +45,8 @@ export interface BenchSettings {
   readonly telnetCore: {
     readonly mib: number;
     readonly runs: number;
+    /** Another telnet-core package directory whose parse benchmark takes turns with this one (BENCH_CORE_COMPARE). */
+    readonly comparePackage: string | undefined;
   };
   readonly browser: {
     readonly streamBytes: number;
@@ -124,6 +126,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     telnetCore: {
       mib: whole(env, 'BENCH_CORE_MIB', smoke ? 1 : 64),
       runs: whole(env, 'BENCH_CORE_RUNS', smoke ? 1 : 5),
+      comparePackage: env.BENCH_CORE_COMPARE || undefined,
     },
     browser: {
       streamBytes: Math.round(positive(env, 'BENCH_BROWSER_MIB', smoke ? 0.25 : 8) * MiB),

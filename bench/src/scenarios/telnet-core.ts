@@ -14,7 +14,6 @@ import { emptyResult, type ResultRow, type ScenarioResult } from '../report.js';
 
 const BENCHMARK = 'telnet-core parse';
 const PACKAGE = join(REPO_ROOT, 'packages/telnet-core');
-const SCRIPT = join(PACKAGE, 'bench/parse.bench.ts');
 
 /** The package's own targets, in MiB/s (1 GB/s plain text, 200 MB/s IAC-dense). */
 const TARGETS: Array<{ match: RegExp; text: string; mibs?: number }> = [
@@ -53,13 +52,17 @@ export function parseBenchTable(output: string): ParseBenchRow[] {
     }));
 }
 
-function runParseBench(mib: number, runs: number): Promise<string> {
+function runParseBench(mib: number, runs: number, pkg = PACKAGE): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', TSX_LOADER, SCRIPT], {
-      cwd: PACKAGE,
-      env: { ...process.env, BENCH_MIB: String(mib), BENCH_RUNS: String(runs) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', TSX_LOADER, join(pkg, 'bench/parse.bench.ts')],
+      {
+        cwd: pkg,
+        env: { ...process.env, BENCH_MIB: String(mib), BENCH_RUNS: String(runs) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     track(child);
     let stdout = '';
     let stderr = '';
@@ -78,8 +81,61 @@ function runParseBench(mib: number, runs: number): Promise<string> {
   });
 }
 
-export async function runTelnetCore(context: BenchContext): Promise<ScenarioResult> {
+/** The median of each stream's engine figure over several tables of the same streams. */
+export function medianRows(tables: readonly ParseBenchRow[][]): ParseBenchRow[] {
+  const first = tables[0] ?? [];
+  return first.map((row, i) => {
+    const engines = tables.map((t) => t[i]?.engine ?? Number.NaN).sort((a, b) => a - b);
+    return { ...row, engine: engines[Math.floor(engines.length / 2)] ?? Number.NaN };
+  });
+}
+
+/**
+ * This build's parse benchmark and another telnet-core's (BENCH_CORE_COMPARE, e.g. a checkout of an
+ * earlier commit, built) taking turns `rounds` times, so that both see the same machine.
+ */
+async function compareBuilds(
+  context: BenchContext,
+  comparePackage: string,
+  result: ScenarioResult,
+): Promise<void> {
   const { mib, runs } = context.settings.telnetCore;
+  if (
+    !existsSync(join(comparePackage, 'bench/parse.bench.ts')) ||
+    !existsSync(join(comparePackage, 'dist/index.js'))
+  ) {
+    throw new Error(
+      `BENCH_CORE_COMPARE=${comparePackage}: not a built telnet-core package (bench/parse.bench.ts, dist/index.js)`,
+    );
+  }
+  const rounds = 3;
+  const ours: ParseBenchRow[][] = [];
+  const theirs: ParseBenchRow[][] = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    context.progress(`telnet-core: parse benchmark beside ${comparePackage}, round ${round} of ${rounds}`);
+    theirs.push(parseBenchTable(await runParseBench(mib, runs, comparePackage)));
+    ours.push(parseBenchTable(await runParseBench(mib, runs)));
+  }
+  const mine = medianRows(ours);
+  const other = medianRows(theirs);
+  for (const row of mine) {
+    const before = other.find((r) => r.stream === row.stream);
+    if (!before) continue;
+    result.rows.push({
+      benchmark: BENCHMARK,
+      measured: `${row.stream}, ${row.size}, this build beside BENCH_CORE_COMPARE`,
+      value: `${row.engine} MiB/s`,
+      baseline: `BENCH_CORE_COMPARE build ${before.engine} MiB/s`,
+      ratio: `${(row.engine / before.engine).toFixed(2)}×`,
+    });
+  }
+  result.notes.push(
+    `telnet-core: BENCH_CORE_COMPARE=${comparePackage} and this build took turns ${rounds} times (each a median of ${runs} runs); the rows give the median of the ${rounds} turns.`,
+  );
+}
+
+export async function runTelnetCore(context: BenchContext): Promise<ScenarioResult> {
+  const { mib, runs, comparePackage } = context.settings.telnetCore;
   const result = emptyResult();
   if (!existsSync(join(PACKAGE, 'dist/index.js'))) {
     throw new Error('packages/telnet-core/dist is missing: build it first (tsc -b)');
@@ -103,6 +159,7 @@ export async function runTelnetCore(context: BenchContext): Promise<ScenarioResu
     };
     result.rows.push(line);
   }
+  if (comparePackage) await compareBuilds(context, comparePackage, result);
   result.notes.push(
     `telnet-core: packages/telnet-core/bench/parse.bench.ts as it is (compiled package, 64 KiB chunks, median of ${runs} runs); ratios are to indexOf(0xFF) and to a JS loop reading every byte once; GCs per run: ${rows.map((r) => r.gcs).join(', ')}.`,
   );
