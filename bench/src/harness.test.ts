@@ -1,10 +1,12 @@
 /** The pieces the benchmarks' figures and checks rest on, without starting any process. */
 import { TelnetEngine } from '@telgate/telnet-core';
+import xtermHeadless from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import { formatTable } from './report.js';
 import { medianRows, parseBenchTable } from './scenarios/telnet-core.js';
 import { maximum, median, percentile, summarizeLatency } from './stats.js';
 import { expectRaw, expectTerminal, StreamChecksum, syntheticStream, wireBytes } from './stream.js';
+import { floodSlices, STATUS_LINE_SETUP, statusEcho } from './workers/status-line-flood.js';
 
 describe('the synthetic host stream', () => {
   const stream = syntheticStream(3 * 64 * 1024, 64 * 1024, 3);
@@ -100,5 +102,36 @@ describe('reporting', () => {
     expect(table[2]).toMatch(/^\| b +\| m +\| 1 +\| x 2 +\| 0\.50× +\| +\| +\|$/);
     expect(table[3]).toMatch(/^\| +\| n +\| 1 +\| x 2 +\| 0\.50× +\| ≥ 1× +\| NO +\|$/);
     for (const line of table) expect(line.length).toBe(table[0]!.length);
+  });
+});
+
+describe('the echo-flood host', () => {
+  const stream = syntheticStream(4 * 64 * 1024, 64 * 1024, 5);
+  const slices = floodSlices(stream.unitData, 4096);
+
+  it('floods whole lines that never move the cursor to the status line', () => {
+    expect(slices.length).toBeGreaterThan(10);
+    for (const slice of slices) {
+      const text = slice.toString('latin1');
+      expect(text.endsWith('\r\n')).toBe(true);
+      expect(text).not.toMatch(/\x1b\[\d+;\d+H/);
+      expect(slice.includes(0xff)).toBe(false);
+    }
+  });
+
+  it('keeps the last echo in the status line while the flood scrolls below it', async () => {
+    const term = new xtermHeadless.Terminal({ cols: 80, rows: 24, allowProposedApi: true });
+    const write = (data: string | Uint8Array) => new Promise<void>((resolve) => term.write(data, resolve));
+    await write(STATUS_LINE_SETUP);
+    for (let k = 0; k < slices.length; k++) {
+      await write(slices[k]!);
+      if (k % 7 === 3) await write(statusEcho(k));
+    }
+    const last = slices.length - 1 - ((slices.length - 1 - 3) % 7);
+    const buffer = term.buffer.active;
+    expect(buffer.getLine(buffer.baseY)!.translateToString(true)).toBe(`~${last}~`);
+    // The flood went on below it: the row above the cursor's holds a flood line.
+    expect(buffer.getLine(buffer.baseY + 22)!.translateToString(true).length).toBeGreaterThan(0);
+    term.dispose();
   });
 });

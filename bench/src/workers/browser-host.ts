@@ -2,14 +2,18 @@
  * Hosts for the browser benchmark, one mode per worker:
  * - `stream`: opens with WILL ECHO, WILL SGA, DO NAWS; reports the window size the page's terminal
  *   announces (SB NAWS), and sends the synthetic stream each time the user types `g`;
- * - `echo-flood`: opens with WILL ECHO, WILL SGA; echoes the n-th `~` (a byte the stream never contains)
- *   as `~n~` at once, and floods the stream without end while the parent has turned the flood on.
+ * - `echo-flood`: opens with WILL ECHO, WILL SGA and a scroll region below the first row, as programs
+ *   with a status line do (top, a MUD client, a monitor); floods the stream's log lines into the region
+ *   without end while the parent has turned the flood on, and echoes the n-th `~` (a byte the stream
+ *   never contains) as `~n~` in the status line at once. The echo stays on screen until the next one, so
+ *   a page that is sent the screen instead of the backlog shows it as well as one sent every byte.
  */
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { syntheticStream } from '../stream.js';
 import { onRequest, report, runWorker, workerConfig } from './runtime.js';
 import { drained, portOf } from './sockets.js';
+import { floodSlices, STATUS_LINE_SETUP, statusEcho } from './status-line-flood.js';
 
 export interface BrowserHostConfig {
   readonly mode: 'stream' | 'echo-flood';
@@ -35,7 +39,6 @@ const DO = 0xfd;
 const NAWS = 31;
 const TRIGGER = 0x67; // 'g'
 const ECHO_KEY = 0x7e; // '~'
-const FLOOD_SLICE = 16 * 1024;
 
 /**
  * The data bytes of what the client sends, with Telnet commands taken out; SB NAWS is decoded. Small:
@@ -102,8 +105,9 @@ runWorker(async () => {
     report({ type: 'streamed', bytes: stream.unit.length * stream.repeat } satisfies BrowserHostMessage);
   };
 
+  const slices = config.mode === 'echo-flood' ? floodSlices(stream.unitData) : [];
   const flood = async (socket: Socket) => {
-    let offset = 0;
+    let next = 0;
     let sent = 0;
     while (!socket.destroyed) {
       if (config.floodBytes > 0 && sent >= config.floodBytes) flooding = false;
@@ -112,10 +116,10 @@ runWorker(async () => {
         await new Promise<void>((resolve) => floodWaiters.add(resolve));
         continue;
       }
-      const end = Math.min(offset + FLOOD_SLICE, stream.unit.length);
-      const ok = socket.write(stream.unit.subarray(offset, end));
-      sent += end - offset;
-      offset = end === stream.unit.length ? 0 : end;
+      const slice = slices[next]!;
+      next = (next + 1) % slices.length;
+      const ok = socket.write(slice);
+      sent += slice.length;
       if (!ok) await drained(socket);
     }
   };
@@ -134,11 +138,12 @@ runWorker(async () => {
       socket.on('data', (chunk: Buffer) => bytes.push(chunk));
     } else {
       socket.write(Buffer.from([IAC, WILL, 1, IAC, WILL, 3]));
+      socket.write(STATUS_LINE_SETUP);
       // The n-th `~` is echoed as `~n~`: the page tells each key's echo apart, also on a redrawn screen.
       let echoes = 0;
       const bytes = new ClientBytes(
         (byte) => {
-          if (byte === ECHO_KEY) socket.write(`~${echoes++}~`);
+          if (byte === ECHO_KEY) socket.write(statusEcho(echoes++));
         },
         () => {},
       );

@@ -62,11 +62,6 @@ export interface RelayTimings {
   readonly hostCloseGraceMs: number;
   /** A host that has sent nothing this long after the connection opened gets the user a hint. */
   readonly silentHostNoticeMs: number;
-  /**
-   * Responsive output: a browser whose acknowledgement window has stayed full this long has fallen
-   * behind; its output is skipped (the host is read on, into the screen state) until it catches up.
-   */
-  readonly behindMs: number;
   /** How a Synch's urgent data is sent; tests point it at a missing perl. */
   readonly urgentSynch?: UrgentSynchOptions;
 }
@@ -84,7 +79,6 @@ export const DEFAULT_TIMINGS: RelayTimings = {
   maxViolationsPerSecond: 100,
   hostCloseGraceMs: 1_000,
   silentHostNoticeMs: 10_000,
-  behindMs: 250,
 };
 
 const ACTION_COMMANDS: Partial<Record<Action, number>> = {
@@ -150,13 +144,25 @@ export class TelnetSession implements ResumableSession {
   private readonly tap: OutputTap | undefined;
   /** Output `responsive`: a browser that falls behind gets the screen instead of the backlog. */
   private readonly responsive: boolean;
-  /** The browser fell behind: output goes only into the screen state, counted, until it catches up. */
-  private skipping = false;
+  /**
+   * Responsive output only, where the browser stands: `live` gets OUTPUT; `holding` has a full window,
+   * and output is kept for it; `skipping` fell behind: output goes only into the screen state, counted,
+   * until it is ready for the screen; `settling` was sent the screen and has not drawn it yet, and
+   * output is kept for it.
+   */
+  private behind: 'live' | 'holding' | 'skipping' | 'settling' = 'live';
+  /** Output kept for a browser that is holding or settling (copied: at most `limits.lowWaterBytes`). */
+  private readonly held = new OutputFramer((bytes) => bytes.slice());
+  /** Output goes into the screen state and is kept for the browser. */
+  private readonly holdTap: OutputTap = {
+    write: (data) => {
+      this.tap?.write(data);
+      this.held.collect(data);
+    },
+  };
   private skippedBytes = 0;
   /** A snapshot is being taken for a browser that caught up. */
   private catchingUp = false;
-  /** Armed when the acknowledgement window fills: when it fires, the browser has fallen behind. */
-  private behindTimer: NodeJS.Timeout | undefined;
   /** A credential was handed out: a socket going away detaches the session instead of ending it. */
   private detachable = false;
   private detachedAt: number | undefined;
@@ -706,14 +712,8 @@ export class TelnetSession implements ResumableSession {
   private flushOutput(): void {
     const link = this.link;
     if (!link) this.output.flush(undefined, noop, this.tap);
-    else if (this.skipping) {
-      const bytes = this.output.size;
-      if (bytes > 0) {
-        this.skippedBytes += bytes;
-        this.ctx.metrics.outputSkippedBytes.inc(bytes);
-        this.output.flush(undefined, noop, this.tap);
-      }
-    } else if (link.sendOutput(this.output, this.tap) > 0) this.toBrowser.update();
+    else if (this.behind !== 'live') this.keepBack(link);
+    else if (link.sendOutput(this.output, this.tap) > 0) this.toBrowser.update();
     // The screen's terminal parses later: a host that outpaces it waits (the host is not read until the
     // terminal has parsed what it has), so its write queue stays bounded whoever else holds the host back.
     if (this.screen?.backlogged) {
@@ -726,52 +726,100 @@ export class TelnetSession implements ResumableSession {
   // ------------------------------------------------------------------ a browser that falls behind
 
   /**
+   * Responsive output while the browser is not `live`: the output goes into the screen state as always,
+   * and is kept for the browser (`holding`, `settling`) up to `limits.lowWaterBytes`; past that, or while
+   * `skipping`, it is only counted — the screen state has it, and the browser will get the screen.
+   */
+  private keepBack(link: BrowserLink): void {
+    const bytes = this.output.size;
+    if (bytes === 0) return;
+    if (this.behind !== 'skipping' && this.held.size + bytes > this.ctx.limits.lowWaterBytes) {
+      // More came than a browser that is behind should be sent: it gets the screen instead.
+      this.skippedBytes += this.held.size;
+      this.ctx.metrics.outputSkippedBytes.inc(this.held.size);
+      this.held.clear();
+      this.behind = 'skipping';
+    }
+    if (this.behind === 'skipping') {
+      this.skippedBytes += bytes;
+      this.ctx.metrics.outputSkippedBytes.inc(bytes);
+      this.output.flush(undefined, noop, this.tap);
+      this.checkBehind(link);
+      return;
+    }
+    this.output.flush(undefined, noop, this.holdTap);
+  }
+
+  /**
    * The browser's window is full (output unacknowledged, or not taken by its socket). Lossless: the host
-   * is not read until the browser catches up. Responsive: the same for `behindMs`, then the browser has
-   * fallen behind — its output is skipped and the host is read on, into the screen state.
+   * is not read until the browser catches up. Responsive: the host is read on; what it prints is held
+   * for the browser, within a bound (see keepBack).
    */
   private onBrowserFull(): void {
-    this.hostReads.hold('output');
-    if (!this.responsive || this.skipping || !this.link) return;
-    clearTimeout(this.behindTimer);
-    this.behindTimer = setTimeout(() => {
-      this.behindTimer = undefined;
-      if (this.closed || !this.link || !this.toBrowser.paused || this.skipping) return;
-      this.skipping = true;
-      this.skippedBytes = 0;
-      this.ctx.log.debug({ behindMs: this.timings.behindMs }, 'browser fell behind: output skipped');
-      this.hostReads.release('output');
-    }, this.timings.behindMs);
+    if (!this.responsive || !this.link) {
+      this.hostReads.hold('output');
+      return;
+    }
+    if (this.behind === 'live') this.behind = 'holding';
   }
 
-  /** The browser's window is below the low-water mark again: a browser that fell behind gets the screen. */
+  /** The browser's window is below the low-water mark again. */
   private onBrowserReady(): void {
-    clearTimeout(this.behindTimer);
-    this.behindTimer = undefined;
     this.hostReads.release('output');
-    if (this.skipping && !this.catchingUp) this.catchUp();
+    if (this.link) this.checkBehind(this.link);
   }
 
-  /** The session stops skipping without a catch-up (its socket went away, or a new one gets the screen). */
+  /**
+   * Moves a browser that is behind on, whenever its window shrinks: held output goes out once it is
+   * ready (`holding`) or has drawn the last screen (`settling`); a `skipping` one gets the screen once
+   * it is ready.
+   */
+  private checkBehind(link: BrowserLink): void {
+    if (this.closed || this.link !== link) return;
+    switch (this.behind) {
+      case 'live':
+        return;
+      case 'holding':
+        if (link.pending <= this.ctx.limits.lowWaterBytes) this.goLive(link);
+        return;
+      case 'settling':
+        if (link.pending === 0) this.goLive(link);
+        return;
+      case 'skipping':
+        if (link.pending <= this.ctx.limits.lowWaterBytes && !this.catchingUp) this.catchUp();
+        return;
+    }
+  }
+
+  /** Output held back for the browser goes out, and live output follows it. */
+  private goLive(link: BrowserLink): void {
+    this.behind = 'live';
+    link.sendOutput(this.held, undefined);
+    this.toBrowser.update();
+  }
+
+  /** The session stops being behind without a catch-up (its socket went away, or a new one gets the screen). */
   private stopSkipping(): void {
-    clearTimeout(this.behindTimer);
-    this.behindTimer = undefined;
-    if (!this.skipping) return;
-    this.skipping = false;
+    this.held.clear();
+    this.skippedBytes = 0;
+    if (this.behind === 'live') return;
+    this.behind = 'live';
     // Output goes to the browser again, so the window holds the host back again.
     if (this.toBrowser.paused) this.onBrowserFull();
   }
 
   /**
-   * The browser that fell behind has caught up: an `output-skipped` notice, then the screen as it is now,
-   * then live output. The host is not read while the snapshot is taken, so output after it follows as
-   * OUTPUT, none of it twice.
+   * The browser that fell behind is ready: an `output-skipped` notice, then the screen as it is now. The
+   * host is not read while the snapshot is taken, so what it prints after it is held for the browser
+   * (`settling`) and goes out as OUTPUT once the browser has drawn the screen — or, if a flood goes on
+   * and more than the bound comes meanwhile, the browser gets a newer screen instead (as in mosh: a
+   * browser slower than the host gets the screen at its own pace, never a backlog).
    */
   private catchUp(): void {
     const link = this.link;
     const screen = this.screen;
     if (!link || !screen) {
-      this.skipping = false;
+      this.behind = 'live';
       return;
     }
     this.catchingUp = true;
@@ -779,7 +827,7 @@ export class TelnetSession implements ResumableSession {
     screen
       .snapshot()
       .then((snapshot) => {
-        if (this.closed || this.link !== link || !this.skipping) return;
+        if (this.closed || this.link !== link || this.behind !== 'skipping') return;
         this.sendFrame({ type: 'notice', notice: { kind: 'output-skipped', bytes: this.skippedBytes } });
         link.send({
           type: 'screen',
@@ -789,14 +837,17 @@ export class TelnetSession implements ResumableSession {
         });
         this.ctx.metrics.catchUpScreens.inc();
         this.ctx.log.debug({ skippedBytes: this.skippedBytes }, 'browser caught up: screen sent');
-        this.skipping = false;
+        this.behind = 'settling';
         this.skippedBytes = 0;
+        this.held.clear();
         this.toBrowser.update();
       })
       .catch((err: unknown) => this.fail(err))
       .finally(() => {
         this.catchingUp = false;
         this.hostReads.release('catch-up');
+        // Output that came while the screen was drawn may already be past the bound.
+        if (this.link) this.checkBehind(this.link);
       });
   }
 
@@ -827,6 +878,7 @@ export class TelnetSession implements ResumableSession {
       return;
     }
     this.toBrowser.update();
+    this.checkBehind(link);
   }
 
   // ------------------------------------------------------------------ browser → host
@@ -1155,7 +1207,7 @@ export class TelnetSession implements ResumableSession {
     clearTimeout(this.silentHostTimer);
     clearTimeout(this.supdupSizeTimer);
     clearTimeout(this.graceTimer);
-    clearTimeout(this.behindTimer);
+    this.held.clear();
     this.idle.dispose();
     this.logout.dispose();
     this.discard.dispose();
