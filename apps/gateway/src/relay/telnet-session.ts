@@ -842,7 +842,8 @@ export class TelnetSession implements ResumableSession {
         this.held.clear();
         this.toBrowser.update();
       })
-      .catch((err: unknown) => this.fail(err))
+      // A session that ended meanwhile has disposed of its screen: nothing is left to send.
+      .catch((err: unknown) => this.closed || this.fail(err))
       .finally(() => {
         this.catchingUp = false;
         this.hostReads.release('catch-up');

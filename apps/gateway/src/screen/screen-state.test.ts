@@ -129,6 +129,15 @@ describe('ScreenState', () => {
     await compare([...fullScreenProgram(), '\x1b[?1049l\x1b[?1l\x1b>$ ', 'echo done\r\ndone\r\n$ '], 7, 1024);
   });
 
+  it('a snapshot asked for before the session ended fails with a clear error once the screen is disposed', async () => {
+    const screen = new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 0 });
+    screen.write(new TextEncoder().encode('x'.repeat(64 * 1024)));
+    const taken = screen.snapshot();
+    screen.dispose();
+    await expect(taken).rejects.toThrow('the screen state was disposed');
+    await expect(screen.snapshot()).rejects.toThrow('the screen state was disposed');
+  });
+
   it('holds a quiet session as its bytes, and creates a terminal only past lazyBytes', async () => {
     const screen = new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 4096 });
     for (let i = 0; i < 100; i++) screen.write(encoder.encode('x'));

@@ -114,7 +114,9 @@ export class ScreenState {
     if (this.disposed) throw new Error('the screen state was disposed');
     const terminal = this.materialize();
     await new Promise<void>((resolve) => terminal.write('', resolve));
-    const data = this.serializer!.serialize({ scrollback: this.options.scrollback });
+    // The session may have ended while the terminal parsed.
+    if (this.disposed || !this.serializer) throw new Error('the screen state was disposed');
+    const data = this.serializer.serialize({ scrollback: this.options.scrollback });
     return { data, cols: this.cols, rows: this.rows };
   }
 
