@@ -766,7 +766,9 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
       await floodHost.request({ type: 'flood', on: true }, 'flooding', 10_000);
       // Until the buffers between host and page are full, as they are in a flood that has run a while.
       await new Promise((resolve) => setTimeout(resolve, settings.smoke ? 200 : 2000));
+      if (context.profileDir) await page.startProfile();
       const flooded = await typeAndTime(page, keystrokes, 100, 60_000 + keystrokes * 1000, async () => {
+        if (context.profileDir) await saveProfile(context, `page-${key}-flood`, await page.stopProfile());
         await floodHost.request({ type: 'flood', on: false }, 'flooding', 10_000);
       });
       echoChecks.push({ target, idle: idle.overwritten, shown: flooded.delays.length });

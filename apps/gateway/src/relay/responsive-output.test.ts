@@ -146,7 +146,7 @@ async function render(frames: readonly ServerFrame[]): Promise<HeadlessTerminal>
  */
 async function start(
   output: 'responsive' | 'lossless' | undefined,
-  { v1 = false } = {},
+  { v1 = false, lowWater = HIGH_WATER / 4 } = {},
 ): Promise<{ host: FloodHost; client: TerminalClient }> {
   const host = await startFloodHost();
   cleanups.push(() => host.stop());
@@ -155,7 +155,7 @@ async function start(
     `
 listen: { host: 127.0.0.1 }
 targets: [{ id: flood, host: 127.0.0.1, port: ${host.port}, negotiation: passive${setting} }]
-limits: { highWaterBytes: ${HIGH_WATER}, lowWaterBytes: ${HIGH_WATER / 4} }
+limits: { highWaterBytes: ${HIGH_WATER}, lowWaterBytes: ${lowWater} }
 `,
     { onSession: createTelnetRelay() },
   );
@@ -271,6 +271,29 @@ it('responsive: a browser slower than a flood that goes on gets newer screens at
   expect(rowColours(term)).toEqual(rowColours(reference));
   term.dispose();
   reference.dispose();
+});
+
+it('responsive: a browser that is behind is sent its next screen only once it has drawn the last one', {
+  timeout: 60_000,
+}, async () => {
+  // A low-water mark above the size of a screen: the window is ready with a screen in it.
+  const { host, client } = await start(undefined, { lowWater: HIGH_WATER - 1024 });
+  await client.until(() => client.outputBytes >= HIGH_WATER, 'a full window of output');
+  const before = host.sent();
+  await until(() => host.sent() > before + 8 * HIGH_WATER, 'the host to go on writing');
+  client.ack();
+  await client.waitForFrame('screen');
+  const screen = client.frames.find((f) => f.type === 'screen')!;
+  expect(screen.type === 'screen' && screen.data.length).toBeLessThan(HIGH_WATER - 1024);
+  // The page takes its time over the screen: while it has not acknowledged it, no other comes, however
+  // much the host prints meanwhile.
+  const printed = host.sent();
+  await until(() => host.sent() > printed + 8 * HIGH_WATER, 'the host to go on writing');
+  await sleep(300);
+  expect(client.frames.filter((f) => f.type === 'screen')).toHaveLength(1);
+  // Drawn and acknowledged: the next screen follows.
+  client.ack();
+  await client.until(() => client.frames.filter((f) => f.type === 'screen').length === 2, 'the next screen');
 });
 
 it('responsive: a burst a little larger than the window reaches a browser that was slow to acknowledge whole, without a screen', {

@@ -62,6 +62,14 @@ export interface RelayTimings {
   readonly hostCloseGraceMs: number;
   /** A host that has sent nothing this long after the connection opened gets the user a hint. */
   readonly silentHostNoticeMs: number;
+  /**
+   * Responsive output: a browser that was sent the screen goes back to live output only if the host
+   * printed at most this much while the page drew it; more, and a flood is still on, so it gets a newer
+   * screen instead of a window of backlog.
+   */
+  readonly settleBytes: number;
+  /** Responsive output: a browser that is behind gets at most one screen per this interval. */
+  readonly screenIntervalMs: number;
   /** How a Synch's urgent data is sent; tests point it at a missing perl. */
   readonly urgentSynch?: UrgentSynchOptions;
 }
@@ -79,6 +87,8 @@ export const DEFAULT_TIMINGS: RelayTimings = {
   maxViolationsPerSecond: 100,
   hostCloseGraceMs: 1_000,
   silentHostNoticeMs: 10_000,
+  settleBytes: 16 * 1024,
+  screenIntervalMs: 20,
 };
 
 const ACTION_COMMANDS: Partial<Record<Action, number>> = {
@@ -163,6 +173,11 @@ export class TelnetSession implements ResumableSession {
   private skippedBytes = 0;
   /** A snapshot is being taken for a browser that caught up. */
   private catchingUp = false;
+  /** A SCREEN was sent to a browser that is behind, and it has not acknowledged it yet. */
+  private screenUnseen = false;
+  private lastScreenAt = Number.NEGATIVE_INFINITY;
+  /** Holds the next screen back until the frame interval is over. */
+  private frameTimer: NodeJS.Timeout | undefined;
   /** A credential was handed out: a socket going away detaches the session instead of ending it. */
   private detachable = false;
   private detachedAt: number | undefined;
@@ -733,7 +748,8 @@ export class TelnetSession implements ResumableSession {
   private keepBack(link: BrowserLink): void {
     const bytes = this.output.size;
     if (bytes === 0) return;
-    if (this.behind !== 'skipping' && this.held.size + bytes > this.ctx.limits.lowWaterBytes) {
+    const bound = this.behind === 'settling' ? this.timings.settleBytes : this.ctx.limits.lowWaterBytes;
+    if (this.behind !== 'skipping' && this.held.size + bytes > bound) {
       // More came than a browser that is behind should be sent: it gets the screen instead.
       this.skippedBytes += this.held.size;
       this.ctx.metrics.outputSkippedBytes.inc(this.held.size);
@@ -776,6 +792,8 @@ export class TelnetSession implements ResumableSession {
    */
   private checkBehind(link: BrowserLink): void {
     if (this.closed || this.link !== link) return;
+    // Nothing is sent after a SCREEN until it is drawn: an empty window means the page has drawn it.
+    if (link.pending === 0) this.screenUnseen = false;
     switch (this.behind) {
       case 'live':
         return;
@@ -785,9 +803,23 @@ export class TelnetSession implements ResumableSession {
       case 'settling':
         if (link.pending === 0) this.goLive(link);
         return;
-      case 'skipping':
-        if (link.pending <= this.ctx.limits.lowWaterBytes && !this.catchingUp) this.catchUp();
+      case 'skipping': {
+        // Screens go at the page's pace: the next once it has drawn the last one, and never more often
+        // than one per frame interval.
+        if (this.catchingUp || this.frameTimer !== undefined) return;
+        const ready = this.screenUnseen ? link.pending === 0 : link.pending <= this.ctx.limits.lowWaterBytes;
+        if (!ready) return;
+        const wait = this.lastScreenAt + this.timings.screenIntervalMs - performance.now();
+        if (wait > 0) {
+          this.frameTimer = setTimeout(() => {
+            this.frameTimer = undefined;
+            if (this.link) this.checkBehind(this.link);
+          }, wait);
+          return;
+        }
+        this.catchUp();
         return;
+      }
     }
   }
 
@@ -800,6 +832,9 @@ export class TelnetSession implements ResumableSession {
 
   /** The session stops being behind without a catch-up (its socket went away, or a new one gets the screen). */
   private stopSkipping(): void {
+    clearTimeout(this.frameTimer);
+    this.frameTimer = undefined;
+    this.screenUnseen = false;
     this.held.clear();
     this.skippedBytes = 0;
     if (this.behind === 'live') return;
@@ -836,6 +871,8 @@ export class TelnetSession implements ResumableSession {
           data: Buffer.from(snapshot.data, 'utf8'),
         });
         this.ctx.metrics.catchUpScreens.inc();
+        this.screenUnseen = true;
+        this.lastScreenAt = performance.now();
         this.ctx.log.debug({ skippedBytes: this.skippedBytes }, 'browser caught up: screen sent');
         this.behind = 'settling';
         this.skippedBytes = 0;
@@ -1209,6 +1246,7 @@ export class TelnetSession implements ResumableSession {
     clearTimeout(this.supdupSizeTimer);
     clearTimeout(this.graceTimer);
     this.held.clear();
+    clearTimeout(this.frameTimer);
     this.idle.dispose();
     this.logout.dispose();
     this.discard.dispose();

@@ -25,7 +25,7 @@ export interface ScreenStateOptions {
   readonly scrollback: number;
   /** Output kept as bytes before a terminal is created for it. */
   readonly lazyBytes: number;
-  /** Past this much output waiting to be parsed, the screen is `backlogged`: its writer should wait (1 MiB). */
+  /** Past this much output waiting to be parsed, the screen is `backlogged`: its writer should wait (256 KiB). */
   readonly maxUnparsedBytes?: number;
 }
 
@@ -34,7 +34,7 @@ export const DEFAULT_SCREEN_OPTIONS: Omit<ScreenStateOptions, 'cols' | 'rows'> =
   lazyBytes: 32 * 1024,
 };
 
-const MAX_UNPARSED_BYTES = 1024 * 1024;
+const MAX_UNPARSED_BYTES = 256 * 1024;
 
 export interface ScreenSnapshot {
   /** Escape sequences and text that redraw the screen in a reset terminal of this size. */
