@@ -149,6 +149,14 @@ function expectedFlood(kib: number): string {
 const TTYPE_SEND = [Cmd.IAC, Cmd.SB, Opt.TTYPE, 1, Cmd.IAC, Cmd.SE];
 
 describe('demo host', { timeout: 20_000 }, () => {
+  it('greets as soon as the client has answered, not when the negotiation times out', async () => {
+    // A timeout far beyond the wait for the banner: the banner can only come from the answers.
+    const host = await startHost({ negotiationTimeoutMs: 60_000 });
+    const { banner } = await login(host);
+    expect(banner).toContain('Welcome to the telgate demo host.');
+    expect(banner).toMatch(/window size +\x1b\[1m120x40\x1b\[0m/);
+  });
+
   it('negotiates ECHO, SGA, TTYPE and NAWS, and greets with what it learned', async () => {
     const host = await startHost();
     expect(host.host).toBe('127.0.0.1');

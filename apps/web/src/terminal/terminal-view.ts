@@ -55,6 +55,8 @@ export type ActiveRenderer = 'dom' | 'webgl';
 const RESIZE_DEBOUNCE_MS = 60;
 /** Copy on select waits for the selection to settle (a drag changes it at every move). */
 const SELECTION_COPY_DELAY_MS = 100;
+/** How long the renderer's choice waits for a host's first output before it is made anyway. */
+const WEBGL_QUIET_HOST_MS = 1000;
 
 /**
  * The xterm.js terminal with everything around it: fitting to its container (every size change
@@ -69,6 +71,8 @@ export class TerminalView {
   private readonly resizeObserver: ResizeObserver;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
   private selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  private webglFrame: number | undefined;
+  private webglTimer: ReturnType<typeof setTimeout> | undefined;
   /** Copy on select says once that it cannot copy, not at every selection. */
   private copyProblemShown = false;
   private disposed = false;
@@ -133,7 +137,30 @@ export class TerminalView {
     this.resizeObserver = new ResizeObserver(() => this.scheduleFit());
     this.resizeObserver.observe(container);
     this.fitNow();
-    if (options.renderer === 'auto') void this.enableWebgl();
+    if (options.renderer === 'auto') this.enableWebglLater();
+  }
+
+  /**
+   * Asking the browser which GPU WebGL would use creates a WebGL context, which takes tens of
+   * milliseconds (more when drawn in software), and the renderer's switch redraws the screen: both wait
+   * until the host's first output is on the screen (or a quiet host has had a moment), so neither
+   * delays opening the session nor its first lines.
+   */
+  private enableWebglLater(): void {
+    let started = false;
+    const start = () => {
+      if (started) return;
+      started = true;
+      firstOutput.dispose();
+      clearTimeout(this.webglTimer);
+      // After the frame that draws that output.
+      this.webglFrame = requestAnimationFrame(() => {
+        this.webglTimer = setTimeout(() => void this.enableWebgl(), 0);
+      });
+    };
+    const firstOutput = this.term.onWriteParsed(start);
+    this.disposables.push(firstOutput);
+    this.webglTimer = setTimeout(start, WEBGL_QUIET_HOST_MS);
   }
 
   // ------------------------------------------------------------------ output and input
@@ -356,6 +383,8 @@ export class TerminalView {
     this.disposed = true;
     clearTimeout(this.resizeTimer);
     clearTimeout(this.selectionTimer);
+    if (this.webglFrame !== undefined) cancelAnimationFrame(this.webglFrame);
+    clearTimeout(this.webglTimer);
     this.resizeObserver.disconnect();
     this.container.removeEventListener('contextmenu', this.onContextMenu);
     this.container.removeEventListener('paste', this.onPasteEvent, true);
@@ -446,6 +475,7 @@ export class TerminalView {
 
   /** WebGL when the browser has it, loaded after the first paint; the DOM renderer otherwise. */
   private async enableWebgl(): Promise<void> {
+    if (this.disposed) return;
     // Software WebGL draws several times slower than the DOM renderer: not worth it.
     if (isSoftwareRenderer(webglRendererName())) return;
     try {
