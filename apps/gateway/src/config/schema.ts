@@ -203,6 +203,14 @@ export const configSchema = {
         page: { type: 'boolean' },
       },
     },
+    watch: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        announce: { type: 'boolean' },
+        maxObservers: integer(1, 100),
+      },
+    },
     audit: {
       type: 'object',
       additionalProperties: false,
@@ -302,6 +310,7 @@ export interface RawConfig {
     maxTotalBytes?: number;
     page?: boolean;
   };
+  watch?: { announce?: boolean; maxObservers?: number };
   audit?: { file?: string; stdout?: boolean };
   cluster?: {
     gatewayId?: string;
