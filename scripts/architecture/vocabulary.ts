@@ -64,3 +64,72 @@ export function definedTwice(
   }
   return new Map([...where].filter(([, places]) => places.length > 1));
 }
+
+/** Each array literal of two or more strings written in a module (`['telnet', 'raw']`), as its words. */
+export function wordLists(text: string, fileName = 'x.ts'): string[][] {
+  const lists: string[][] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isArrayLiteralExpression(node) &&
+      node.elements.length > 1 &&
+      node.elements.every((element) => ts.isStringLiteral(element))
+    ) {
+      lists.push(node.elements.map((element) => (element as ts.StringLiteral).text));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false));
+  return lists;
+}
+
+/** Each union of two or more string literal types written in a module (`'a' | 'b'`), as its words. */
+export function literalUnions(text: string, fileName = 'x.ts'): string[][] {
+  const unions: string[][] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isUnionTypeNode(node)) {
+      const words = node.types.flatMap((member) =>
+        ts.isLiteralTypeNode(member) && ts.isStringLiteral(member.literal) ? [member.literal.text] : [],
+      );
+      if (words.length > 1) unions.push(words);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false));
+  return unions;
+}
+
+/**
+ * Shapes a module writes out by hand: its interfaces, and its type aliases whose type spells an object
+ * (`{ … }`) or a word (`'a'`) anywhere in it; each as `name: declaration`.
+ */
+export function handWrittenShapes(text: string, fileName = 'x.ts'): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false);
+  const spellsShape = (node: ts.Node): boolean =>
+    ts.isTypeLiteralNode(node) ||
+    (ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal)) ||
+    // `Raw['mode']` names a key of a derived type: only what it is indexed by can spell a shape.
+    (ts.isIndexedAccessTypeNode(node)
+      ? spellsShape(node.objectType)
+      : (ts.forEachChild(node, spellsShape) ?? false));
+  const shapes: string[] = [];
+  for (const statement of source.statements) {
+    if (
+      ts.isInterfaceDeclaration(statement) ||
+      (ts.isTypeAliasDeclaration(statement) && spellsShape(statement.type))
+    ) {
+      shapes.push(`${statement.name.text}: ${statement.getText(source).replace(/\s+/g, ' ')}`);
+    }
+  }
+  return shapes;
+}
+
+/** The type a module gives an alias, as written (`Static<typeof configSchema>`), if it declares one. */
+export function typeAliasText(text: string, name: string, fileName = 'x.ts'): string | undefined {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false);
+  for (const statement of source.statements) {
+    if (ts.isTypeAliasDeclaration(statement) && statement.name.text === name) {
+      return statement.type.getText(source);
+    }
+  }
+  return undefined;
+}

@@ -12,6 +12,7 @@ import type { ClusterServices } from './cluster/services.js';
 import { SharedLimits } from './cluster/shared-limits.js';
 import { ConfigError } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
+import { adminApi } from './http/admin-api.js';
 import { healthRoute } from './http/health.js';
 import { addHostCheck } from './http/host-check.js';
 import { recordingsApi } from './http/recordings-api.js';
@@ -50,6 +51,12 @@ export interface AppDeps {
   readonly recordingSink?: OpenSink;
   /** How long a recording may take to be written out when its session ends (5 s by default). */
   readonly recordingCloseTimeoutMs?: number;
+  /**
+   * Carries out POST /api/admin/drain: starts draining with sessions ended `durationMs` from now (or
+   * brings a running drain's deadline forward); false when the gateway already stops. By default
+   * `drainGateway`; the gateway process passes its own, which also exits once the gateway has stopped.
+   */
+  readonly onDrainRequest?: (app: FastifyInstance, durationMs: number) => boolean;
 }
 
 /** What the gateway's parts share, at `app.telgate`. */
@@ -105,6 +112,18 @@ async function stopNow(app: FastifyInstance): Promise<void> {
   }
 }
 
+/** Whether `stopGateway` has been called for `app` (a drain that ended, a signal). */
+export function isStopping(app: FastifyInstance): boolean {
+  return stops.has(app);
+}
+
+/** The default of `AppDeps.onDrainRequest`: drains, then stops the app (the process is left alone). */
+function drainOnRequest(app: FastifyInstance, durationMs: number): boolean {
+  if (isStopping(app)) return false;
+  drainGateway(app, durationMs).catch((error: unknown) => app.log.error({ err: error }, 'drain failed'));
+  return true;
+}
+
 /** How often a draining gateway looks whether its last session has ended. */
 const DRAIN_POLL_MS = 100;
 
@@ -123,10 +142,13 @@ export async function drainGateway(app: FastifyInstance, durationMs: number): Pr
       { sessions: sessions.openSessions, deadline: cluster.drain.deadline?.toISOString() },
       'draining: no new sessions; the open ones are kept until they end or the deadline',
     );
+  } else if (cluster.drain.bringForward(durationMs)) {
+    // Draining already (an admin call, then SIGTERM; or a second admin call): a sooner deadline wins.
+    app.log.info({ deadline: cluster.drain.deadline?.toISOString() }, 'draining: deadline brought forward');
   }
-  const deadline = cluster.drain.deadline?.getTime() ?? Date.now();
-  while (sessions.openSessions > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, deadline - Date.now())));
+  const deadline = () => cluster.drain.deadline?.getTime() ?? Date.now();
+  while (sessions.openSessions > 0 && Date.now() < deadline()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, deadline() - Date.now())));
   }
   app.log.info({ sessions: sessions.openSessions }, 'drained: stopping');
   await stopGateway(app);
@@ -308,6 +330,14 @@ export async function buildApp(config: GatewayConfig, deps: AppDeps = {}): Promi
   // Operators only, so never without token auth.
   if (config.security.auth.mode === 'token') {
     await app.register(sessionsApi, { verifier, sessions, resumable, recordings });
+    const onDrainRequest = deps.onDrainRequest ?? drainOnRequest;
+    await app.register(adminApi, {
+      verifier,
+      sessions,
+      cluster,
+      drainSeconds: config.cluster.drainSeconds,
+      requestDrain: (durationMs) => onDrainRequest(app, durationMs),
+    });
   }
   await app.register(webApp, {
     root: deps.webRoot === undefined ? DEFAULT_WEB_ROOT : (deps.webRoot ?? undefined),

@@ -4,10 +4,18 @@ import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeServerFrame, encodeClientFrame, type ServerFrame, SUBPROTOCOL } from '@telgate/protocol';
+import {
+  decodeServerFrame,
+  encodeClientFrame,
+  type ServerFrame,
+  SUBPROTOCOL,
+  SUBPROTOCOLS,
+} from '@telgate/protocol';
 import { startScriptedHost } from '@telgate/test-peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { mintToken } from './auth/token.js';
+import { DRAIN_NOTICE_CODE } from './cluster/drain.js';
 import { displayUrl, type StartResult, startGateway } from './main.js';
 import { createMetrics } from './observability/metrics.js';
 import { TEST_TIMEOUT_MS } from './testing/gateway.js';
@@ -239,5 +247,105 @@ describe('the gateway process', () => {
       }
     },
     40_000,
+  );
+
+  it.each([
+    ['ends the sessions at the deadline and exits 0', 'no signal'],
+    ['a SIGTERM meanwhile brings the deadline forward to drainSeconds', 'SIGTERM'],
+  ] as const)(
+    'drains on POST /api/admin/drain: /healthz 503, sessions warned, %s',
+    async (_what, signal) => {
+      const secret = 'process-admin-drain-secret-long-enough-0';
+      const host = await startScriptedHost(async (connection) => {
+        await connection.write('ready\r\n');
+        await connection.closed;
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'telgate-admin-drain-'));
+      const config = join(dir, 'telgate.yaml');
+      await writeFile(
+        config,
+        `listen: { host: 127.0.0.1, port: 0 }\n` +
+          `targets: [{ id: host, host: 127.0.0.1, port: ${host.port}, protocol: raw }]\n` +
+          `security: { auth: { mode: token, hs256Secret: ${secret} } }\n` +
+          `cluster: { gatewayId: gw-1, drainSeconds: 1 }\n` +
+          `limits: { shutdownGraceMs: 1000 }\n`,
+      );
+      const child = spawnGateway(['--config', config], 'info');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10 * TEST_TIMEOUT_MS);
+      try {
+        const base = await served(child);
+        const token = await mintToken({ target: 'host', user: 'alice', hs256Secret: secret });
+        const frames: ServerFrame[] = [];
+        const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?target=host&token=${token}`, [
+          ...SUBPROTOCOLS,
+        ]);
+        const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+          ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+        );
+        const waiters = new Set<() => void>();
+        ws.on('message', (data: Buffer) => {
+          const decoded = decodeServerFrame(new Uint8Array(data));
+          if (!decoded.ok) return;
+          frames.push(decoded.frame);
+          if (decoded.frame.type === 'output') {
+            ws.send(encodeClientFrame({ type: 'ack', count: decoded.frame.data.length }));
+          }
+          for (const wake of [...waiters]) wake();
+        });
+        const seen = (match: (frame: ServerFrame) => boolean) =>
+          new Promise<void>((resolve, reject) => {
+            ws.once('error', reject);
+            const wake = () => {
+              if (!frames.some(match)) return;
+              waiters.delete(wake);
+              resolve();
+            };
+            waiters.add(wake);
+            wake();
+          });
+        await seen((frame) => frame.type === 'output');
+        const warned = seen(
+          (frame) =>
+            frame.type === 'notice' &&
+            frame.notice.kind === 'warning' &&
+            frame.notice.code === DRAIN_NOTICE_CODE,
+        );
+
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        const admin = await mintToken({ target: '*', user: 'ops', hs256Secret: secret, grants: ['admin'] });
+        const seconds = signal === 'SIGTERM' ? 600 : 2;
+        const askedAt = Date.now();
+        const response = await fetch(`${base}/api/admin/drain`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ seconds }),
+          signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
+        });
+        expect(response.status).toBe(202);
+        const { deadline } = (await response.json()) as { deadline: string };
+        expect(Date.parse(deadline) - askedAt).toBeGreaterThanOrEqual(seconds * 1000 - 1000);
+        await warned;
+        const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
+        expect(health.status).toBe(503);
+        expect(await health.json()).toMatchObject({ status: 'draining', sessions: 1, deadline });
+        // The session goes on while the gateway drains.
+        expect(child.exitCode).toBeNull();
+
+        if (signal === 'SIGTERM') child.kill('SIGTERM');
+        expect(await closed).toEqual({ code: 4016, reason: 'GW_ERR_SHUTDOWN' });
+        expect(frames.at(-1)).toMatchObject({ type: 'state', state: 'closed', code: 'GW_ERR_SHUTDOWN' });
+        expect(await exited).toBe(0);
+        const took = Date.now() - askedAt;
+        // Not before the deadline (2 s; with SIGTERM, drainSeconds: 1), and well before 600 s.
+        expect(took).toBeGreaterThanOrEqual(signal === 'SIGTERM' ? 900 : 1900);
+        expect(took).toBeLessThan(15_000);
+      } finally {
+        clearTimeout(killer);
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await host.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
   );
 });

@@ -1,6 +1,6 @@
 import { type DemoHost, type SupdupDemoHost, startDemoHost, startSupdupDemoHost } from '@telgate/demo-host';
 import type { FastifyInstance } from 'fastify';
-import { type AppDeps, buildApp, drainGateway, stopGateway } from './app.js';
+import { type AppDeps, buildApp, drainGateway, isStopping, stopGateway } from './app.js';
 import { loadConfig, readCommandLine, USAGE, UsageError } from './config/cli.js';
 import { bindDemoTarget } from './config/defaults.js';
 import { ConfigError } from './config/load.js';
@@ -131,51 +131,81 @@ export async function startGateway({ argv, env, tell, deps }: StartOptions): Pro
  * Runs the gateway until SIGINT or SIGTERM, then stops it and exits with status 0 within the shutdown
  * grace period; a second signal exits at once (status 1). With cluster.drainSeconds set, SIGTERM drains
  * first (sessions kept until they end or the deadline), and a second signal ends the drain at once.
+ * POST /api/admin/drain drains too, and the process exits 0 when it is over; a SIGTERM during such a
+ * drain brings its deadline forward to cluster.drainSeconds from then (0: ends it at once), and any
+ * signal after that, or SIGINT, ends it at once.
  */
 async function main(): Promise<void> {
   let gateway: RunningGateway | undefined;
-  let stopSignal: NodeJS.Signals | undefined;
-  let draining = false;
+  /** A signal that arrived during start-up. */
+  let earlySignal: NodeJS.Signals | undefined;
+  /** How the gateway is being taken down; undefined while it serves. */
+  let stopping: 'drain-by-signal' | 'drain-by-call' | 'stop' | undefined;
   let backstop: NodeJS.Timeout | undefined;
 
-  const shutDown = (running: RunningGateway, signal: NodeJS.Signals) => {
-    const { limits, cluster } = running.app.telgate.config;
-    const graceMs = limits.shutdownGraceMs;
-    const drainMs = signal === 'SIGTERM' && !draining ? cluster.drainSeconds * 1000 : 0;
-    if (drainMs > 0) draining = true;
-    else if (draining) draining = false;
-    running.app.log.info({ signal, graceMs, drainMs }, drainMs > 0 ? 'draining' : 'shutting down');
+  /** Exits 1 should stopping take `waitMs` plus the grace period plus the backstop. */
+  const armBackstop = (app: FastifyInstance, waitMs: number) => {
     clearTimeout(backstop);
     backstop = setTimeout(
       () => {
-        running.app.log.error('the gateway did not stop; exiting');
+        app.log.error('the gateway did not stop; exiting');
         process.exit(1);
       },
-      drainMs + graceMs + SHUTDOWN_BACKSTOP_MS,
+      Math.max(0, waitMs) + app.telgate.config.limits.shutdownGraceMs + SHUTDOWN_BACKSTOP_MS,
     );
     backstop.unref();
-    (drainMs > 0 ? running.drain(drainMs) : running.stop()).then(
+  };
+  const settle = (app: FastifyInstance, work: Promise<void>) =>
+    work.then(
       () => {
         clearTimeout(backstop);
         process.exitCode = 0;
       },
       (error: unknown) => {
-        running.app.log.error({ err: error }, 'shutdown failed');
+        app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
+  const stopNow = (app: FastifyInstance, reason: string) => {
+    stopping = 'stop';
+    app.log.info({ reason, graceMs: app.telgate.config.limits.shutdownGraceMs }, 'shutting down');
+    armBackstop(app, 0);
+    settle(app, stopGateway(app));
   };
-  // Listening for signals before starting, so that one arriving during start-up is not lost.
+  const drain = (app: FastifyInstance, durationMs: number, reason: string, how: typeof stopping) => {
+    stopping = how;
+    const work = drainGateway(app, durationMs);
+    const deadline = app.telgate.cluster.drain.deadline?.getTime() ?? Date.now();
+    app.log.info({ reason, drainMs: durationMs, deadline: new Date(deadline).toISOString() }, 'draining');
+    armBackstop(app, deadline - Date.now());
+    settle(app, work);
+  };
+
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal && draining && gateway) {
-      // A second signal while draining: end the sessions now.
-      shutDown(gateway, signal);
+    if (!gateway) {
+      if (earlySignal) process.exit(1);
+      earlySignal = signal;
       return;
     }
-    if (stopSignal) process.exit(1);
-    stopSignal = signal;
-    if (gateway) shutDown(gateway, signal);
+    const { app } = gateway;
+    const drainMs = app.telgate.config.cluster.drainSeconds * 1000;
+    if (stopping === 'stop') process.exit(1);
+    if (stopping === 'drain-by-signal') {
+      // A second signal while draining: end the sessions now.
+      stopNow(app, signal);
+    } else if (signal === 'SIGTERM' && drainMs > 0) {
+      // Draining by an admin call already: the sooner of its deadline and drainSeconds from now.
+      drain(app, drainMs, signal, 'drain-by-signal');
+    } else {
+      stopNow(app, signal);
+    }
   };
+  const onDrainRequest = (app: FastifyInstance, durationMs: number): boolean => {
+    if (stopping === 'stop' || isStopping(app)) return false;
+    drain(app, durationMs, 'admin call', stopping === 'drain-by-signal' ? stopping : 'drain-by-call');
+    return true;
+  };
+  // Listening for signals before starting, so that one arriving during start-up is not lost.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
@@ -183,7 +213,7 @@ async function main(): Promise<void> {
     argv: process.argv.slice(2),
     env: process.env,
     tell: (text) => process.stderr.write(text),
-    deps: () => ({ onSession: createTelnetRelay() }),
+    deps: () => ({ onSession: createTelnetRelay(), onDrainRequest }),
   });
   if (!result.ok) {
     process.exitCode = result.exitCode;
@@ -192,7 +222,7 @@ async function main(): Promise<void> {
     return;
   }
   gateway = result.gateway;
-  if (stopSignal) shutDown(gateway, stopSignal);
+  if (earlySignal) onSignal(earlySignal);
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -780,8 +780,8 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
         value: `${describe(floodedTimes)}${flooded.overwritten > 0 ? ` · ${flooded.overwritten} of ${keystrokes} overwritten by the flood before shown` : ''}`,
         baseline: `same page, no flood: ${describe(idleTimes)}`,
         ratio: formatRatio(floodedTimes.p99 / idleTimes.p99),
-        target: key === 'echo' ? 'none (every byte in order)' : 'p99 ≤ 200 ms',
-        met: key === 'echo' ? undefined : floodedTimes.p99 <= ECHO_TARGET_MS,
+        // Lossless output has no latency goal: every byte reaches the page in order, the echo included.
+        ...(key !== 'echo' && { target: 'p99 ≤ 200 ms', met: floodedTimes.p99 <= ECHO_TARGET_MS }),
       });
       await page.close();
     }

@@ -35,6 +35,35 @@ interface Setup {
   failures: string[];
 }
 
+/**
+ * `worker_connections` for nginx to hold `sessions` WebSockets: two connections each (browser and
+ * gateway) and room for the ones opening. nginx counts them all, and once fewer than a sixteenth of its
+ * connections are free it starts closing "reusable" ones to make room — among them connections just
+ * accepted whose request has not arrived yet, which their clients see reset (ECONNRESET, "socket hang
+ * up"). So the busy ones must stay under 15/16 of the setting.
+ */
+export function nginxWorkerConnections(sessions: number): number {
+  return Math.max(1024, Math.ceil(((sessions * 2 + 256) * 16) / 15));
+}
+
+/** nginx's error log, its last distinct messages: why connections through it failed. */
+function nginxErrors(nginx: NginxServer): string {
+  let text: string;
+  try {
+    text = readFileSync(join(nginx.prefix, 'logs', 'error.log'), 'utf8');
+  } catch {
+    return 'no error log';
+  }
+  const messages = text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.replace(/^\S+ \S+ \[\w+\] \d+#\d+: (\*\d+ )?/, '').replace(/, client: .*$/, ''));
+  const distinct = [...new Set(messages)];
+  return distinct.length === 0
+    ? 'nothing in its error log'
+    : `${messages.length} errors: ${distinct.slice(-3).join(' | ')}`;
+}
+
 export async function runScaleOut(context: BenchContext): Promise<ScenarioResult> {
   const { settings, progress } = context;
   const { streamBytes, clients: clientCount, runs } = settings.scaleOut;
@@ -81,7 +110,7 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
     const template = readFileSync(TEMPLATE, 'utf8');
     const proxy = async (first: GatewayProcess, second: GatewayProcess) => {
       const nginx = await startNginx({
-        workerConnections: Math.max(1024, settings.scaleOut.sessions * 2 + 256),
+        workerConnections: nginxWorkerConnections(settings.scaleOut.sessions),
         httpConfig: (port) =>
           renderTemplate(template, {
             TELGATE_LISTEN: `127.0.0.1:${port}`,
@@ -157,7 +186,10 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
     // Idle sessions: held through nginx, the gateways' resident memory before and while they are open.
     await holder.next('ready', 30_000);
     const { sessions } = settings.scaleOut;
-    const held: Record<string, { opened: number; failed: number; bytes: number; firstError?: string }> = {};
+    const held: Record<
+      string,
+      { opened: number; failed: number; bytes: number; firstError?: string; nginxSaid?: string }
+    > = {};
     for (const s of [one, two]) {
       progress(`scale-out: ${s.name}, holding ${sessions} idle sessions`);
       const before = s.gateways.reduce((sum, g) => sum + g.resident(), 0);
@@ -181,6 +213,7 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
         failed: opened.failed,
         bytes: open - before,
         ...(opened.firstError !== undefined && { firstError: opened.firstError }),
+        ...(opened.failed > 0 && { nginxSaid: nginxErrors(s.nginx) }),
       };
       await holder.request({ type: 'close' }, 'closed', 120_000);
       for (const g of s.gateways) await g.waitForSessions(0, 60_000);
@@ -190,7 +223,7 @@ export async function runScaleOut(context: BenchContext): Promise<ScenarioResult
       result.checks.push({
         what: `scale-out: ${s.name} behind nginx holds every idle session asked for`,
         ok: h.opened === sessions && h.failed === 0,
-        detail: `${h.opened} of ${sessions} opened, ${h.failed} failed${h.firstError ? ` (first: ${h.firstError})` : ''}`,
+        detail: `${h.opened} of ${sessions} opened, ${h.failed} failed${h.firstError ? ` (first: ${h.firstError})` : ''}${h.nginxSaid ? `; nginx: ${h.nginxSaid}` : ''}`,
       });
     }
     const perGiB = (name: string) => {

@@ -230,13 +230,16 @@ describe('operator grants (telgate.grants)', () => {
     ).resolves.toMatchObject({
       grants: ['recordings'],
     });
+    await expect(
+      verifier.authenticate(await sign({ 'telgate.grants': ['admin', 'watch', 'admin'] })),
+    ).resolves.toMatchObject({ grants: ['admin', 'watch'] });
   });
 
   it('refuse a token whose claim is not a list of known grants', async () => {
     const verifier = createTokenVerifier(hs256);
-    for (const claim of ['recordings', ['admin'], [1], { recordings: true }]) {
+    for (const claim of ['recordings', ['root'], ['admin', 'root'], [1], { recordings: true }]) {
       expect(await refusal(verifier.authenticate(await sign({ 'telgate.grants': claim })))).toBe(
-        'token claim "telgate.grants" is not a list of recordings, watch',
+        'token claim "telgate.grants" is not a list of recordings, watch, admin',
       );
     }
   });

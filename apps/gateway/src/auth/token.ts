@@ -32,10 +32,10 @@ export interface Grant extends Principal {
 
 /**
  * What an operator's token may do besides opening its target: `recordings` reads the recordings,
- * `watch` lists the live and detached sessions.
+ * `watch` lists the live and detached sessions, `admin` drains the gateway.
  */
-export type OperatorGrant = 'recordings' | 'watch';
-export const OPERATOR_GRANTS: readonly OperatorGrant[] = ['recordings', 'watch'];
+export type OperatorGrant = 'recordings' | 'watch' | 'admin';
+export const OPERATOR_GRANTS: readonly OperatorGrant[] = ['recordings', 'watch', 'admin'];
 /** The claim that lists a token's operator grants: `["recordings"]`. */
 export const GRANTS_CLAIM = 'telgate.grants';
 

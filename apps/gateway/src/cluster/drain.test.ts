@@ -52,6 +52,32 @@ describe('Drain', () => {
   });
 });
 
+describe('Drain.bringForward', () => {
+  it('starts a drain, moves its deadline only sooner, and warns with the new time', () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12, 0, 0) });
+    const drain = new Drain(true);
+    const received: Notice[] = [];
+    drain.subscribe((notice) => received.push(notice));
+    expect(drain.bringForward(10 * 60_000)).toBe(true);
+    expect(drain.deadline?.toISOString()).toBe('2026-01-01T12:10:00.000Z');
+    expect(drain.bringForward(20 * 60_000)).toBe(false);
+    expect(drain.deadline?.toISOString()).toBe('2026-01-01T12:10:00.000Z');
+    expect(received).toHaveLength(1);
+    expect(drain.bringForward(2 * 60_000)).toBe(true);
+    expect(drain.deadline?.toISOString()).toBe('2026-01-01T12:02:00.000Z');
+    expect(received[1]).toMatchObject({
+      message: expect.stringMatching(/ends in 2 minutes \(at 12:02 UTC\)/),
+    });
+    // The reminder follows the new deadline: a minute before it, not nine minutes after the start.
+    vi.advanceTimersByTime(60_000);
+    expect(received).toHaveLength(3);
+    expect(received[2]).toMatchObject({ message: expect.stringMatching(/ends in 60 seconds/) });
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(received).toHaveLength(3);
+    drain.stop();
+  });
+});
+
 describe('cluster configuration', () => {
   it('is off by default: no gateway id, no Redis, SIGTERM stops at once', () => {
     expect(parseConfig('').cluster).toEqual({ drainSeconds: 0 });

@@ -54,8 +54,22 @@ export class Drain implements GatewayNotices {
   /** Starts draining with sessions ended `durationMs` from now; a second call changes nothing. */
   start(durationMs: number): void {
     if (this.#deadline !== undefined) return;
-    const deadline = Date.now() + durationMs;
-    this.#deadline = deadline;
+    this.#schedule(durationMs);
+  }
+
+  /**
+   * Starts draining, or, already draining, moves the deadline to `durationMs` from now when that is
+   * sooner (sessions are warned again with the new time); never later. Returns whether it changed.
+   */
+  bringForward(durationMs: number): boolean {
+    if (this.#deadline !== undefined && this.#deadline <= Date.now() + durationMs) return false;
+    clearTimeout(this.#reminder);
+    this.#schedule(durationMs);
+    return true;
+  }
+
+  #schedule(durationMs: number): void {
+    this.#deadline = Date.now() + durationMs;
     this.#broadcast();
     const remindAt = Math.max(durationMs / 2, durationMs - 60_000);
     if (durationMs >= 2_000) {

@@ -21,7 +21,7 @@ import {
   DEMO_TARGET_ID,
   demoTargets,
 } from './defaults.js';
-import type { RawAutoLogin, RawConfig } from './schema.js';
+import type { RawAutoLogin, RawConfig, RawSettings } from './schema.js';
 import { Secret } from './secret.js';
 import type {
   AllowRule,
@@ -44,8 +44,6 @@ export type ConfigPath = readonly (string | number)[];
 
 /** Reports a problem with the value at `path` (or, with `at: 'key'`, with the key itself). */
 export type ReportIssue = (path: ConfigPath, message: string, at?: 'key') => void;
-
-type RawSettings = NonNullable<NonNullable<RawConfig['freeForm']>['defaults']>;
 
 const SUPPORT_LEVELS: readonly OptionSupport[] = ['refuse', 'accept', 'request'];
 

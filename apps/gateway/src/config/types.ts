@@ -1,7 +1,11 @@
 import type { BackspaceKey, KioskSetting, KioskToolbarItem, TerminalMode } from '@telgate/protocol';
 import type { EolMode, PolicyTable, StartMode } from '@telgate/telnet-core';
 import type { Cidr } from '../targets/ip.js';
+import type { RawConfig, RawSettings } from './schema.js';
 import type { Secret } from './secret.js';
+
+/** A word the configuration's schema lists (`schema.ts` is where each list is written). */
+type Word<T> = NonNullable<T>;
 
 /** The gateway's configuration after validation, with every default filled in. */
 export interface GatewayConfig {
@@ -26,7 +30,9 @@ export interface GatewayConfig {
 }
 
 /** What a gateway does with new sessions while Redis, which holds the shared limits, cannot be reached. */
-export type RedisUnavailableRule = 'local' | 'refuse';
+export type RedisUnavailableRule = Word<
+  NonNullable<NonNullable<RawConfig['cluster']>['redis']>['whenUnavailable']
+>;
 
 export interface RedisConfig {
   /** `redis://[:password@]host:port/db` or `rediss://…` for TLS. */
@@ -68,16 +74,16 @@ export interface ListenConfig {
   readonly port: number;
 }
 
-export type NegotiationSetting = StartMode | 'auto';
+export type NegotiationSetting = Word<RawSettings['negotiation']>;
 /** How the host's bytes are read: Telnet (RFC 854), plain TCP, or SUPDUP from the first byte (RFC 734). */
-export type TargetProtocol = 'telnet' | 'raw' | 'supdup';
+export type TargetProtocol = Word<RawSettings['protocol']>;
 /** What the gateway asks the host for after an interrupt, so stale output is discarded. */
-export type InterruptFlush = 'ao' | 'timing-mark' | 'both' | 'none';
+export type InterruptFlush = Word<RawSettings['interruptFlush']>;
 /**
  * What a browser that falls behind gets: `responsive` skips output and then sends the screen (the host
  * is never held back), `lossless` holds the host back until the browser has read every byte.
  */
-export type OutputMode = 'responsive' | 'lossless';
+export type OutputMode = Word<RawSettings['output']>;
 
 /** How the gateway talks to one host; shared by configured and free-form targets. */
 export interface TargetSettings {
@@ -178,7 +184,7 @@ export interface FreeFormConfig {
   readonly defaults: FreeFormDefaults;
 }
 
-export type AuthMode = 'none' | 'token';
+export type AuthMode = Word<NonNullable<NonNullable<RawConfig['security']>['auth']>['mode']>;
 
 export interface AuthConfig {
   readonly mode: AuthMode;
@@ -289,7 +295,7 @@ export interface KioskConfig {
   readonly settings: readonly KioskSetting[];
 }
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogLevel = Word<NonNullable<RawConfig['logging']>['level']>;
 
 export interface LoggingConfig {
   readonly level: LogLevel;

@@ -59,3 +59,14 @@ export const pageConfigResponse = strict(
   },
   ['embedAllowedOrigins'],
 );
+
+/** POST /api/admin/drain: the gateway drains until `deadline`, with `sessions` open now. */
+export const drainResponse = strict(
+  {
+    status: { enum: ['draining'] },
+    deadline: { type: 'string' },
+    sessions: { type: 'integer', minimum: 0 },
+    gateway: { type: 'string' },
+  },
+  ['status', 'deadline', 'sessions'],
+);

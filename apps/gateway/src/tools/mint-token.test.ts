@@ -64,7 +64,7 @@ describe('mint-token', () => {
     });
     expect(bad).toMatchObject({
       code: 2,
-      err: expect.stringContaining('--grant root is not one of: recordings, watch'),
+      err: expect.stringContaining('--grant root is not one of: recordings, watch, admin'),
     });
   });
 

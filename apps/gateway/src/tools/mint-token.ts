@@ -15,7 +15,8 @@ Options:
   --issuer ISS           iss claim
   --audience AUD         aud claim
   --grant GRANT          operator grant (repeatable): recordings (the recordings page), watch (the
-                         list of open sessions); operator tokens usually have --target '*'
+                         list of open sessions), admin (draining the gateway); operator tokens
+                         usually have --target '*'
 
 The HS256 secret comes from TELGATE_HS256_SECRET, or else from --config.`;
 
