@@ -10,6 +10,7 @@ import { TEST_PASSWORD, TEST_USER } from '@telgate/test-peers';
 import { SignJWT } from 'jose';
 import { expect, RECORDED_URL, test } from '../fixtures.js';
 import {
+  DEMO_PROMPT,
   expectPromptLast,
   expectScreen,
   run,
@@ -151,4 +152,31 @@ test('a supervisor watches a live netkit session read-only, and the user sees it
   await expect(indicator).toHaveCount(0);
   await run(page, 'exit');
   await expect(page.getByTestId('closed-banner')).toBeVisible({ timeout: 15_000 });
+});
+
+test('the example admin portal opens "Watch this session" for the session in its console', async ({
+  page,
+  context,
+}) => {
+  await page.goto(`${process.env.TELGATE_E2E_PORTAL_URL!}/?device=demo&renderer=dom`);
+  const terminal = page.frameLocator('#console');
+  await expectPromptLast(terminal.locator('body'), DEMO_PROMPT);
+  const watch = page.locator('#watch');
+  await expect(watch).toBeVisible();
+  await expect(watch).toHaveText('Watch this session');
+
+  const opening = context.waitForEvent('page');
+  await watch.click();
+  const observer = await opening;
+  await expect(observer.getByTestId('watching-banner')).toHaveText(
+    'Watching Demo host (built in) — read-only',
+  );
+  await expectPromptLast(observer, DEMO_PROMPT);
+  await expect(terminal.getByTestId('observers-indicator')).toHaveText('Watched by 1');
+
+  await page.locator('#command').fill('echo from-the-portal');
+  await page.locator('#send').click();
+  await expectScreen(observer, /^from-the-portal$/m);
+  await observer.close();
+  await expect(terminal.getByTestId('observers-indicator')).toHaveCount(0);
 });
