@@ -121,6 +121,20 @@ test('a supervisor watches a live netkit session read-only, and the user sees it
   await saveScreenshot(observer, 'watch-observer');
   await saveScreenshot(page, 'watch-indicator');
 
+  // The observer shows the user's terminal at the user's size, whatever its own window…
+  const rowsOf = (tab: Page) => tab.locator('[data-testid=terminal] .xterm-rows > div').count();
+  const userRows = await rowsOf(page);
+  await observer.setViewportSize({ width: 900, height: 500 });
+  await run(page, 'true');
+  await expectPromptLast(page, SHELL_PROMPT);
+  expect(await rowsOf(observer)).toBe(userRows);
+  // …and follows it when the user's window changes.
+  await page.setViewportSize({ width: 1000, height: 560 });
+  await expect.poll(() => rowsOf(page)).toBeLessThan(userRows);
+  const fewer = await rowsOf(page);
+  await expect.poll(() => rowsOf(observer)).toBe(fewer);
+  await expectScreen(observer, `check${stamp + 4}`);
+
   // A second observer: the count follows.
   const second = await context.newPage();
   await second.goto(`${RECORDED_URL()}${href}&renderer=dom`);

@@ -217,6 +217,8 @@ export class TelnetSession implements ResumableSession {
   /** Read-only observers (`/ws?watch=`): they get the screen, then the output the user gets. */
   private readonly observers: SessionObservers;
   private watchSeq = 0;
+  /** Observers are being sent the screen again (the user's size changed); `again`: changed once more since. */
+  private observerRedraw: { again: boolean } | undefined;
 
   constructor(
     ws: WebSocket,
@@ -590,6 +592,42 @@ export class TelnetSession implements ResumableSession {
     return undefined;
   }
 
+  /**
+   * The user's terminal changed size: observers get the screen again, at that size, so what they see is
+   * laid out as the user sees it. One redraw at a time; sizes that come meanwhile make one more.
+   */
+  private redrawObservers(): void {
+    if (this.observers.count === 0 || !this.screen || this.closed) return;
+    if (this.observerRedraw) {
+      this.observerRedraw.again = true;
+      return;
+    }
+    const redraw = { again: false };
+    this.observerRedraw = redraw;
+    // As for a new observer: nothing new reaches the screen until its snapshot is sent.
+    const hold = `watch-${++this.watchSeq}`;
+    this.hostReads.hold(hold);
+    this.screen
+      .snapshot()
+      .then((snapshot) => {
+        if (this.closed) return;
+        this.observers.send({
+          type: 'screen',
+          cols: snapshot.cols,
+          rows: snapshot.rows,
+          data: Buffer.from(snapshot.data, 'utf8'),
+        });
+      })
+      .catch((err: unknown) => {
+        this.ctx.log.warn({ err }, 'the screen for the observers could not be taken');
+      })
+      .finally(() => {
+        this.hostReads.release(hold);
+        this.observerRedraw = undefined;
+        if (redraw.again) this.redrawObservers();
+      });
+  }
+
   /** Runs one event's handling; whatever it throws ends this session only, with GW_ERR_INTERNAL. */
   private guard(handle: () => void): void {
     try {
@@ -934,6 +972,7 @@ export class TelnetSession implements ResumableSession {
         if (this.supdupSizeTimer !== undefined) this.startSupdup();
         this.screen?.resize(frame.cols, frame.rows);
         this.ctx.journal?.resize(frame.cols, frame.rows);
+        this.redrawObservers();
         break;
       case 'action':
         this.idle.touch();

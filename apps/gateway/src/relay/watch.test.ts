@@ -169,6 +169,37 @@ describe('watching a live session', () => {
     expect(observer.ws.readyState).toBe(observer.ws.OPEN);
   });
 
+  it('when the user resizes, observers get the screen again at the new size, and the output after it', async () => {
+    const { host } = await setup();
+    const { client, conn, sessionId } = await userSession(host);
+    await conn.write('line-one\r\n');
+    await client.waitForText('line-one');
+    const observer = await watch(sessionId, await token('t', 'supervisor', ['watch']));
+    const first = await observer.waitForFrame('screen');
+    expect([first.cols, first.rows]).toEqual([80, 24]);
+    // A window being dragged: several sizes in a row; the last is the one observers end with.
+    client.send({ type: 'resize', cols: 100, rows: 30 });
+    client.send({ type: 'resize', cols: 120, rows: 40 });
+    client.send({ type: 'resize', cols: 132, rows: 43 });
+    await waitFor(
+      () => observer.frames.some((f) => f.type === 'screen' && f.cols === 132 && f.rows === 43),
+      'a screen at the last size',
+    );
+    const screens = observer.frames.filter((f) => f.type === 'screen');
+    expect(screens.length).toBeLessThanOrEqual(4);
+    expect(screens.at(-1)).toMatchObject({ cols: 132, rows: 43 });
+    const last = screens.at(-1)!;
+    expect(last.type === 'screen' && Buffer.from(last.data).toString('utf8')).toContain('line-one');
+    await conn.write('line-two\r\n');
+    await observer.waitForText('line-two');
+    // The observer's own resizes change nothing.
+    const count = observer.frames.filter((f) => f.type === 'screen').length;
+    observer.send({ type: 'resize', cols: 20, rows: 5 });
+    await conn.write('line-three\r\n');
+    await observer.waitForText('line-three');
+    expect(observer.frames.filter((f) => f.type === 'screen')).toHaveLength(count);
+  });
+
   it('the observer gets STATE closed and a close when the session ends', async () => {
     const { host } = await setup();
     const { sessionId, conn } = await userSession(host);

@@ -166,6 +166,7 @@ export function Workspace(props: WorkspaceProps) {
         if (!latest.current.readOnly) pasteRequest.current(text);
       },
       onClipboardProblem: setClipboardNotice,
+      followPicture: latest.current.readOnly === true,
     });
     const input = new InputPipeline({
       send: (text) => session.sendInput(text),
@@ -382,7 +383,7 @@ export function Workspace(props: WorkspaceProps) {
     // biome-ignore lint/a11y/noStaticElementInteractions: focus management for the buttons inside, not a control
     <div
       ref={root}
-      className={`workspace workspace-${variant}`}
+      className={`workspace workspace-${variant}${readOnly ? ' workspace-read-only' : ''}`}
       style={frameStyle}
       data-testid="workspace"
       onMouseDown={keepTerminalFocus}
