@@ -4,6 +4,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { watchHref } from '../app/route';
 import { downloadFile } from '../ui/download';
 import {
+  claimedGrants,
   fetchCast,
   type LiveSession,
   listLiveSessions,
@@ -65,7 +66,8 @@ export default function RecordingsApp({ initialToken }: { initialToken?: string 
       if (!token) return;
       setError(undefined);
       // The live sessions come with every search; a token without the `watch` grant has none to show.
-      void listLiveSessions(token).then(setLive, () => setLive(undefined));
+      if (claimedGrants(token).includes('watch'))
+        void listLiveSessions(token).then(setLive, () => setLive(undefined));
       try {
         setRecordings(await listRecordings(token, query));
       } catch (thrown) {

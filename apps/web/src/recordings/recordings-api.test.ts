@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { listLiveSessions, parseLiveSessions, RecordingsApiError, searchQuery } from './recordings-api';
+import {
+  claimedGrants,
+  listLiveSessions,
+  parseLiveSessions,
+  RecordingsApiError,
+  searchQuery,
+} from './recordings-api';
 
 describe('searchQuery', () => {
   it('leaves out empty fields and turns local times into ISO 8601 instants', () => {
@@ -76,5 +82,27 @@ describe('live sessions', () => {
         throw new TypeError('network');
       }),
     ).rejects.toMatchObject({ code: 'WEB_ERR_RECORDINGS_UNAVAILABLE' });
+  });
+});
+
+describe('claimedGrants', () => {
+  const jwt = (payload: unknown) =>
+    `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`;
+
+  it('reads the telgate.grants claim of a JWT, base64url and all', () => {
+    expect(claimedGrants(jwt({ tgt: '*', 'telgate.grants': ['recordings', 'watch'] }))).toEqual([
+      'recordings',
+      'watch',
+    ]);
+    // Characters that base64url writes as - and _.
+    expect(claimedGrants(jwt({ sub: '>>>???', 'telgate.grants': ['watch'] }))).toEqual(['watch']);
+  });
+
+  it('claims nothing for a token without grants, or one it cannot read', () => {
+    expect(claimedGrants(jwt({ tgt: '*' }))).toEqual([]);
+    expect(claimedGrants(jwt({ 'telgate.grants': 'watch' }))).toEqual([]);
+    expect(claimedGrants('opaque-token')).toEqual([]);
+    expect(claimedGrants('a.!!!.c')).toEqual([]);
+    expect(claimedGrants(jwt(null))).toEqual([]);
   });
 });

@@ -147,3 +147,21 @@ export async function listLiveSessions(
   }
   return parseLiveSessions(await response.json());
 }
+
+/**
+ * The operator grants a token claims (`telgate.grants`), read without checking its signature: only to
+ * choose what the page asks for (a token without `watch` is not sent to GET /api/sessions, which would
+ * refuse it); the gateway checks the token on every call. Anything unreadable claims none.
+ */
+export function claimedGrants(token: string): string[] {
+  const payload = token.split('.')[1];
+  if (!payload) return [];
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const grants = (JSON.parse(json) as Record<string, unknown> | null)?.['telgate.grants'];
+    return Array.isArray(grants) ? grants.filter((g): g is string => typeof g === 'string') : [];
+  } catch {
+    return [];
+  }
+}
