@@ -23,7 +23,7 @@ export function WatchApp({ route, preferences, onPreferences }: AppearanceProps 
       }),
     ];
     session.watch(route.sessionId, route.token, route.gateway);
-    document.title = `Watching · telgate`;
+    document.title = 'Watching · telgate';
     return () => {
       for (const off of offs) off();
       session.dispose();

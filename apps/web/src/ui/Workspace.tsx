@@ -173,8 +173,6 @@ export function Workspace(props: WorkspaceProps) {
       echo: (text) => terminal.write(text),
     });
     pipeline.current = input;
-    // A watching page takes no keyboard input at all (xterm.js sends nothing of what is typed).
-    terminal.term.options.disableStdin = latest.current.readOnly === true;
     let sessionShown = session.isConnected;
     // While the session is being got back, a line being edited stays in the editor.
     const syncLocalEditing = () =>
