@@ -81,6 +81,7 @@ test('a supervisor watches a live netkit session read-only, and the user sees it
   await expect(link).toHaveText('Watch');
   const href = await link.getAttribute('href');
   expect(href).toBe(`/?watch=${encodeURIComponent(sessionId)}&token=${encodeURIComponent(operatorToken)}`);
+  await saveScreenshot(operator, 'watch-live-sessions');
   await operator.close();
 
   const observer = await context.newPage();

@@ -218,6 +218,7 @@ export default function RecordingsApp({ initialToken }: { initialToken?: string 
           </table>
         </section>
       )}
+      {recordings && live && <h2>Recorded sessions</h2>}
       {recordings && (
         <table className="recordings-list" data-testid="recordings-list">
           <thead>
