@@ -206,7 +206,12 @@ audit: { file: "${join(RUNTIME, 'audit.jsonl')}" }
     const portal = await startChild(
       'admin portal',
       [join(ROOT, 'examples/admin-portal/dist/main.js')],
-      { TELGATE_URL: secured.url, TELGATE_SECRET: E2E_SECRET, PORTAL_PORT: String(portalPort) },
+      {
+        TELGATE_URL: secured.url,
+        TELGATE_SECRET: E2E_SECRET,
+        PORTAL_PORT: String(portalPort),
+        PORTAL_WATCH: '1',
+      },
       `${portalOrigin}/portal.js`,
     );
     stops.push(() => void portal.kill('SIGTERM'));

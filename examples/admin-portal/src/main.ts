@@ -4,7 +4,8 @@
  * TELGATE_SECRET (the gateway's HS256 secret; leave unset for a gateway with auth none),
  * PORTAL_PORT (default 8090), PORTAL_HOST (default 127.0.0.1), PORTAL_USER (default portal-admin),
  * PORTAL_TOKEN_TTL (the tokens' lifetime in seconds, default 60), PORTAL_RECORDINGS=1 (a link to the
- * gateway's recordings page, which needs TELGATE_SECRET and `recording.page: true` on the gateway).
+ * gateway's recordings page, which needs TELGATE_SECRET and `recording.page: true` on the gateway),
+ * PORTAL_WATCH=1 ("Watch this session" beside the open console, which needs TELGATE_SECRET).
  */
 import { startPortal } from './server.js';
 
@@ -28,6 +29,7 @@ try {
     ...(env.PORTAL_USER ? { user: env.PORTAL_USER } : {}),
     ...(ttl !== undefined ? { tokenTtlSeconds: ttl } : {}),
     ...(env.PORTAL_RECORDINGS === '1' ? { recordings: true } : {}),
+    ...(env.PORTAL_WATCH === '1' ? { watch: true } : {}),
     host: env.PORTAL_HOST ?? '127.0.0.1',
     port,
   });

@@ -20,6 +20,7 @@ if (frame && log) {
   const device = frame.dataset.device ?? '';
   // The theme the server gave the terminal, so the first click of the toggle changes it.
   let dark = frame.dataset.theme !== 'light';
+  const watch = document.querySelector<HTMLAnchorElement>('#watch');
   const command = (message: Record<string, unknown>) => frame.contentWindow?.postMessage(message, origin);
   const freshToken = async (): Promise<string | undefined> => {
     try {
@@ -39,6 +40,19 @@ if (frame && log) {
     const { type, ...fields } = data as { type?: unknown };
     if (typeof type !== 'string' || !type.startsWith('telgate:')) return;
     record(type, Object.keys(fields).length > 0 ? JSON.stringify(fields) : '');
+    // A live session can be watched (PORTAL_WATCH=1): the link names it, and goes with it.
+    if (watch && type === 'telgate:connected') {
+      const { sessionId } = fields as { sessionId?: unknown };
+      if (typeof sessionId === 'string' && sessionId !== '') {
+        const link = new URLSearchParams({ device, session: sessionId });
+        const renderer = new URLSearchParams(window.location.search).get('renderer');
+        if (renderer) link.set('renderer', renderer);
+        watch.href = `/watch?${link}`;
+        watch.hidden = false;
+      }
+    } else if (watch && type === 'telgate:closed') {
+      watch.hidden = true;
+    }
     if (type === 'telgate:token-expired') {
       void freshToken().then((token) => {
         if (token) command({ type: 'telgate:token', token });

@@ -161,6 +161,51 @@ describe('admin portal', () => {
     expect((await fetch(`${plain.url}/recordings`, { redirect: 'manual' })).status).toBe(404);
   });
 
+  it('offers "Watch this session" with a watch token for that device only, when asked to', async () => {
+    const gateway = await fakeGateway(TARGETS);
+    const portal = await startPortal({
+      gatewayUrl: gateway,
+      port: 0,
+      scriptFile: SCRIPT,
+      secret: SECRET,
+      watch: true,
+      recordings: true,
+    });
+    stops.push(() => portal.close());
+    // The page script shows the link once the terminal says which session is open.
+    expect(await (await fetch(`${portal.url}/?device=lab`)).text()).toContain(
+      '<a id="watch" hidden target="_blank" rel="noopener" data-watch>Watch this session</a>',
+    );
+    const response = await fetch(`${portal.url}/watch?device=lab&session=s-1&renderer=dom`, {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(`${gateway}/`);
+    expect(location.searchParams.get('watch')).toBe('s-1');
+    expect(location.searchParams.get('renderer')).toBe('dom');
+    const key = new TextEncoder().encode(SECRET);
+    const { payload } = await jwtVerify(location.searchParams.get('token')!, key);
+    expect(payload).toMatchObject({ tgt: 'lab', 'telgate.grants': ['watch'], sub: 'portal-admin' });
+    expect((payload.exp as number) - (payload.iat as number)).toBe(60);
+    expect((await fetch(`${portal.url}/watch?device=nope&session=s-1`, { redirect: 'manual' })).status).toBe(
+      404,
+    );
+    expect((await fetch(`${portal.url}/watch?device=lab`, { redirect: 'manual' })).status).toBe(400);
+    // The recordings page's token may list the live sessions too.
+    const recordings = new URL(
+      (await fetch(`${portal.url}/recordings`, { redirect: 'manual' })).headers.get('location')!,
+    );
+    const operator = await jwtVerify(recordings.searchParams.get('token')!, key);
+    expect(operator.payload['telgate.grants']).toEqual(['recordings', 'watch']);
+
+    const plain = await portalFor(gateway);
+    expect(await (await fetch(`${plain.url}/?device=lab`)).text()).not.toContain('Watch this session');
+    expect((await fetch(`${plain.url}/watch?device=lab&session=s-1`, { redirect: 'manual' })).status).toBe(
+      404,
+    );
+  });
+
   it('tells the page script the theme it gave the terminal, so the toggle flips it at once', async () => {
     const portal = await portalFor(await fakeGateway(TARGETS));
     for (const [asked, theme] of [

@@ -30,6 +30,12 @@ export interface PortalOptions {
    * an operator token (the `recordings` grant) minted here. Needs `secret`.
    */
   readonly recordings?: boolean;
+  /**
+   * Offer "Watch this session" beside the open console: the gateway's read-only observer page for the
+   * session, opened with a token for that device with the `watch` grant, minted here. Needs `secret`.
+   * The Recordings link's token gets the `watch` grant too, so that page lists the live sessions.
+   */
+  readonly watch?: boolean;
 }
 
 export interface Portal {
@@ -70,10 +76,24 @@ export async function mintEmbedToken(secret: string, target: string, user: strin
     .sign(new TextEncoder().encode(secret));
 }
 
-/** An operator token for the gateway's recordings page: `tgt` `*` and the `recordings` grant. */
-export async function mintRecordingsToken(secret: string, user: string, ttlSeconds: number) {
+/**
+ * An operator token for the gateway's recordings page: `tgt` `*` and the `recordings` grant (and `watch`,
+ * to list the live sessions there with a Watch link each).
+ */
+export async function mintRecordingsToken(secret: string, user: string, ttlSeconds: number, watch = false) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ tgt: '*', 'telgate.grants': ['recordings'] })
+  return new SignJWT({ tgt: '*', 'telgate.grants': watch ? ['recordings', 'watch'] : ['recordings'] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** A token that watches live sessions of `target` read-only: the `watch` grant, for that target only. */
+export async function mintWatchToken(secret: string, target: string, user: string, ttlSeconds: number) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ tgt: target, 'telgate.grants': ['watch'] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user)
     .setIssuedAt(now)
@@ -141,6 +161,7 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
     throw new Error(`${scriptFile} is missing: build the portal first (npm run portal builds and starts it)`);
   });
   const recordingsLink = options.recordings === true && options.secret !== undefined;
+  const watchLink = options.watch === true && options.secret !== undefined;
   const csp = `default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; frame-src ${origin}; base-uri 'none'; form-action 'none'`;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -152,10 +173,14 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
     if (url.pathname === '/recordings' && recordingsLink) {
       // A real portal checks here that its user is an operator.
       const recordings = new URL('/recordings', origin);
-      recordings.searchParams.set('token', await mintRecordingsToken(options.secret as string, user, ttl));
+      recordings.searchParams.set(
+        'token',
+        await mintRecordingsToken(options.secret as string, user, ttl, watchLink),
+      );
       res.writeHead(302, { location: recordings.href, 'cache-control': 'no-store' });
       return void res.end();
     }
+    if (url.pathname === '/watch' && watchLink) return watchSession(url.searchParams, res);
     if (url.pathname !== '/') return send(res, 404, 'text/plain', 'not found\n');
 
     let targets: Target[];
@@ -211,7 +236,11 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
   <button type="button" id="reconnect">Reconnect</button>
   <input id="command" placeholder="command to send" aria-label="command to send">
   <button type="button" id="send">Send</button>
-  <button type="button" id="theme">Toggle theme</button>
+  <button type="button" id="theme">Toggle theme</button>${
+    watchLink
+      ? '\n  <a id="watch" hidden target="_blank" rel="noopener" data-watch>Watch this session</a>'
+      : ''
+  }
 </div>
 <iframe id="console" title="Console of ${escapeHtml(target.label)}" src="${escapeHtml(embed.href)}" data-gateway-origin="${escapeHtml(origin)}" data-device="${escapeHtml(target.id)}" data-theme="${theme}" allow="clipboard-read; clipboard-write; fullscreen"></iframe>
 <ol id="events" aria-label="Terminal events"></ol>
@@ -234,6 +263,31 @@ export async function startPortal(options: PortalOptions): Promise<Portal> {
       return send(res, 404, 'application/json', '{"error":"there is no such device"}\n');
     const token = await mintEmbedToken(options.secret, device as string, user, ttl);
     send(res, 200, 'application/json', `${JSON.stringify({ token })}\n`);
+  }
+
+  /**
+   * GET /watch?device=ID&session=SID: the gateway's read-only page for that live session, with a token
+   * that may watch that device's sessions only. A real portal checks here that its user may watch.
+   */
+  async function watchSession(params: URLSearchParams, res: ServerResponse) {
+    const device = params.get('device');
+    const session = params.get('session');
+    if (!session || session.length > 200)
+      return send(res, 400, 'text/plain', 'which session? /watch?device=ID&session=SESSION_ID\n');
+    const targets = await fetchTargets(origin, options.secret, user);
+    if (!targets.some((t) => t.id === device))
+      return send(res, 404, 'text/plain', 'there is no such device\n');
+    const watch = new URL('/', origin);
+    watch.searchParams.set('watch', session);
+    watch.searchParams.set(
+      'token',
+      await mintWatchToken(options.secret as string, device as string, user, ttl),
+    );
+    // Pass-through of the terminal's own display option.
+    const renderer = params.get('renderer');
+    if (renderer) watch.searchParams.set('renderer', renderer);
+    res.writeHead(302, { location: watch.href, 'cache-control': 'no-store' });
+    res.end();
   }
 
   const server = createServer((req, res) => {

@@ -37,6 +37,7 @@ describe('gateway error codes', () => {
       GW_ERR_RESUME_FAILED: 4022,
       GW_ERR_BAD_CHARSET: 4023,
       GW_ERR_LIMITS_OFFLINE: 4024,
+      GW_ERR_WATCH_REFUSED: 4025,
       GW_ERR_FRAME_TOO_LARGE: 1009,
     });
     expect(NORMAL_CLOSURE).toBe(1000);

@@ -126,6 +126,11 @@ export const GATEWAY_ERRORS = {
     message:
       'The gateway cannot check its shared session limits just now, so it opens no new sessions. Try again in a moment.',
   },
+  GW_ERR_WATCH_REFUSED: {
+    closeCode: 4025,
+    message:
+      'This session cannot be watched: it has ended, it is on another gateway or another target, or the token does not allow watching it.',
+  },
   GW_ERR_FRAME_TOO_LARGE: {
     closeCode: 1009,
     message: 'A message was larger than the gateway accepts. Paste less text at a time.',

@@ -144,7 +144,12 @@ export type Notice =
    * telgate.v2: the browser fell behind, so `bytes` of output were not sent; a SCREEN frame with the
    * terminal as it now stands follows.
    */
-  | { kind: 'output-skipped'; bytes: number };
+  | { kind: 'output-skipped'; bytes: number }
+  /**
+   * telgate.v2: how many observers watch this session read-only now (`/ws?watch=`); sent to the user's
+   * page whenever the count changes and after a resume.
+   */
+  | { kind: 'observers'; count: number };
 
 /**
  * The codes of the `warning` notices that report an automatic sign-in (the gateway answered the host's
@@ -164,6 +169,7 @@ export const NOTICE_KINDS: readonly NoticeKind[] = [
   'warning',
   'resumed',
   'output-skipped',
+  'observers',
 ];
 
 /** Thrown inside validators only; the codec turns it into an error result before returning. */
@@ -310,6 +316,8 @@ export function readNotice(value: unknown, where: string): Notice {
       };
     case 'output-skipped':
       return { kind, bytes: requireCount(object, 'bytes', where) };
+    case 'observers':
+      return { kind, count: requireCount(object, 'count', where) };
     case 'supdup': {
       const terminal = field(object, 'terminal');
       return terminal === undefined

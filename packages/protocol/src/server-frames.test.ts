@@ -318,7 +318,7 @@ describe('decoding malformed server frames', () => {
     [
       'an unknown NOTICE',
       bytesOf(0x86, '{"kind":"bell"}'),
-      /^NOTICE.kind must be one of "auto-logout-warning", "supdup", "warning", "resumed", "output-skipped"$/,
+      /^NOTICE.kind must be one of "auto-logout-warning", "supdup", "warning", "resumed", "output-skipped", "observers"$/,
     ],
     [
       'a warning without a code',

@@ -7,6 +7,7 @@ import type {
   ListenConfig,
   RecordingConfig,
   TargetConfig,
+  WatchConfig,
 } from './types.js';
 
 /**
@@ -130,3 +131,6 @@ export const DEFAULT_RECORDING: RecordingConfig = {
 
 /** No audit log unless a file or stdout is chosen. */
 export const DEFAULT_AUDIT: AuditConfig = { stdout: false };
+
+/** Observers are announced to the user; at most 8 per session. */
+export const DEFAULT_WATCH: WatchConfig = { announce: true, maxObservers: 8 };

@@ -16,6 +16,7 @@ import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   DEFAULT_RECORDING,
   DEFAULT_TARGET_SETTINGS,
+  DEFAULT_WATCH,
   DEMO_SUPDUP_TARGET_ID,
   DEMO_TARGET_ID,
   demoTargets,
@@ -501,6 +502,7 @@ export function normalizeConfig(raw: RawConfig, report: ReportIssue): GatewayCon
     logging: { level: raw.logging?.level ?? 'info' },
     recording: normalizeRecording(raw, targets, report),
     audit: { ...DEFAULT_AUDIT, ...raw.audit },
+    watch: { ...DEFAULT_WATCH, ...raw.watch },
     cluster: normalizeCluster(raw, report),
   };
 }

@@ -174,6 +174,10 @@ export const configSchema = mapping({
     maxTotalBytes: integer(0, Number.MAX_SAFE_INTEGER),
     page: boolean(),
   }),
+  watch: mapping({
+    announce: boolean(),
+    maxObservers: integer(1, 100),
+  }),
   audit: mapping({
     file: nonEmptyString(4096),
     stdout: boolean(),

@@ -23,6 +23,8 @@ export interface GatewayConfig {
   readonly recording: RecordingConfig;
   /** The audit log: one JSON line per session event. */
   readonly audit: AuditConfig;
+  /** Live observation of sessions by tokens with the `watch` grant. */
+  readonly watch: WatchConfig;
   /** Several gateways behind one proxy: this gateway's id, shared limits in Redis, draining. */
   readonly cluster: ClusterConfig;
 }
@@ -321,4 +323,12 @@ export interface RecordingConfig {
 export interface AuditConfig {
   readonly file?: string;
   readonly stdout: boolean;
+}
+
+/** Live observation (`/ws?watch=<sessionId>`). */
+export interface WatchConfig {
+  /** Tell the user's page how many observers watch (NOTICE observers). On by default. */
+  readonly announce: boolean;
+  /** Observers one session may have at once. */
+  readonly maxObservers: number;
 }

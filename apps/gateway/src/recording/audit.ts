@@ -2,7 +2,7 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 import type { AuditConfig } from '../config/types.js';
 
 /** The session events the audit log has one record each for. */
-export type AuditEvent = 'opened' | 'detached' | 'resumed' | 'ended';
+export type AuditEvent = 'opened' | 'detached' | 'resumed' | 'ended' | 'observer-joined' | 'observer-left';
 
 /**
  * One audit record's fields (docs/gateway.md, "Recording and audit", lists them). Never typed input,
@@ -38,6 +38,12 @@ export interface AuditFields {
   /** Why the browser went away (detached) or how long it was away (resumed). */
   readonly reason?: string;
   readonly awayMs?: number;
+  /** The observer's token `sub` (observer-joined, observer-left). */
+  readonly observer?: string;
+  /** The observer's address after the trusted-proxy rules (observer-joined, observer-left). */
+  readonly observerIp?: string;
+  /** Observers watching after the event (observer-joined, observer-left). */
+  readonly observers?: number;
 }
 
 export interface AuditLog {

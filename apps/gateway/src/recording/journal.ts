@@ -97,6 +97,18 @@ export class SessionJournal {
     this.audit.write('resumed', { ...this.#fields(), clientIp, awayMs });
   }
 
+  /** An observer (`/ws?watch=`) started watching; `observers` counts them now. */
+  observerJoined(observer: string, observerIp: string, observers: number): void {
+    if (this.#ended) return;
+    this.audit.write('observer-joined', { ...this.#fields(), observer, observerIp, observers });
+  }
+
+  /** An observer stopped watching; `observers` counts those left. */
+  observerLeft(observer: string, observerIp: string, observers: number): void {
+    if (this.#ended) return;
+    this.audit.write('observer-left', { ...this.#fields(), observer, observerIp, observers });
+  }
+
   /** The session ended: the recording is closed (within its bound), then the `ended` record written. */
   async ended(ending: JournalEnding): Promise<void> {
     if (this.#ended) return;

@@ -19,7 +19,7 @@ import { Cmd, Opt, optionName, TelnetEngine, type TelnetEvent } from '@telgate/t
 import type { WebSocket } from 'ws';
 import { asGatewayError } from '../errors.js';
 import { DEFAULT_SCREEN_OPTIONS, ScreenState } from '../screen/screen-state.js';
-import type { QueuedMessage, ResumableSession, ResumeBinding } from '../sessions/resumable.js';
+import type { QueuedMessage, ResumableSession, ResumeBinding, WatchRefusal } from '../sessions/resumable.js';
 import { endingReason, type SessionContext, SHUTDOWN_REASON } from '../sessions/session.js';
 import { type AutoLogin, type AutoLoginOutcome, lineBytes, startAutoLogin } from './auto-login.js';
 import { BrowserLink } from './browser-link.js';
@@ -29,6 +29,7 @@ import { FlowController, SharedPause } from './flow-controller.js';
 import { HostAbuseGuard } from './host-abuse.js';
 import { HostLink } from './host-link.js';
 import { LogoutFlow } from './logout-flow.js';
+import { type ObserverInfo, SessionObservers } from './observers.js';
 import { OutputDiscard } from './output-discard.js';
 import { OutputFramer, type OutputTap } from './output-framer.js';
 import { RateWindow } from './rate-window.js';
@@ -234,6 +235,11 @@ export class TelnetSession implements ResumableSession {
 
   private bytesFromHost = 0;
   private bytesToHost = 0;
+  /** Read-only observers (`/ws?watch=`): they get the screen, then the output the user gets. */
+  private readonly observers: SessionObservers;
+  private watchSeq = 0;
+  /** Observers are being sent the screen again (the user's size changed); `again`: changed once more since. */
+  private observerRedraw: { again: boolean } | undefined;
 
   constructor(
     ws: WebSocket,
@@ -250,15 +256,41 @@ export class TelnetSession implements ResumableSession {
     this.responsive = this.screen !== undefined && target.output === 'responsive';
     const { journal } = ctx;
     const screen = this.screen;
+    const announce = ctx.watch?.announce ?? true;
+    this.observers = new SessionObservers(limits.highWaterBytes, {
+      joined: (observer, count) => {
+        ctx.log.info(
+          { observer: observer.user, observerIp: observer.clientIp, observers: count },
+          'observer joined',
+        );
+        ctx.journal?.observerJoined(observer.user, observer.clientIp, count);
+        if (announce) this.sendNotice({ kind: 'observers', count });
+      },
+      left: (observer, count, why) => {
+        ctx.log.info(
+          { observer: observer.user, observerIp: observer.clientIp, observers: count, why },
+          'observer left',
+        );
+        ctx.journal?.observerLeft(observer.user, observer.clientIp, count);
+        if (announce && !this.closed) this.sendNotice({ kind: 'observers', count });
+      },
+    });
+    const observers = this.observers;
     this.tap =
       journal?.recording === true
         ? {
             write: (data) => {
               screen?.write(data);
               journal.output(data);
+              observers.output(data);
             },
           }
-        : screen;
+        : screen && {
+            write: (data) => {
+              screen.write(data);
+              observers.output(data);
+            },
+          };
     this.screen?.onParsed(() => this.hostReads.release('screen'));
     this.binding = { targetId: target.id, user: ctx.user, origin: ctx.origin };
     this.charset = new HostCharset(target.charset);
@@ -515,12 +547,106 @@ export class TelnetSession implements ResumableSession {
       type: 'notice',
       notice: { kind: 'resumed', awayMs, inputReceived: this.inputReceived },
     });
+    if (this.observers.count > 0 && (this.ctx.watch?.announce ?? true)) {
+      this.sendNotice({ kind: 'observers', count: this.observers.count });
+    }
     // A session resumed while the gateway drains is told again when it will end.
     const gatewayNotice = this.ctx.gatewayNotices?.current();
     if (gatewayNotice) this.sendNotice(gatewayNotice);
     this.toBrowser.update();
     // Frames the browser sent right after its RESUME, in order.
     for (const message of queued) link.socket.emit('message', message.data, message.isBinary);
+  }
+
+  /**
+   * Attaches a read-only observer (the gateway checked its token's `watch` grant and target): it gets
+   * STATE connected (without a credential), SETTINGS, the SCREEN, then the output the user gets; what
+   * it sends is ignored. Returns why it cannot watch, or undefined once it is attached.
+   */
+  watch(socket: WebSocket, observer: ObserverInfo): WatchRefusal | undefined {
+    if (this.closed || !this.screen || !this.host)
+      return { code: 'GW_ERR_WATCH_REFUSED', detail: 'the session has no screen to show' };
+    const max = this.ctx.watch?.maxObservers ?? Number.POSITIVE_INFINITY;
+    if (this.observers.count >= max) {
+      return {
+        code: 'GW_ERR_OVERLOADED',
+        detail: `the session has ${this.observers.count} observers, its limit`,
+      };
+    }
+    const screen = this.screen;
+    // Nothing new reaches the screen until its snapshot is sent: output after it follows as OUTPUT.
+    const hold = `watch-${++this.watchSeq}`;
+    this.hostReads.hold(hold);
+    screen
+      .snapshot()
+      .then((snapshot) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (this.closed) {
+          socket.send(encodeServerFrame({ type: 'state', state: 'closed', sessionId: this.ctx.sessionId }));
+          socket.close(1000);
+          return;
+        }
+        socket.send(
+          encodeServerFrame({
+            type: 'state',
+            state: 'connected',
+            target: this.targetInfo(),
+            sessionId: this.ctx.sessionId,
+          }),
+        );
+        socket.send(encodeServerFrame({ type: 'settings', settings: this.effectiveSettings() }));
+        socket.send(
+          encodeServerFrame({
+            type: 'screen',
+            cols: snapshot.cols,
+            rows: snapshot.rows,
+            data: Buffer.from(snapshot.data, 'utf8'),
+          }),
+        );
+        this.observers.add(socket, observer);
+      })
+      .catch((err: unknown) => {
+        this.ctx.log.warn({ err }, 'the screen for an observer could not be taken');
+        socket.close(closeCodeFor('GW_ERR_INTERNAL'), 'GW_ERR_INTERNAL');
+      })
+      .finally(() => this.hostReads.release(hold));
+    return undefined;
+  }
+
+  /**
+   * The user's terminal changed size: observers get the screen again, at that size, so what they see is
+   * laid out as the user sees it. One redraw at a time; sizes that come meanwhile make one more.
+   */
+  private redrawObservers(): void {
+    if (this.observers.count === 0 || !this.screen || this.closed) return;
+    if (this.observerRedraw) {
+      this.observerRedraw.again = true;
+      return;
+    }
+    const redraw = { again: false };
+    this.observerRedraw = redraw;
+    // As for a new observer: nothing new reaches the screen until its snapshot is sent.
+    const hold = `watch-${++this.watchSeq}`;
+    this.hostReads.hold(hold);
+    this.screen
+      .snapshot()
+      .then((snapshot) => {
+        if (this.closed) return;
+        this.observers.send({
+          type: 'screen',
+          cols: snapshot.cols,
+          rows: snapshot.rows,
+          data: Buffer.from(snapshot.data, 'utf8'),
+        });
+      })
+      .catch((err: unknown) => {
+        this.ctx.log.warn({ err }, 'the screen for the observers could not be taken');
+      })
+      .finally(() => {
+        this.hostReads.release(hold);
+        this.observerRedraw = undefined;
+        if (redraw.again) this.redrawObservers();
+      });
   }
 
   /** Runs one event's handling; whatever it throws ends this session only, with GW_ERR_INTERNAL. */
@@ -936,6 +1062,7 @@ export class TelnetSession implements ResumableSession {
         if (this.supdupSizeTimer !== undefined) this.startSupdup();
         this.screen?.resize(frame.cols, frame.rows);
         this.ctx.journal?.resize(frame.cols, frame.rows);
+        this.redrawObservers();
         break;
       case 'action':
         this.idle.touch();
@@ -1213,14 +1340,17 @@ export class TelnetSession implements ResumableSession {
   }
 
   private sendSettings(): void {
-    const settings: EffectiveSettings = {
+    this.sendFrame({ type: 'settings', settings: this.effectiveSettings() });
+  }
+
+  private effectiveSettings(): EffectiveSettings {
+    return {
       eol: this.engine?.eol ?? this.ctx.target.eol,
       backspace: this.backspace,
       localEcho: this.localEcho,
       charset: this.charset.name,
       remoteEcho: this.engine?.isEnabled('remote', Opt.ECHO) ?? false,
     };
-    this.sendFrame({ type: 'settings', settings });
   }
 
   private targetInfo() {
@@ -1256,6 +1386,7 @@ export class TelnetSession implements ResumableSession {
     this.commands.dispose();
     this.output.clear();
     this.ctx.resumable.remove(this);
+    this.observers.closeAll(code, reason, this.ctx.sessionId);
     this.screen?.dispose();
     // Replies to the host's last commands still go out: the engine writes them when it finishes the
     // chunk it may be handling now, so the connection is closed on the next turn, after what is queued.

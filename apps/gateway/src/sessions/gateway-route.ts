@@ -10,7 +10,7 @@ import {
 } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type RawData, WebSocket } from 'ws';
-import type { TokenVerifier } from '../auth/token.js';
+import { ANY_TARGET, type TokenVerifier } from '../auth/token.js';
 import type { ClusterServices } from '../cluster/services.js';
 import type { GatewayConfig } from '../config/types.js';
 import { asGatewayError, GatewayError } from '../errors.js';
@@ -60,6 +60,8 @@ interface SessionQuery extends TargetRequest {
   readonly token?: string | undefined;
   /** The gateway a resume is meant for (STATE's `resume.gateway`), which the proxy routes by. */
   readonly gw?: string | undefined;
+  /** The id of a live session to watch read-only (a token with the `watch` grant). */
+  readonly watch?: string | undefined;
 }
 
 /** The `gw` parameter of a request's query, if it has exactly one. */
@@ -79,6 +81,7 @@ const QUERY_PARAMETERS = {
   charset: 'GW_ERR_BAD_CHARSET',
   token: 'GW_ERR_AUTH_FAILED',
   gw: 'GW_ERR_RESUME_FAILED',
+  watch: 'GW_ERR_WATCH_REFUSED',
 } as const satisfies Record<keyof SessionQuery, GatewayErrorCode>;
 
 /** The route's querystring schema: each parameter at most once. Other parameters are ignored. */
@@ -238,6 +241,10 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         );
       }
       const query = validQuery(request);
+      if (query.watch !== undefined) {
+        await startWatching(socket, query, clientIp, log);
+        return;
+      }
       const plan = planTarget(config, query);
       const { user, login: tokenLogin } = await verifier.verify(query.token, plan.target.id);
       log = log.child({ target: plan.target.id, ...(user !== undefined && { user }) });
@@ -441,6 +448,7 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
         journal,
         ...(cluster.gatewayId !== undefined && { gatewayId: cluster.gatewayId }),
         gatewayNotices: cluster.drain,
+        watch: config.watch,
       };
       metrics.sessionsStarted.inc({ kind: freeForm ? 'free-form' : 'configured' });
       startedAt = Date.now();
@@ -483,6 +491,45 @@ export const gatewayRoute: FastifyPluginAsync<GatewayRouteOptions> = async (app,
       );
       socket.close(error.closeCode, error.code);
     }
+  }
+
+  /**
+   * `/ws?watch=<sessionId>&token=…`: a read-only observer of a live session of this gateway. Needs token
+   * auth, a token with the `watch` grant whose target is the session's (or `*`), and telgate.v2.
+   * Refusals throw (GW_ERR_WATCH_REFUSED, GW_ERR_AUTH_FAILED…) and close the socket as others do.
+   */
+  async function startWatching(
+    socket: WebSocket,
+    query: SessionQuery,
+    clientIp: string,
+    log: FastifyRequest['log'],
+  ): Promise<void> {
+    if (config.security.auth.mode !== 'token') {
+      throw new GatewayError('GW_ERR_WATCH_REFUSED', 'watching needs security.auth.mode "token"');
+    }
+    const grant = await verifier.authenticate(query.token);
+    if (!grant?.grants.includes('watch')) {
+      throw new GatewayError('GW_ERR_WATCH_REFUSED', 'the token has no "watch" grant');
+    }
+    if (socket.protocol !== SUBPROTOCOL_V2) {
+      throw new GatewayError('GW_ERR_WATCH_REFUSED', `watching needs the ${SUBPROTOCOL_V2} subprotocol`);
+    }
+    const session = query.watch === undefined ? undefined : resumable.byId(query.watch);
+    if (session?.watch === undefined) {
+      throw new GatewayError('GW_ERR_WATCH_REFUSED', 'no session of this gateway has this id');
+    }
+    if (grant.target !== ANY_TARGET && grant.target !== session.binding.targetId) {
+      throw new GatewayError(
+        'GW_ERR_WATCH_REFUSED',
+        `the token is for target "${grant.target}", the session for another`,
+      );
+    }
+    if (socket.readyState !== WebSocket.OPEN) return;
+    const observer = { user: grant.user ?? 'anonymous', clientIp };
+    const refusal = session.watch(socket, observer);
+    if (refusal) throw new GatewayError(refusal.code, refusal.detail);
+    log.debug({ watchedSessionId: session.sessionId, observer: observer.user }, 'socket watches a session');
+    startHeartbeat(socket, limits.heartbeatIntervalMs);
   }
 
   app.route<{ Querystring: SessionQuery }>({

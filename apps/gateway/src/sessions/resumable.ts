@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { GatewayErrorCode } from '@telgate/protocol';
 import type { WebSocket } from 'ws';
+import type { ObserverInfo } from '../relay/observers.js';
 
 /** Random bytes in a resume credential (base64url: 32 characters). */
 export const CREDENTIAL_BYTES = 24;
@@ -32,6 +34,17 @@ export interface ResumableSession {
   evict(reason: string): void;
   /** Heap its screen holds, roughly. */
   screenBytes(): number;
+  /**
+   * Attaches a read-only observer whose token the gateway checked; returns why it cannot, or undefined
+   * once the observer is attached.
+   */
+  watch?(socket: WebSocket, observer: ObserverInfo): WatchRefusal | undefined;
+}
+
+/** Why an observer cannot watch a session. */
+export interface WatchRefusal {
+  readonly code: GatewayErrorCode;
+  readonly detail: string;
 }
 
 export interface ResumeLimits {
@@ -88,6 +101,12 @@ export class ResumableSessions {
     this.#keyOf.set(session, key);
     this.#sessions.add(session);
     return credential;
+  }
+
+  /** The open resumable session with this id, if any (for observers). */
+  byId(sessionId: string): ResumableSession | undefined {
+    for (const session of this.#sessions) if (session.sessionId === sessionId) return session;
+    return undefined;
   }
 
   /** The session a credential names, if it is still valid. */

@@ -2,7 +2,7 @@ import { closeCodeFor, type GatewayErrorCode, type Notice } from '@telgate/proto
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { LoginCredentials } from '../auth/token.js';
-import type { LimitsConfig, TargetConfig } from '../config/types.js';
+import type { LimitsConfig, TargetConfig, WatchConfig } from '../config/types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { SessionJournal } from '../recording/journal.js';
 import type { DialAddress } from '../targets/policy.js';
@@ -68,6 +68,8 @@ export interface SessionContext {
   readonly gatewayId?: string;
   /** Notices from the gateway itself for every session, e.g. that it is draining. */
   readonly gatewayNotices?: GatewayNotices;
+  /** Live observation: whether the user is told the observer count, how many may watch. */
+  readonly watch?: WatchConfig;
 }
 
 /** Notices the gateway sends every session: a session subscribes while it lives. */

@@ -6,6 +6,7 @@ import { defaultPreferences, loadPreferences, type Preferences, savePreferences 
 import type { Route } from './route';
 import { StandaloneApp } from './StandaloneApp';
 import { browserStorage } from './storage';
+import { WatchApp } from './WatchApp';
 
 /** The recordings page and its player load only when that page is opened. */
 const RecordingsApp = lazy(() => import('../recordings/RecordingsApp'));
@@ -45,6 +46,8 @@ export function App({ route }: { route: Route }) {
       );
     case 'kiosk':
       return <KioskApp route={route} preferences={preferences} onPreferences={onPreferences} />;
+    case 'watch':
+      return <WatchApp route={route} preferences={preferences} onPreferences={onPreferences} />;
     case 'recordings':
       return (
         <Suspense fallback={<p className="recordings-loading">Loading…</p>}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePort, parseRoute, standaloneHref } from './route';
+import { parsePort, parseRoute, standaloneHref, watchHref } from './route';
 
 describe('parseRoute', () => {
   it('shows the connect screen at /', () => {
@@ -51,6 +51,23 @@ describe('parseRoute', () => {
       target: 'lab',
     });
     expect(parseRoute('/kiosk', '')).toMatchObject({ mode: 'invalid' });
+  });
+
+  it('opens a live session read-only with ?watch=, and builds that link', () => {
+    expect(parseRoute('/', '?watch=s-1&token=a.b.c&gw=gw-2&target=ignored')).toEqual({
+      mode: 'watch',
+      renderer: 'auto',
+      sessionId: 's-1',
+      token: 'a.b.c',
+      gateway: 'gw-2',
+    });
+    expect(parseRoute('/', '?watch=s-1')).toEqual({ mode: 'watch', renderer: 'auto', sessionId: 's-1' });
+    expect(parseRoute('/', '?watch=')).toEqual({ mode: 'standalone', renderer: 'auto' });
+    const href = watchHref('s 1/x', 'a.b.c');
+    expect(href).toBe('/?watch=s+1%2Fx&token=a.b.c');
+    const url = new URL(href, 'https://gw.example');
+    expect(parseRoute(url.pathname, url.search)).toMatchObject({ sessionId: 's 1/x', token: 'a.b.c' });
+    expect(watchHref('s1', undefined, 'gw-b')).toBe('/?watch=s1&gw=gw-b');
   });
 
   it('refuses paths it does not serve', () => {

@@ -13,7 +13,8 @@ interface Common {
  * The three ways the page is used, chosen by the path:
  * - `/`: the connect screen, or `/?target=ID` (`/?host=H&port=P`) straight to a host;
  * - `/embed?target=ID&token=…`: only the terminal, for an iframe, driven by postMessage;
- * - `/kiosk?target=ID`: full screen on one host, reconnecting by itself.
+ * - `/kiosk?target=ID`: full screen on one host, reconnecting by itself;
+ * - `/?watch=SESSION_ID&token=…`: another's live session, read-only (a token with the `watch` grant).
  */
 export type Route =
   | (Common & { readonly mode: 'standalone'; readonly connect?: ConnectTarget })
@@ -29,6 +30,14 @@ export type Route =
   | (Common & { readonly mode: 'kiosk'; readonly target: string })
   /** `/recordings?token=…`: the operators' recordings page (the token needs the `recordings` grant). */
   | (Common & { readonly mode: 'recordings'; readonly token?: string })
+  /** `/?watch=SESSION_ID&token=…[&gw=GATEWAY_ID]`: a live session, read-only. */
+  | (Common & {
+      readonly mode: 'watch';
+      readonly sessionId: string;
+      readonly token?: string;
+      /** The gateway holding the session, behind several (`gw`). */
+      readonly gateway?: string;
+    })
   | { readonly mode: 'invalid'; readonly message: string };
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
@@ -47,6 +56,18 @@ export function parseRoute(pathname: string, search: string): Route {
   switch (path) {
     case '/':
     case '/index.html': {
+      const watch = nonEmpty(params.get('watch'));
+      if (watch) {
+        const token = nonEmpty(params.get('token'));
+        const gateway = nonEmpty(params.get('gw'));
+        return {
+          ...common,
+          mode: 'watch',
+          sessionId: watch,
+          ...(token ? { token } : {}),
+          ...(gateway ? { gateway } : {}),
+        };
+      }
       if (target) return { ...common, mode: 'standalone', connect: { kind: 'target', id: target } };
       const host = nonEmpty(params.get('host'));
       if (!host) return { ...common, mode: 'standalone' };
@@ -101,6 +122,14 @@ export function standaloneHref(connect: ConnectTarget | undefined): string {
     if (connect.port !== undefined) params.set('port', String(connect.port));
     if (connect.charset) params.set('charset', connect.charset);
   }
+  return `/?${params}`;
+}
+
+/** The page that watches a live session read-only (the token needs the `watch` grant). */
+export function watchHref(sessionId: string, token?: string, gateway?: string): string {
+  const params = new URLSearchParams({ watch: sessionId });
+  if (token) params.set('token', token);
+  if (gateway) params.set('gw', gateway);
   return `/?${params}`;
 }
 

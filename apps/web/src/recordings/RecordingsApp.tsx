@@ -1,9 +1,13 @@
 import { create, type Player } from 'asciinema-player';
 import 'asciinema-player/dist/bundle/asciinema-player.css';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { watchHref } from '../app/route';
 import { downloadFile } from '../ui/download';
 import {
+  claimedGrants,
   fetchCast,
+  type LiveSession,
+  listLiveSessions,
   listRecordings,
   type RecordingInfo,
   type RecordingSearch,
@@ -41,6 +45,8 @@ export default function RecordingsApp({ initialToken }: { initialToken?: string 
   const [tokenInput, setTokenInput] = useState('');
   const [search, setSearch] = useState<RecordingSearch>({});
   const [recordings, setRecordings] = useState<RecordingInfo[] | undefined>();
+  /** The sessions open now (`undefined`: this token has no `watch` grant, or not yet loaded). */
+  const [live, setLive] = useState<LiveSession[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selected, setSelected] = useState<RecordingInfo | undefined>();
   const [cast, setCast] = useState<string | undefined>();
@@ -59,6 +65,9 @@ export default function RecordingsApp({ initialToken }: { initialToken?: string 
     async (query: RecordingSearch) => {
       if (!token) return;
       setError(undefined);
+      // The live sessions come with every search; a token without the `watch` grant has none to show.
+      if (claimedGrants(token).includes('watch'))
+        void listLiveSessions(token).then(setLive, () => setLive(undefined));
       try {
         setRecordings(await listRecordings(token, query));
       } catch (thrown) {
@@ -165,6 +174,51 @@ export default function RecordingsApp({ initialToken }: { initialToken?: string 
           {error}
         </p>
       )}
+      {live && (
+        <section className="recordings-live" aria-label="Live sessions">
+          <h2>Live sessions</h2>
+          <table className="recordings-list" data-testid="live-sessions">
+            <thead>
+              <tr>
+                <th>Target</th>
+                <th>User</th>
+                <th>Start</th>
+                <th>State</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {live.length === 0 && (
+                <tr>
+                  <td colSpan={5}>No session is open.</td>
+                </tr>
+              )}
+              {live.map((session) => (
+                <tr key={session.sessionId} data-session={session.sessionId}>
+                  <td>{session.target || '—'}</td>
+                  <td>{session.user || '—'}</td>
+                  <td>{session.startedAt ? new Date(session.startedAt).toLocaleString() : '—'}</td>
+                  <td>
+                    {session.state === 'detached' ? 'waiting to be resumed' : 'attached'}
+                    {session.recorded ? ' · recorded' : ''}
+                  </td>
+                  <td>
+                    <a
+                      href={watchHref(session.sessionId, token)}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      data-testid="watch-link"
+                    >
+                      Watch
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {recordings && live && <h2>Recorded sessions</h2>}
       {recordings && (
         <table className="recordings-list" data-testid="recordings-list">
           <thead>

@@ -88,3 +88,80 @@ export async function fetchCast(token: string, id: string): Promise<string> {
   const response = await call(`/api/recordings/${encodeURIComponent(id)}/cast`, token);
   return response.text();
 }
+
+/** One open session as GET /api/sessions lists it (tokens with the `watch` grant). */
+export interface LiveSession {
+  readonly sessionId: string;
+  readonly target: string;
+  readonly user: string;
+  readonly startedAt: string;
+  /** `detached`: its browser went away and the session waits to be resumed. */
+  readonly state: 'attached' | 'detached';
+  readonly recorded: boolean;
+}
+
+/** The sessions in a GET /api/sessions body; malformed entries are left out. */
+export function parseLiveSessions(body: unknown): LiveSession[] {
+  const list = (body as { sessions?: unknown } | null)?.sessions;
+  if (!Array.isArray(list)) return [];
+  const sessions: LiveSession[] = [];
+  for (const entry of list) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { sessionId, target, user, startedAt, state, recorded } = entry as Record<string, unknown>;
+    if (typeof sessionId !== 'string' || sessionId === '' || typeof target !== 'string') continue;
+    sessions.push({
+      sessionId,
+      target,
+      user: typeof user === 'string' ? user : 'anonymous',
+      startedAt: typeof startedAt === 'string' ? startedAt : '',
+      state: state === 'detached' ? 'detached' : 'attached',
+      recorded: recorded === true,
+    });
+  }
+  return sessions;
+}
+
+/**
+ * The sessions open now, to watch live; `undefined` when this token may not list them (no `watch`
+ * grant) or the gateway has no such list (no token auth).
+ */
+export async function listLiveSessions(
+  token: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<LiveSession[] | undefined> {
+  let response: Response;
+  try {
+    response = await fetchFn('/api/sessions', {
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+    });
+  } catch {
+    throw new RecordingsApiError('WEB_ERR_RECORDINGS_UNAVAILABLE', 'The gateway cannot be reached.');
+  }
+  if (response.status === 401 || response.status === 403 || response.status === 404) return undefined;
+  if (!response.ok) {
+    throw new RecordingsApiError(
+      'WEB_ERR_RECORDINGS_UNAVAILABLE',
+      `The gateway answered ${response.status}.`,
+    );
+  }
+  return parseLiveSessions(await response.json());
+}
+
+/**
+ * The operator grants a token claims (`telgate.grants`), read without checking its signature: only to
+ * choose what the page asks for (a token without `watch` is not sent to GET /api/sessions, which would
+ * refuse it); the gateway checks the token on every call. Anything unreadable claims none.
+ */
+export function claimedGrants(token: string): string[] {
+  const payload = token.split('.')[1];
+  if (!payload) return [];
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const grants = (JSON.parse(json) as Record<string, unknown> | null)?.['telgate.grants'];
+    return Array.isArray(grants) ? grants.filter((g): g is string => typeof g === 'string') : [];
+  } catch {
+    return [];
+  }
+}

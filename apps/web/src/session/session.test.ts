@@ -254,6 +254,16 @@ describe('TelgateSession sending', () => {
     ]);
   });
 
+  it('keeps the observer count from the observers notice, not as a notice to dismiss', () => {
+    const { session, socket } = connected('telgate.v2');
+    expect(session.getSnapshot().observers).toBe(0);
+    socket.receive({ type: 'notice', notice: { kind: 'observers', count: 2 } });
+    expect(session.getSnapshot().observers).toBe(2);
+    socket.receive({ type: 'notice', notice: { kind: 'observers', count: 0 } });
+    expect(session.getSnapshot().observers).toBe(0);
+    expect(session.getSnapshot().notices).toEqual([]);
+  });
+
   it('lets an informational notice (automatic sign-in) pass by itself; a warning stays', () => {
     vi.useFakeTimers();
     try {
@@ -440,5 +450,99 @@ describe('TelgateSession stall watch', () => {
     quiet.receive({ type: 'state', state: 'connected', target: TARGET, sessionId: 's2' });
     vi.advanceTimersByTime(10 * 60_000);
     expect(session.getSnapshot()).toMatchObject({ stalled: false, status: { phase: 'connected' } });
+  });
+});
+
+describe('TelgateSession watching another session', () => {
+  /** An observer on telgate.v2: STATE connected without `resume`, then the screen as it stands. */
+  function watching() {
+    const env = setup();
+    env.session.resize(80, 24);
+    env.session.watch('s9', 'watch-token', 'gw-b');
+    const socket = env.net.latest();
+    socket.open('telgate.v2');
+    socket.receive({ type: 'state', state: 'connecting', target: TARGET, sessionId: 's9' });
+    socket.receive({ type: 'state', state: 'connected', target: TARGET, sessionId: 's9' });
+    socket.receive({ type: 'settings', settings: SETTINGS });
+    return { ...env, socket };
+  }
+
+  it('opens /ws?watch= with the token and gateway, and sends nothing: no size, not on connect', () => {
+    const { session, socket } = watching();
+    expect(socket.url).toBe('wss://gw.example/ws?watch=s9&token=watch-token&gw=gw-b');
+    expect(socket.offeredProtocols).toEqual(['telgate.v2', 'telgate.v1']);
+    expect(session.getSnapshot()).toMatchObject({ status: { phase: 'connected' }, watching: 's9' });
+    expect(session.isWatching).toBe(true);
+    expect(socket.sent).toEqual([]);
+  });
+
+  it('shows the screen and the output, and never sends input, actions, settings, sizes or ACKs', () => {
+    const { session, socket, runAcks } = watching();
+    const shown: string[] = [];
+    session.attachOutput({
+      write: (data, rendered) => {
+        shown.push(new TextDecoder().decode(data));
+        rendered();
+      },
+      screen: (cols, rows, data, rendered) => {
+        shown.push(`${cols}x${rows}:${new TextDecoder().decode(data)}`);
+        rendered();
+      },
+    });
+    socket.receive({ type: 'screen', cols: 100, rows: 30, data: new TextEncoder().encode('$ ') });
+    socket.receive({ type: 'output', data: new TextEncoder().encode('x'.repeat(500)) });
+    runAcks();
+    expect(shown).toEqual(['100x30:$ ', 'x'.repeat(500)]);
+    expect(session.sendInput('rm -rf /\r')).toBe(false);
+    expect(session.sendAction('interrupt')).toBe(false);
+    expect(session.logout()).toBe(false);
+    expect(session.stayLoggedIn()).toBe(false);
+    expect(session.updateSettings({ eol: 'lf' })).toBe(false);
+    session.resize(132, 50);
+    runAcks();
+    expect(socket.sent).toEqual([]);
+  });
+
+  it('ends when the watched session ends (close 1000), without resuming, and watches again on reconnect', () => {
+    const { session, socket, net } = watching();
+    socket.serverClose(1000);
+    expect(session.getSnapshot().status).toMatchObject({
+      phase: 'closed',
+      ending: { message: 'The session has ended.' },
+    });
+    expect(net.sockets).toHaveLength(1);
+    expect(session.canReconnect).toBe(true);
+    session.reconnect();
+    expect(net.latest().url).toBe('wss://gw.example/ws?watch=s9&token=watch-token&gw=gw-b');
+    expect(session.getSnapshot().watching).toBe('s9');
+  });
+
+  it('reports a refusal with its code (another target, an unknown session)', () => {
+    const { session, net } = setup();
+    session.watch('nope', 'watch-token');
+    const socket = net.latest();
+    socket.open('telgate.v2');
+    socket.receive({
+      type: 'state',
+      state: 'closed',
+      code: 'GW_ERR_WATCH_REFUSED',
+      reason: 'no session "nope" here',
+    });
+    socket.serverClose(GATEWAY_ERRORS.GW_ERR_WATCH_REFUSED.closeCode);
+    expect(session.getSnapshot().status).toMatchObject({
+      phase: 'closed',
+      ending: { code: 'GW_ERR_WATCH_REFUSED', message: GATEWAY_ERRORS.GW_ERR_WATCH_REFUSED.message },
+    });
+  });
+
+  it('connecting to a target afterwards is an ordinary session again', () => {
+    const { session, net } = watching();
+    session.connect({ kind: 'target', id: 'demo' }, 'tok');
+    const socket = net.latest();
+    expect(socket.url).toBe('wss://gw.example/ws?target=demo&token=tok');
+    socket.open('telgate.v2');
+    expect(session.isWatching).toBe(false);
+    expect(socket.sent).toEqual([{ type: 'resize', cols: 80, rows: 24 }]);
+    expect(net.sockets[0]?.closedWith?.code).toBe(1000);
   });
 });

@@ -41,6 +41,7 @@ import {
   type SocketFactory,
   type SocketHandle,
   socketUrl,
+  watchUrl,
 } from './socket';
 import { TraceLog } from './trace-log';
 
@@ -129,6 +130,13 @@ export interface SessionSnapshot {
    * the host when it said so: the Telnet commands do not apply, Logout does.
    */
   readonly supdup?: { readonly terminal?: SupdupTerminal };
+  /** How many observers watch this session read-only now, as the gateway last said (telgate.v2). */
+  readonly observers?: number;
+  /**
+   * The id of another's session this page watches read-only (`/ws?watch=`): nothing typed, no action,
+   * no setting and no size goes to the gateway.
+   */
+  readonly watching?: string;
 }
 
 export interface SessionEvents {
@@ -209,6 +217,7 @@ const INITIAL: SessionSnapshot = {
   queuedInput: 0,
   inputRefused: false,
   supdup: undefined,
+  observers: 0,
 };
 
 /** A connection is stalled after this many heartbeat intervals without any frame. */
@@ -224,6 +233,8 @@ const DEAD_AFTER_MIN_MS = 20_000;
 /** One WebSocket's worth of state; a reconnect starts a new one. */
 interface Connection {
   readonly socket: SocketHandle;
+  /** A socket watching another's session: it sends nothing (no input, ACK, size or setting). */
+  readonly readOnly: boolean;
   readonly acks: AckBatcher;
   /** The subprotocol the gateway selected, once open. */
   protocol: Subprotocol;
@@ -256,6 +267,8 @@ export class TelgateSession {
   private snapshot: SessionSnapshot = INITIAL;
   private connection: Connection | undefined;
   private last: { target: ConnectTarget; token: string | undefined } | undefined;
+  /** Watching another's session read-only instead of opening one: which, with what token, where. */
+  private watching: { sessionId: string; token: string | undefined; gateway: string | undefined } | undefined;
   private size: { cols: number; rows: number } | undefined;
   private sink: OutputSink | undefined;
   private nextNoticeId = 1;
@@ -330,7 +343,12 @@ export class TelgateSession {
 
   /** Whether there is something to reconnect to. */
   get canReconnect(): boolean {
-    return this.last !== undefined;
+    return this.last !== undefined || this.watching !== undefined;
+  }
+
+  /** Whether this page watches another's session read-only (nothing it does reaches the host). */
+  get isWatching(): boolean {
+    return this.watching !== undefined;
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -349,6 +367,7 @@ export class TelgateSession {
       return;
     }
     this.endSession();
+    this.watching = undefined;
     this.last = { target, token };
     this.trace.clear();
     const stored = this.store.load(target);
@@ -368,11 +387,31 @@ export class TelgateSession {
     }
     this.input.reset(true);
     this.update({ ...INITIAL, status: { phase: 'connecting', since: this.now() }, requested: target });
-    this.open(target, token, undefined);
+    this.open(socketUrl(this.options.pageUrl, target, token), undefined);
   }
 
-  /** Connects again to the last target, with the same token (or a fresh one). */
+  /**
+   * Watches a live session read-only (`/ws?watch=<sessionId>`, a token with the `watch` grant): the
+   * gateway sends the screen as it stands, then the output the user gets. Typing, actions, settings and
+   * the terminal's size are not sent; when the socket goes, the watching ends (nothing to resume).
+   */
+  watch(sessionId: string, token?: string, gateway?: string): void {
+    this.endSession();
+    this.last = undefined;
+    this.watching = { sessionId, token, gateway };
+    this.trace.clear();
+    this.input.reset(false);
+    this.update({ ...INITIAL, status: { phase: 'connecting', since: this.now() }, watching: sessionId });
+    this.open(watchUrl(this.options.pageUrl, sessionId, token, gateway), undefined);
+  }
+
+  /** Connects again to the last target (or watches the same session again), with the same token or a fresh one. */
   reconnect(token?: string): void {
+    if (this.watching) {
+      const { sessionId, gateway } = this.watching;
+      this.watch(sessionId, token ?? this.watching.token, gateway);
+      return;
+    }
     if (!this.last) return;
     this.connect(this.last.target, token ?? this.last.token);
   }
@@ -401,7 +440,7 @@ export class TelgateSession {
    * a bound) and is sent once the session is back. Returns whether it was sent or kept.
    */
   sendInput(text: string): boolean {
-    if (text.length === 0) return false;
+    if (text.length === 0 || this.watching) return false;
     const conn = this.liveConnection();
     if (conn) {
       const frame = encodeInputText(text);
@@ -470,7 +509,8 @@ export class TelgateSession {
   // ------------------------------------------------------------------ sockets
 
   /** Opens a socket: a new session, or (with `resumeWith`) one that takes over a detached session. */
-  private open(target: ConnectTarget, token: string | undefined, resumeWith: string | undefined): void {
+  private open(url: string, resumeWith: string | undefined): void {
+    const readOnly = this.watching !== undefined;
     let connection: Connection | undefined;
     const guard =
       <Args extends unknown[]>(handler: (conn: Connection, ...args: Args) => void) =>
@@ -481,8 +521,7 @@ export class TelgateSession {
       };
     let socket: SocketHandle;
     try {
-      const gateway = resumeWith === undefined ? undefined : this.resume?.gateway;
-      socket = this.createSocket(socketUrl(this.options.pageUrl, target, token, gateway), SUBPROTOCOLS, {
+      socket = this.createSocket(url, SUBPROTOCOLS, {
         open: guard((conn) => this.onOpen(conn)),
         message: guard((conn, data: unknown) => this.onMessage(conn, data)),
         close: guard((conn, code: number) => this.onClose(conn, code)),
@@ -494,13 +533,15 @@ export class TelgateSession {
     }
     const acks = new AckBatcher(
       (count) => {
-        if (socket.isOpen) socket.send(encodeAck(count));
+        // An observer is not flow-controlled (the gateway drops one that falls behind): no ACKs.
+        if (socket.isOpen && !readOnly) socket.send(encodeAck(count));
       },
       this.options.scheduleAck,
       this.options.ackThreshold ?? DEFAULT_ACK_THRESHOLD,
     );
     connection = {
       socket,
+      readOnly,
       acks,
       protocol: SUBPROTOCOLS[1],
       ...(resumeWith === undefined ? {} : { resumeWith }),
@@ -522,7 +563,7 @@ export class TelgateSession {
     this.dropConnection(DETACH_CLOSE_CODE);
     away.attempts++;
     this.update({ status: { phase: 'reconnecting', since: away.since, attempt: away.attempts } });
-    this.open(last.target, last.token, credential);
+    this.open(socketUrl(this.options.pageUrl, last.target, last.token, this.resume?.gateway), credential);
   }
 
   /** The socket was lost, or an attempt failed: the next attempt after a backoff, within the grace time. */
@@ -557,6 +598,7 @@ export class TelgateSession {
     }
     conn.protocol = protocol;
     conn.opened = true;
+    if (conn.readOnly) return;
     if (conn.resumeWith === undefined) {
       this.sendSize(conn);
       return;
@@ -683,7 +725,7 @@ export class TelgateSession {
         this.update(known);
         return;
       case 'connected': {
-        this.keepCredential(frame.resume);
+        if (!conn.readOnly) this.keepCredential(frame.resume);
         if (conn.resumeWith !== undefined) {
           // A resumed session is shown connected once the gateway has said how much input it got.
           this.update(known);
@@ -757,6 +799,8 @@ export class TelgateSession {
   private onNotice(notice: Notice): void {
     if (notice.kind === 'auto-logout-warning') {
       this.update({ autoLogoutWarning: true });
+    } else if (notice.kind === 'observers') {
+      this.update({ observers: notice.count });
     } else {
       if (notice.kind === 'supdup')
         this.update({ supdup: notice.terminal ? { terminal: notice.terminal } : {} });
@@ -829,7 +873,8 @@ export class TelgateSession {
   /** The connection input can go to right now. */
   private liveConnection(): Connection | undefined {
     const conn = this.connection;
-    if (!conn || conn.finished || conn.resuming || !this.isConnected || !conn.socket.isOpen) return undefined;
+    if (!conn || conn.finished || conn.readOnly || conn.resuming || !this.isConnected || !conn.socket.isOpen)
+      return undefined;
     return conn;
   }
 
@@ -842,7 +887,7 @@ export class TelgateSession {
 
   private sendSize(conn: Connection): void {
     const size = this.size;
-    if (!size || !conn.socket.isOpen) return;
+    if (!size || !conn.socket.isOpen || conn.readOnly) return;
     if (conn.sentSize?.cols === size.cols && conn.sentSize.rows === size.rows) return;
     conn.socket.send(encodeClientFrame({ type: 'resize', cols: size.cols, rows: size.rows }));
     conn.sentSize = size;

@@ -71,6 +71,19 @@ export function socketUrl(pageUrl: string, target: ConnectTarget, token?: string
   return url.href;
 }
 
+/**
+ * The gateway's WebSocket URL to watch a live session read-only (`/ws?watch=<sessionId>`, a token with the
+ * `watch` grant); behind several gateways `gateway` names the one holding the session (`gw`).
+ */
+export function watchUrl(pageUrl: string, sessionId: string, token?: string, gateway?: string): string {
+  const url = new URL('/ws', pageUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('watch', sessionId);
+  if (token) url.searchParams.set('token', token);
+  if (gateway) url.searchParams.set('gw', gateway);
+  return url.href;
+}
+
 /** A short name for a target, for status lines and recent lists: `demo`, `bbs.example.org:2323`. */
 export function describeConnectTarget(target: ConnectTarget): string {
   if (target.kind === 'target') return target.id;

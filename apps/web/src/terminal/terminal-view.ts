@@ -47,6 +47,11 @@ export interface TerminalViewOptions {
   readonly onPaste?: (text: string) => void;
   /** Copy or paste did not work: why, and what works instead. */
   readonly onClipboardProblem?: (message: string) => void;
+  /**
+   * Keep the size of the screen pictures the gateway sends instead of fitting the container once one
+   * came: a page watching another's session shows it at the user's size, laid out as the user sees it.
+   */
+  readonly followPicture?: boolean;
 }
 
 export type ActiveRenderer = 'dom' | 'webgl';
@@ -66,6 +71,8 @@ const WEBGL_QUIET_HOST_MS = 1000;
 export class TerminalView {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
+  /** A screen picture was drawn (`followPicture`: the terminal keeps its size from then on). */
+  private pictureShown = false;
   private search: SearchAddon | undefined;
   private readonly disposables: IDisposable[] = [];
   private readonly resizeObserver: ResizeObserver;
@@ -205,6 +212,7 @@ export class TerminalView {
         }
       },
       drawn: () => {
+        this.pictureShown = true;
         rendered();
         this.fitNow();
       },
@@ -468,6 +476,8 @@ export class TerminalView {
 
   private fitNow(): void {
     if (this.disposed) return;
+    // A watching page keeps the size of the user's terminal, as the last picture gave it.
+    if (this.options.followPicture && this.pictureShown) return;
     // A hidden container (zero size) has no meaningful cell count: keep the last one.
     if (this.container.clientWidth === 0 || this.container.clientHeight === 0) return;
     this.fit.fit();

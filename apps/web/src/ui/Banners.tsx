@@ -1,7 +1,7 @@
 import type { Notice } from '@telgate/protocol';
 import { type ReactNode, useEffect } from 'react';
 import { isInformational, type SessionSnapshot, type TelgateSession } from '../session/session';
-import { formatAway } from './format';
+import { formatAway, targetName } from './format';
 
 /** How long "Resumed — away 12 s" stays on screen. */
 const RESUMED_SHOWN_MS = 4_000;
@@ -190,6 +190,48 @@ export function ResumedBanner({ session, snapshot }: { session: TelgateSession; 
           ? `. ${resumed.inputLost} bytes you typed before the connection was lost did not reach the host.`
           : ''}
       </span>
+    </div>
+  );
+}
+
+/**
+ * Others watch this session read-only (a supervisor with a `watch` token): said, in the terminal's
+ * corner, as long as they do.
+ */
+export function ObserversIndicator({ snapshot }: { snapshot: SessionSnapshot }) {
+  const count = snapshot.observers ?? 0;
+  if (count <= 0 || snapshot.status.phase !== 'connected' || snapshot.watching !== undefined) return null;
+  return (
+    <div
+      className="observers-indicator"
+      role="status"
+      data-testid="observers-indicator"
+      data-count={count}
+      title={`${count} ${count === 1 ? 'person watches' : 'people watch'} this session, read-only`}
+    >
+      <span aria-hidden="true" className="observers-dot" />
+      Watched by {count}
+    </div>
+  );
+}
+
+/** This page watches another's session: what, and that nothing typed here reaches the host. */
+export function WatchingBar({ snapshot }: { snapshot: SessionSnapshot }) {
+  const id = snapshot.watching;
+  if (id === undefined) return null;
+  const { phase } = snapshot.status;
+  const name = snapshot.target ? targetName(snapshot.target, undefined) : `session ${id}`;
+  return (
+    <div className="watch-bar" role="status" data-testid="watching-banner" data-phase={phase}>
+      {phase === 'connected' ? (
+        <span>
+          Watching <strong>{name}</strong> — read-only
+        </span>
+      ) : phase === 'closed' ? (
+        <span>Not watching {name}</span>
+      ) : (
+        <span>Connecting to watch {name}…</span>
+      )}
     </div>
   );
 }

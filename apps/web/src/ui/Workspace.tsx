@@ -28,12 +28,14 @@ import {
   ClosedBanner,
   LogoutBanner,
   Notices,
+  ObserversIndicator,
   ReconnectingBanner,
   ResumedBanner,
+  WatchingBar,
 } from './Banners';
 import { CommandPalette } from './CommandPalette';
 import { buildCommands } from './commands';
-import { ALL_CONTROLS, type Controls, paletteAllows } from './controls';
+import { ALL_CONTROLS, type Controls, paletteAllows, typedKeyEffect } from './controls';
 import { downloadFile } from './download';
 import { toggleFullScreen } from './FullScreenButton';
 import { saveName, targetName } from './format';
@@ -76,6 +78,11 @@ export interface WorkspaceProps {
   readonly onTitle?: (title: string) => void;
   /** What the toolbar, its settings and the command palette offer (a kiosk's configuration). */
   readonly controls?: Controls;
+  /**
+   * Another's session, watched: the keyboard, paste and on-screen keys do nothing, and a bar says what
+   * is watched (pass no controls and no toolbar with it).
+   */
+  readonly readOnly?: boolean;
   readonly ref?: Ref<WorkspaceHandle>;
 }
 
@@ -107,7 +114,9 @@ export function Workspace(props: WorkspaceProps) {
   const { session, variant, renderer, preferences, onPreferences } = props;
   const snapshot = useSessionSnapshot(session);
   // An embedded terminal leaves with its parent page, which decides whether to ask.
-  useLeaveWarning(session, variant !== 'embed');
+  // So does a page that only watches: leaving it ends nothing.
+  const readOnly = props.readOnly === true;
+  useLeaveWarning(session, variant !== 'embed' && !readOnly);
   const terminalMode = useTerminalMode(snapshot);
   const host = useRef<HTMLDivElement>(null);
   const root = useRef<HTMLDivElement>(null);
@@ -121,7 +130,7 @@ export function Workspace(props: WorkspaceProps) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [clipboardNotice, setClipboardNotice] = useState<string | undefined>();
   const touchScreen = useMediaQuery('(pointer: coarse)');
-  const keyBarVisible = variant === 'kiosk' || (preferences.keyBar ?? touchScreen);
+  const keyBarVisible = !readOnly && (variant === 'kiosk' || (preferences.keyBar ?? touchScreen));
   const connected = snapshot.status.phase === 'connected';
   const controls = props.controls ?? ALL_CONTROLS;
   const paletteAllowed = controls.toolbar.has('commands');
@@ -153,8 +162,11 @@ export function Workspace(props: WorkspaceProps) {
       onSearchKey: () => {
         if (latest.current.controls?.toolbar.has('search') !== false) setSearchOpen(true);
       },
-      onPaste: (text) => pasteRequest.current(text),
+      onPaste: (text) => {
+        if (!latest.current.readOnly) pasteRequest.current(text);
+      },
       onClipboardProblem: setClipboardNotice,
+      followPicture: latest.current.readOnly === true,
     });
     const input = new InputPipeline({
       send: (text) => session.sendInput(text),
@@ -164,15 +176,20 @@ export function Workspace(props: WorkspaceProps) {
     let sessionShown = session.isConnected;
     // While the session is being got back, a line being edited stays in the editor.
     const syncLocalEditing = () =>
-      input.setLocalEditing(session.isLive && localEditingActive(session.getSnapshot().settings));
+      input.setLocalEditing(
+        session.isLive && !latest.current.readOnly && localEditingActive(session.getSnapshot().settings),
+      );
     const cleanups = [
       terminal.onData((data) => {
         // A closed session: Enter reconnects, as the banner's button does; nothing else goes anywhere.
-        if (session.getSnapshot().status.phase === 'closed') {
-          if (data === '\r') latest.current.onReconnect?.();
-          return;
-        }
-        input.type(data);
+        // A watching page sends nothing typed.
+        const effect = typedKeyEffect(
+          session.getSnapshot().status.phase,
+          latest.current.readOnly === true,
+          data,
+        );
+        if (effect === 'reconnect') latest.current.onReconnect?.();
+        else if (effect === 'send') input.type(data);
       }),
       terminal.onResize(({ cols, rows }) => session.resize(cols, rows)),
       terminal.onTitle((title) => latest.current.onTitle?.(title)),
@@ -364,7 +381,7 @@ export function Workspace(props: WorkspaceProps) {
     // biome-ignore lint/a11y/noStaticElementInteractions: focus management for the buttons inside, not a control
     <div
       ref={root}
-      className={`workspace workspace-${variant}`}
+      className={`workspace workspace-${variant}${readOnly ? ' workspace-read-only' : ''}`}
       style={frameStyle}
       data-testid="workspace"
       onMouseDown={keepTerminalFocus}
@@ -393,11 +410,12 @@ export function Workspace(props: WorkspaceProps) {
           {props.toolbarExtra}
         </Toolbar>
       ) : null}
+      {readOnly ? <WatchingBar snapshot={snapshot} /> : null}
       <StatusAnnouncer snapshot={snapshot} />
       <div className="workspace-body">
         <div className="terminal-column">
           <div className="banners">
-            {!props.showToolbar && snapshot.status.phase === 'connecting' ? (
+            {!props.showToolbar && !readOnly && snapshot.status.phase === 'connecting' ? (
               <div className="banner" role="status" data-testid="connecting-banner">
                 Connecting to {targetName(snapshot.target, snapshot.requested)}…
               </div>
@@ -419,6 +437,7 @@ export function Workspace(props: WorkspaceProps) {
               }}
             />
           ) : null}
+          <ObserversIndicator snapshot={snapshot} />
           <div className="terminal-frame">
             <div
               ref={host}

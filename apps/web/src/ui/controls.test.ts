@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_CONTROLS, paletteAllows, parseControls } from './controls';
+import { ALL_CONTROLS, paletteAllows, parseControls, typedKeyEffect } from './controls';
 
 describe('parseControls', () => {
   it('offers everything when the gateway names no kiosk controls', () => {
@@ -32,5 +32,23 @@ describe('paletteAllows', () => {
     expect(paletteAllows(locked, 'settings')).toBe(false);
     expect(paletteAllows(ALL_CONTROLS, 'eol-crlf')).toBe(true);
     expect(paletteAllows(ALL_CONTROLS, 'localEcho-on')).toBe(true);
+  });
+});
+
+describe('typedKeyEffect', () => {
+  it('sends what is typed to a live session, and nothing from a page that only watches', () => {
+    expect(typedKeyEffect('connected', false, 'ls\r')).toBe('send');
+    expect(typedKeyEffect('reconnecting', false, 'x')).toBe('send');
+    for (const phase of ['idle', 'connecting', 'connected', 'reconnecting'] as const) {
+      expect(typedKeyEffect(phase, true, 'ls\r')).toBe('ignore');
+      expect(typedKeyEffect(phase, true, '\x03')).toBe('ignore');
+    }
+  });
+
+  it('on a closed session, Enter reconnects (watches again) and nothing else goes anywhere', () => {
+    for (const readOnly of [false, true]) {
+      expect(typedKeyEffect('closed', readOnly, '\r')).toBe('reconnect');
+      expect(typedKeyEffect('closed', readOnly, 'a')).toBe('ignore');
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   KIOSK_TOOLBAR_ITEMS as TOOLBAR_ITEMS,
   type KioskToolbarItem as ToolbarItem,
 } from '@telgate/protocol';
+import type { ConnectionStatus } from '../session/session';
 
 export type { SettingItem, ToolbarItem };
 
@@ -65,4 +66,18 @@ export function paletteAllows(controls: Controls, id: string): boolean {
       if (id.startsWith('localEcho-')) return settings.has('local-echo');
       return true;
   }
+}
+
+/**
+ * What a key typed in the terminal does: it goes to the host; on a closed session Enter reconnects (as
+ * the banner's button does) and anything else goes nowhere; on a page watching another's session
+ * read-only nothing typed goes to the host.
+ */
+export function typedKeyEffect(
+  phase: ConnectionStatus['phase'],
+  readOnly: boolean,
+  data: string,
+): 'send' | 'reconnect' | 'ignore' {
+  if (phase === 'closed') return data === '\r' ? 'reconnect' : 'ignore';
+  return readOnly ? 'ignore' : 'send';
 }
