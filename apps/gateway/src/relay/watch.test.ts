@@ -31,7 +31,7 @@ interface Setup {
   readonly audit: Array<{ event: AuditEvent; fields: AuditFields }>;
 }
 
-async function setup(options: { watch?: string; auth?: boolean } = {}): Promise<Setup> {
+async function setup(options: { watch?: string; auth?: boolean; output?: 'lossless' } = {}): Promise<Setup> {
   const host = await startScriptedHost(() => {});
   cleanups.push(() => host.stop());
   const audit: Setup['audit'] = [];
@@ -43,7 +43,7 @@ async function setup(options: { watch?: string; auth?: boolean } = {}): Promise<
     `
 listen: { host: 127.0.0.1 }
 targets:
-  - { id: t, host: 127.0.0.1, port: ${host.port}, negotiation: passive, resume: { graceSeconds: 60 } }
+  - { id: t, host: 127.0.0.1, port: ${host.port}, negotiation: passive, resume: { graceSeconds: 60 }${options.output ? `, output: ${options.output}` : ''} }
   - { id: other, host: 127.0.0.1, port: ${host.port}, negotiation: passive, resume: { graceSeconds: 60 } }
 security:
   allowedOrigins: ["${ORIGIN}"]
@@ -227,7 +227,11 @@ describe('watching a live session', () => {
   });
 
   it('an observer that stops reading is dropped; the user gets every byte meanwhile', async () => {
-    const { host, audit } = await setup({ watch: 'limits: { highWaterBytes: 65536, lowWaterBytes: 16384 }' });
+    // Lossless for the user, so that "every byte" is what it gets; the observer is dropped all the same.
+    const { host, audit } = await setup({
+      watch: 'limits: { highWaterBytes: 65536, lowWaterBytes: 16384 }',
+      output: 'lossless',
+    });
     const { client, conn, sessionId } = await userSession(host);
     const observer = await watch(sessionId, await token('t', 'supervisor', ['watch']));
     await observer.waitForFrame('screen');
