@@ -56,6 +56,8 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['browser (Chromium)', /^render rate, host → gateway → xterm\.js, \?renderer=dom, no screen state/],
   ['browser (Chromium)', /^render rate, first stream into a new page \(cold\)/],
   ['browser (Chromium)', /^render rate, this page vs BENCH_PAGE_BASELINE, same gateway/],
+  ['browser (Chromium)', /^page load → demo host prompt written, this page vs BENCH_PAGE_BASELINE$/],
+  ['browser (Chromium)', /^initial JS, gzip, this page vs BENCH_PAGE_BASELINE$/],
   ['browser (Chromium)', /^time to resume, socket open → screen drawn/],
   ['browser (Chromium)', /^keystroke echo during a flood, output: lossless/],
   ['browser (Chromium)', /^keystroke echo during a flood, output: responsive/],
