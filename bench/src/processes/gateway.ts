@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The configuration's words come from the gateway's schema; the type is erased, the bench runs the built gateway.
+import type { RawSettings } from '../../../apps/gateway/src/config/schema.js';
 import { residentBytes } from './proc.js';
 import { Worker, type WorkerMessage } from './worker.js';
 
@@ -26,9 +28,9 @@ export interface BenchTarget {
   readonly port: number;
   readonly charset?: string;
   /** What follows an Interrupt (the gateway's default: timing-mark). */
-  readonly interruptFlush?: 'timing-mark' | 'ao' | 'both' | 'none';
+  readonly interruptFlush?: RawSettings['interruptFlush'];
   /** A browser that falls behind: held back to (lossless, the default) or sent the screen (responsive). */
-  readonly output?: 'lossless' | 'responsive';
+  readonly output?: RawSettings['output'];
   /** How long a session outlives its socket (the gateway's default when absent; 0: never resumable). */
   readonly graceSeconds?: number;
 }

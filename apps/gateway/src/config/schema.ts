@@ -48,6 +48,9 @@ function mapping<P extends TProperties, R extends keyof P & string = never>(
   return Type.Object(keys as Mapped<P, R>, { additionalProperties: false });
 }
 
+/** How the gateway authenticates a page: not at all, or by a signed token. */
+export const AUTH_MODES = ['none', 'token'] as const;
+
 const targetSettings = {
   charset: nonEmptyString(40),
   terminalTypes: Type.Array(Type.String({ pattern: '^[\\x21-\\x7e]{1,40}$' }), { minItems: 1, maxItems: 16 }),
@@ -122,7 +125,7 @@ export const configSchema = mapping({
       items: nonEmptyString(64),
     }),
     auth: mapping({
-      mode: oneOf(['none', 'token']),
+      mode: oneOf(AUTH_MODES),
       hs256Secret: Type.String(),
       eddsaPublicKey: severalTypes<string | Record<string, unknown>>(['string', 'object']),
       issuer: nonEmptyString(300),

@@ -3,6 +3,7 @@
  * field the schema does not name never leaves the gateway; the tests check every answer against these.
  */
 import { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS, TERMINAL_MODES } from '@telgate/protocol';
+import { AUTH_MODES } from '../config/schema.js';
 
 const strict = <P extends Record<string, unknown>>(properties: P, required: readonly (keyof P & string)[]) =>
   ({ type: 'object', additionalProperties: false, properties, required }) as const;
@@ -40,7 +41,7 @@ export const targetsResponse = strict(
   {
     targets: { type: 'array', items: targetInfo },
     freeForm: strict({ enabled: { type: 'boolean' } }, ['enabled']),
-    auth: strict({ mode: { enum: ['none', 'token'] } }, ['mode']),
+    auth: strict({ mode: { enum: [...AUTH_MODES] } }, ['mode']),
   },
   ['targets', 'freeForm', 'auth'],
 );
