@@ -25,6 +25,7 @@ const VOCABULARY_SOURCES = [
   'packages/protocol/src/origin.ts',
   'packages/protocol/src/client-frames.ts',
   'packages/protocol/src/server-frames.ts',
+  'packages/protocol/src/http-api.ts',
   'packages/telnet-core/src/settings.ts',
   'apps/gateway/src/config/schema.ts',
 ];
@@ -47,6 +48,8 @@ describe('the shared vocabulary', () => {
       'KioskToolbarItem',
       'normalizeOrigin',
       'RawConfig',
+      'RecordingInfo',
+      'LiveSessionInfo',
     ]) {
       expect(vocabulary.has(name), name).toBe(true);
     }

@@ -38,6 +38,7 @@ export {
   TRACE_DIRECTION_CODES,
   type TraceDirection,
 } from './frame-types.js';
+export type { LiveSessionInfo, RecordingInfo } from './http-api.js';
 export { KIOSK_SETTINGS, KIOSK_TOOLBAR_ITEMS, type KioskSetting, type KioskToolbarItem } from './kiosk.js';
 export { normalizeOrigin, originOfUrl } from './origin.js';
 export {

@@ -1,22 +1,10 @@
+import type { LiveSessionInfo } from '@telgate/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { OperatorGrant, TokenVerifier } from '../auth/token.js';
 import type { RecordingStore } from '../recording/store.js';
 import type { SessionRegistry } from '../sessions/registry.js';
 import type { ResumableSessions } from '../sessions/resumable.js';
 import { presentedToken } from './targets-api.js';
-
-/** One open session as GET /api/sessions lists it. */
-export interface LiveSessionInfo {
-  readonly sessionId: string;
-  readonly target: string;
-  /** The token's `sub`, or `anonymous`. */
-  readonly user: string;
-  readonly clientIp: string;
-  readonly startedAt: string;
-  /** `detached`: its browser went away and the session waits to be resumed (telgate.v2). */
-  readonly state: 'attached' | 'detached';
-  readonly recorded: boolean;
-}
 
 /**
  * Answers 401 without a valid token and 403 without `grant` (`{"code": "GW_ERR_AUTH_FAILED"}` both);

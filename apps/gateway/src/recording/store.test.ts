@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RecordingInfo } from '@telgate/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RECORDING } from '../config/defaults.js';
 import { parseConfig } from '../config/load.js';
 import { createMetrics } from '../observability/metrics.js';
-import { type RecordingInfo, RecordingStore } from './store.js';
+import { RecordingStore } from './store.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -2,32 +2,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { RecordingInfo } from '@telgate/protocol';
 import type { RecordingConfig } from '../config/types.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { CastWriter, type IncompleteReason, type OpenSink } from './cast-writer.js';
-
-/** What the recordings page lists about one recording (its `.json` beside the `.cast`). */
-export interface RecordingInfo {
-  /** The session id, which names both files. */
-  readonly id: string;
-  readonly target: string;
-  readonly user: string;
-  readonly clientIp?: string;
-  /** ISO 8601. */
-  readonly startedAt: string;
-  readonly endedAt?: string;
-  readonly durationMs?: number;
-  readonly bytesFromHost?: number;
-  readonly bytesToHost?: number;
-  /** How the session ended (`client_closed`, a GW_ERR_… code…); absent while it runs. */
-  readonly closeReason?: string;
-  /** Size of the .cast file. */
-  readonly castBytes: number;
-  readonly complete: boolean;
-  readonly incompleteReason?: string;
-  /** Still being recorded (no metadata yet, the session is live). */
-  readonly live?: boolean;
-}
 
 export interface RecordingQuery {
   readonly target?: string;

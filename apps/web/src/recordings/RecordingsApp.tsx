@@ -1,15 +1,14 @@
 import { create, type Player } from 'asciinema-player';
 import 'asciinema-player/dist/bundle/asciinema-player.css';
+import type { LiveSessionInfo, RecordingInfo } from '@telgate/protocol';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { watchHref } from '../app/route';
 import { downloadFile } from '../ui/download';
 import {
   claimedGrants,
   fetchCast,
-  type LiveSession,
   listLiveSessions,
   listRecordings,
-  type RecordingInfo,
   type RecordingSearch,
   RecordingsApiError,
 } from './recordings-api';
@@ -46,7 +45,7 @@ export default function RecordingsApp({ initialToken }: { initialToken?: string 
   const [search, setSearch] = useState<RecordingSearch>({});
   const [recordings, setRecordings] = useState<RecordingInfo[] | undefined>();
   /** The sessions open now (`undefined`: this token has no `watch` grant, or not yet loaded). */
-  const [live, setLive] = useState<LiveSession[] | undefined>();
+  const [live, setLive] = useState<LiveSessionInfo[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selected, setSelected] = useState<RecordingInfo | undefined>();
   const [cast, setCast] = useState<string | undefined>();

@@ -1,19 +1,4 @@
-/** One recording as GET /api/recordings lists it. */
-export interface RecordingInfo {
-  readonly id: string;
-  readonly target: string;
-  readonly user: string;
-  readonly startedAt: string;
-  readonly endedAt?: string;
-  readonly durationMs?: number;
-  readonly bytesFromHost?: number;
-  readonly bytesToHost?: number;
-  readonly closeReason?: string;
-  readonly castBytes: number;
-  readonly complete: boolean;
-  readonly incompleteReason?: string;
-  readonly live?: boolean;
-}
+import type { LiveSessionInfo, RecordingInfo } from '@telgate/protocol';
 
 /** What the operator searches for; empty fields are left out. */
 export interface RecordingSearch {
@@ -89,30 +74,23 @@ export async function fetchCast(token: string, id: string): Promise<string> {
   return response.text();
 }
 
-/** One open session as GET /api/sessions lists it (tokens with the `watch` grant). */
-export interface LiveSession {
-  readonly sessionId: string;
-  readonly target: string;
-  readonly user: string;
-  readonly startedAt: string;
-  /** `detached`: its browser went away and the session waits to be resumed. */
-  readonly state: 'attached' | 'detached';
-  readonly recorded: boolean;
-}
-
 /** The sessions in a GET /api/sessions body; malformed entries are left out. */
-export function parseLiveSessions(body: unknown): LiveSession[] {
+export function parseLiveSessions(body: unknown): LiveSessionInfo[] {
   const list = (body as { sessions?: unknown } | null)?.sessions;
   if (!Array.isArray(list)) return [];
-  const sessions: LiveSession[] = [];
+  const sessions: LiveSessionInfo[] = [];
   for (const entry of list) {
     if (typeof entry !== 'object' || entry === null) continue;
-    const { sessionId, target, user, startedAt, state, recorded } = entry as Record<string, unknown>;
+    const { sessionId, target, user, clientIp, startedAt, state, recorded } = entry as Record<
+      string,
+      unknown
+    >;
     if (typeof sessionId !== 'string' || sessionId === '' || typeof target !== 'string') continue;
     sessions.push({
       sessionId,
       target,
       user: typeof user === 'string' ? user : 'anonymous',
+      clientIp: typeof clientIp === 'string' ? clientIp : '',
       startedAt: typeof startedAt === 'string' ? startedAt : '',
       state: state === 'detached' ? 'detached' : 'attached',
       recorded: recorded === true,
@@ -128,7 +106,7 @@ export function parseLiveSessions(body: unknown): LiveSession[] {
 export async function listLiveSessions(
   token: string,
   fetchFn: typeof fetch = fetch,
-): Promise<LiveSession[] | undefined> {
+): Promise<LiveSessionInfo[] | undefined> {
   let response: Response;
   try {
     response = await fetchFn('/api/sessions', {
