@@ -56,6 +56,8 @@ export interface BenchSettings {
     readonly resumes: number;
     /** Another build of the page (a `dist` directory) to measure beside this one (BENCH_PAGE_BASELINE). */
     readonly baselinePage: string | undefined;
+    /** Another gateway build (its main.js), streamed through beside this one by the same page. */
+    readonly baselineGateway: string | undefined;
   };
   readonly scaleOut: {
     /** Host → client bytes per stream. */
@@ -134,6 +136,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
       runs,
       resumes: whole(env, 'BENCH_BROWSER_RESUMES', smoke ? 2 : 30),
       baselinePage: env.BENCH_PAGE_BASELINE || undefined,
+      baselineGateway: env.BENCH_GATEWAY_BASELINE || undefined,
     },
     scaleOut: {
       streamBytes: Math.round(positive(env, 'BENCH_SCALE_OUT_MIB', smoke ? 1 : 64) * MiB),

@@ -13,6 +13,7 @@ import type { SuiteResult } from './suite.js';
 
 const RUN_SCRIPT = fileURLToPath(new URL('../run.sh', import.meta.url));
 const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
+const GATEWAY_MAIN = fileURLToPath(new URL('../../apps/gateway/dist/main.js', import.meta.url));
 
 /** Every row of the table, by benchmark and what is measured. None may be skipped: the tests install every tool. */
 const EXPECTED_ROWS: Array<[string, RegExp]> = [
@@ -58,6 +59,14 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['browser (Chromium)', /^render rate, this page vs BENCH_PAGE_BASELINE, same gateway/],
   ['browser (Chromium)', /^page load → demo host prompt written, this page vs BENCH_PAGE_BASELINE$/],
   ['browser (Chromium)', /^initial JS, gzip, this page vs BENCH_PAGE_BASELINE$/],
+  [
+    'browser (Chromium)',
+    /^render rate, this gateway vs BENCH_GATEWAY_BASELINE, same page, \?renderer=dom, warm$/,
+  ],
+  [
+    'browser (Chromium)',
+    /^render rate, this gateway vs BENCH_GATEWAY_BASELINE, same page, \?renderer=dom, no screen state/,
+  ],
   ['browser (Chromium)', /^time to resume, socket open → screen drawn/],
   ['browser (Chromium)', /^keystroke echo during a flood, output: lossless/],
   ['browser (Chromium)', /^keystroke echo during a flood, output: responsive/],
@@ -83,8 +92,15 @@ interface Run {
 function runSmoke(jsonFile: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [RUN_SCRIPT], {
-      // The page against itself as the baseline build: the side-by-side path runs, its figure means nothing.
-      env: { ...process.env, BENCH_SMOKE: '1', BENCH_JSON: jsonFile, BENCH_PAGE_BASELINE: WEB_DIST },
+      // The page and the gateway against themselves as the baseline builds: the side-by-side paths run,
+      // their figures mean nothing.
+      env: {
+        ...process.env,
+        BENCH_SMOKE: '1',
+        BENCH_JSON: jsonFile,
+        BENCH_PAGE_BASELINE: WEB_DIST,
+        BENCH_GATEWAY_BASELINE: GATEWAY_MAIN,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a timeout ends the suite and everything it started.
       detached: true,

@@ -429,6 +429,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
     renderNoScreen: 'render rate, host → gateway → xterm.js, ?renderer=dom, no screen state at the gateway',
     renderCold: 'render rate, first stream into a new page (cold), as the page loads',
     baselinePage: 'render rate, this page vs BENCH_PAGE_BASELINE, same gateway, ?renderer=dom',
+    baselineGateway: 'render rate, this gateway vs BENCH_GATEWAY_BASELINE, same page, ?renderer=dom',
     echo: 'keystroke echo during a flood, output: lossless',
     echoResponsive: 'keystroke echo during a flood, output: responsive',
     resume: 'time to resume, socket open → screen drawn',
@@ -480,7 +481,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
     return result;
   }
 
-  const { streamBytes, keystrokes, runs, resumes, baselinePage } = settings.browser;
+  const { streamBytes, keystrokes, runs, resumes, baselinePage, baselineGateway } = settings.browser;
   const stream = syntheticStream(streamBytes, undefined, SEED);
   const expected = expectTerminal(stream);
   const timeoutMs = 60_000 + (streamBytes / MiB) * 4000;
@@ -777,6 +778,64 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
       });
       result.notes.push(
         `Browser: page load → prompt of this page and BENCH_PAGE_BASELINE, each through its page server in front of the same gateway, taking turns, a fresh browser context each time, median and max of ${runs} after one warm-up load each.`,
+      );
+    }
+
+    // This gateway against another build of it (BENCH_GATEWAY_BASELINE), the same page and host, each
+    // target in a page of its own, taking turns; the DOM renderer in all.
+    if (baselineGateway !== undefined) {
+      const theirs = await GatewayProcess.start({
+        workDir: context.workDir,
+        main: resolve(baselineGateway),
+        targets: [
+          { id: 'render', port: streamPort },
+          { id: 'render-noscreen', port: streamPort, graceSeconds: 0 },
+        ],
+      });
+      stoppers.push(theirs);
+      const pairs: Array<{ label: string; target: string; pages: CdpPage[]; rates: number[][] }> = [
+        { label: '', target: 'render', pages: [], rates: [[], []] },
+        { label: ', no screen state at the gateway', target: 'render-noscreen', pages: [], rates: [[], []] },
+      ];
+      for (const pair of pairs) {
+        for (const server of [gateway, theirs]) {
+          const page = await newPage();
+          await openSession(page, server.httpUrl, `${pair.target}&renderer=dom`);
+          pair.pages.push(page);
+        }
+      }
+      // One untimed stream each first (the pages' code warms up), then the timed runs.
+      for (let run = 0; run <= runs; run++) {
+        for (const pair of pairs) {
+          for (const [k, page] of pair.pages.entries()) {
+            progress(
+              `browser: ${k === 0 ? 'this gateway' : 'BENCH_GATEWAY_BASELINE'}, ${pair.target}, run ${run}/${runs}`,
+            );
+            await page.bringToFront();
+            await page.evaluate(() => {
+              (
+                document.querySelector('[data-testid="terminal"] textarea') as HTMLTextAreaElement | null
+              )?.focus();
+            });
+            const got = await renderThroughStack(page, expected.bytes, timeoutMs);
+            if (got.received !== expected.bytes) throw new Error(`the page received ${got.received} bytes`);
+            if (run > 0) pair.rates[k]!.push(expected.bytes / MiB / got.seconds);
+          }
+        }
+      }
+      for (const pair of pairs) {
+        for (const page of pair.pages) await page.close();
+        const [mine, base] = [median(pair.rates[0]!), median(pair.rates[1]!)];
+        result.rows.push({
+          benchmark: BENCHMARK,
+          measured: `${names.baselineGateway}${pair.label}, warm`,
+          value: formatMiBs(mine),
+          baseline: `BENCH_GATEWAY_BASELINE ${formatMiBs(base)}`,
+          ratio: formatRatio(mine / base),
+        });
+      }
+      result.notes.push(
+        `Browser: this gateway (apps/gateway/dist) and BENCH_GATEWAY_BASELINE (${baselineGateway}) side by side, the same page build and the same host, each target in a page of its own, ${runs} warm runs each taking turns after one untimed stream; the ratio is this gateway's median rate over the baseline's.`,
       );
     }
 

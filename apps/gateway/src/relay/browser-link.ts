@@ -11,7 +11,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { LimitsConfig } from '../config/types.js';
 import { FlowController, SharedPause } from './flow-controller.js';
 import { BrowserLiveness } from './liveness.js';
-import type { OutputFramer, OutputTap } from './output-framer.js';
+import { type OutputFramer, type OutputTap, sendOutputMessage } from './output-framer.js';
 
 export interface BrowserLinkEvents {
   /** A frame from the browser, decoded. */
@@ -30,6 +30,12 @@ export interface BrowserLinkEvents {
 }
 
 /**
+ * Output is sent at once while the browser has at most this much left to draw: enough to keep it busy
+ * while its acknowledgement travels and the next message comes (64 KiB is 2–3 ms of drawing).
+ */
+const SEND_BELOW_BYTES = 64 * 1024;
+
+/**
  * The browser's side of a session: one WebSocket, its liveness pings, the frames toward it, the
  * acknowledgement count of its OUTPUT, and backpressure on what it sends. A session keeps its host
  * side while links come and go (telgate.v2): a link that goes away is disposed, and a new socket gets a
@@ -39,8 +45,11 @@ export interface BrowserLinkEvents {
  * without changing how flow control reads it.
  */
 export class BrowserLink {
-  /** OUTPUT (and SCREEN) payload bytes sent and not yet acknowledged. */
+  /** OUTPUT (and SCREEN) payload bytes handed to the link and not yet acknowledged, waiting ones included. */
   private unackedBytes = 0;
+  /** Output handed to the link and not sent yet: it goes out as one message (see sendOutput). */
+  private waitingParts: Uint8Array[] = [];
+  private waitingBytes = 0;
   /** Reading from the browser, paused while its replies or its input cannot be queued. */
   private readonly reads: SharedPause;
   /** Every frame toward the browser: its own frames are not read while it does not read ours. */
@@ -74,6 +83,8 @@ export class BrowserLink {
     limits: LimitsConfig,
     private readonly events: BrowserLinkEvents,
     private readonly logError: (err: Error) => void,
+    /** Output goes out at once while at most this much sent output is unacknowledged (see sendOutput). */
+    private readonly sendBelowBytes: number = Math.min(SEND_BELOW_BYTES, limits.lowWaterBytes),
   ) {
     this.reads = new SharedPause(
       () => socket.pause(),
@@ -122,10 +133,15 @@ export class BrowserLink {
 
   /** OUTPUT (and SCREEN) payload bytes sent and not yet acknowledged. */
   get unacked(): number {
-    return this.unackedBytes;
+    return this.unackedBytes - this.waitingBytes;
   }
 
-  /** What the host waits on: output not yet acknowledged, or not yet taken by the socket. */
+  /** Output handed to the link and not sent yet, waiting for the browser to draw what it was sent. */
+  get waiting(): number {
+    return this.waitingBytes;
+  }
+
+  /** What the host waits on: output not yet acknowledged (sent or waiting), or not yet taken by the socket. */
   get pending(): number {
     return Math.max(this.unackedBytes, this.socket.bufferedAmount);
   }
@@ -149,26 +165,65 @@ export class BrowserLink {
 
   /** `count` bytes acknowledged; false when that is more than were unacknowledged. */
   ack(count: number): boolean {
-    if (count > this.unackedBytes) return false;
+    if (count > this.unacked) return false;
     this.unackedBytes -= count;
+    if (this.waitingBytes > 0 && this.unacked <= this.sendBelowBytes) {
+      this.sendWaiting();
+      this.queue.update();
+    }
     return true;
   }
 
+  /** Sends a frame, after the output waiting ahead of it. */
   send(frame: ServerFrame): void {
     if (!this.open) return;
+    this.sendWaiting();
     const bytes = encodeServerFrame(frame);
     if (frame.type === 'screen') this.unackedBytes += frame.data.length;
     this.socket.send(bytes, this.onSent);
     this.queue.update();
   }
 
-  /** Sends the output collected in `framer` (and gives it to `tap`); returns the payload bytes sent. */
+  /**
+   * Takes the output collected in `framer` (and gives it to `tap`) toward the browser; returns its
+   * payload bytes. It is sent at once while the browser has little left to draw (at most
+   * `sendBelowBytes` unacknowledged); otherwise it waits, and whatever waits goes out as one message
+   * when the browser's acknowledgements bring it there. A page pays per message (Chromium hands each to
+   * the page as a task of its own, and xterm.js schedules each write), so during a flood fewer, larger
+   * messages draw faster than host-read-sized ones (docs/performance.md); a keystroke's echo on an idle
+   * session goes out at once. Waiting output counts toward the flow-control window like sent output.
+   */
   sendOutput(framer: OutputFramer, tap: OutputTap | undefined): number {
-    const sent = framer.flush(this.socket, this.onSent, tap);
-    if (sent === 0) return 0;
-    this.unackedBytes += sent;
+    const { parts, bytes } = framer.take(tap);
+    if (bytes === 0 || !this.open) return 0;
+    for (const p of parts) this.waitingParts.push(p);
+    this.waitingBytes += bytes;
+    this.unackedBytes += bytes;
+    if (this.unacked <= this.sendBelowBytes) this.sendWaiting();
     this.queue.update();
-    return sent;
+    return bytes;
+  }
+
+  /**
+   * Drops the output waiting to be sent (the browser is getting the screen instead); returns its size.
+   * What was already sent stays to be acknowledged.
+   */
+  dropWaiting(): number {
+    const dropped = this.waitingBytes;
+    this.unackedBytes -= dropped;
+    this.waitingParts = [];
+    this.waitingBytes = 0;
+    return dropped;
+  }
+
+  private sendWaiting(): void {
+    const bytes = this.waitingBytes;
+    if (bytes === 0) return;
+    const parts = this.waitingParts;
+    this.waitingParts = [];
+    this.waitingBytes = 0;
+    if (this.open) sendOutputMessage(this.socket, parts, bytes, this.onSent);
+    else this.unackedBytes -= bytes;
   }
 
   /**
@@ -176,6 +231,7 @@ export class BrowserLink {
    * then the close code.
    */
   close(code: GatewayErrorCode | undefined, reason: string, sessionId: string): void {
+    this.sendWaiting();
     this.dispose();
     if (!this.open) return;
     this.socket.send(

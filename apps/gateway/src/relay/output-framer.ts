@@ -3,9 +3,12 @@ import { OUTPUT_HEADER_SIZE, writeOutputHeader } from '@telgate/protocol';
 import type { WebSocket } from 'ws';
 import type { HostDecoder } from './charset.js';
 
-/** OUTPUT frames from this size on, in at most this many parts, are sent without copying (see flush). */
+/**
+ * OUTPUT messages from this size on, whose parts average at least MIN_FRAGMENT_BYTES, are sent without
+ * copying (see sendOutputMessage).
+ */
 const FRAGMENT_FROM_BYTES = 16 * 1024;
-const MAX_FRAGMENTS = 4;
+const MIN_FRAGMENT_BYTES = 4 * 1024;
 /** An OUTPUT frame's header alone: the first fragment of a fragmented OUTPUT message. Never written to. */
 const OUTPUT_HEADER = Buffer.alloc(OUTPUT_HEADER_SIZE);
 writeOutputHeader(OUTPUT_HEADER);
@@ -56,43 +59,64 @@ export class OutputFramer {
   }
 
   /**
-   * Sends what was collected as one OUTPUT frame and returns its payload size (0 when nothing was sent).
-   * A large one goes out as WebSocket fragments of one message — the header, then the data parts as
-   * they are (views of the host's chunk) — so the bytes are not copied into a frame buffer on their
-   * way; the browser still receives one message. A small one (a keystroke's echo), or one cut into many
-   * parts by Telnet commands, is copied into one buffer, which costs less than the extra writes.
-   * The fragments are written with the TCP socket corked, so the whole message leaves in one `writev`
-   * (ws writes each fragment on its own otherwise: one system call for the 1-byte header alone).
-   * `tap` gets the output whether or not there is a socket to send it on (none: the session is detached).
+   * Hands over what was collected (and gives it to `tap` first): views of the host's chunks, decoded,
+   * which the caller may keep (the engine and the decoders never reuse a buffer they handed out).
    */
-  flush(ws: WebSocket | undefined, onSent: () => void, tap?: OutputTap): number {
-    const total = this.bytes;
-    if (total === 0) return 0;
+  take(tap?: OutputTap): { parts: Uint8Array[]; bytes: number } {
     const parts = this.parts;
+    const bytes = this.bytes;
     this.clear();
     if (tap) for (const p of parts) tap.write(p);
-    if (ws === undefined || ws.readyState !== ws.OPEN) return 0;
-    if (total >= FRAGMENT_FROM_BYTES && parts.length <= MAX_FRAGMENTS) {
-      const socket = tcpSocketOf(ws);
-      socket?.cork();
-      try {
-        ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
-        const last = parts.length - 1;
-        for (let k = 0; k < last; k++) ws.send(parts[k]!, MORE_FRAGMENTS);
-        ws.send(parts[last]!, LAST_FRAGMENT, onSent);
-      } finally {
-        socket?.uncork();
-      }
-      return total;
-    }
-    const frame = Buffer.allocUnsafe(OUTPUT_HEADER_SIZE + total);
-    writeOutputHeader(frame);
-    let offset = OUTPUT_HEADER_SIZE;
-    for (const p of parts) {
-      frame.set(p, offset);
-      offset += p.length;
-    }
-    ws.send(frame, onSent);
-    return total;
+    return { parts, bytes };
   }
+
+  /**
+   * Sends what was collected as one OUTPUT message (see sendOutputMessage) and returns its payload size
+   * (0 when nothing was sent). `tap` gets the output whether or not there is a socket to send it on
+   * (none: the session is detached).
+   */
+  flush(ws: WebSocket | undefined, onSent: () => void, tap?: OutputTap): number {
+    const { parts, bytes } = this.take(tap);
+    if (bytes === 0 || ws === undefined || ws.readyState !== ws.OPEN) return 0;
+    sendOutputMessage(ws, parts, bytes, onSent);
+    return bytes;
+  }
+}
+
+/**
+ * Sends `parts` (`bytes` in all, at least 1) as one OUTPUT message. A large one goes out as WebSocket
+ * fragments of one message — the header, then the parts as they are (views of the host's chunks) — so
+ * the bytes are not copied into a frame buffer on their way; the browser still receives one message. A
+ * small one (a keystroke's echo), or one cut into many small parts by Telnet commands, is copied into
+ * one buffer, which costs less than the extra writes. The fragments are written with the TCP socket
+ * corked, so the whole message leaves in one `writev` (ws writes each fragment on its own otherwise:
+ * one system call for the 1-byte header alone).
+ */
+export function sendOutputMessage(
+  ws: WebSocket,
+  parts: Uint8Array[],
+  bytes: number,
+  onSent: () => void,
+): void {
+  if (bytes >= FRAGMENT_FROM_BYTES && bytes >= parts.length * MIN_FRAGMENT_BYTES) {
+    const socket = tcpSocketOf(ws);
+    socket?.cork();
+    try {
+      ws.send(OUTPUT_HEADER, MORE_FRAGMENTS);
+      const last = parts.length - 1;
+      for (let k = 0; k < last; k++) ws.send(parts[k]!, MORE_FRAGMENTS);
+      ws.send(parts[last]!, LAST_FRAGMENT, onSent);
+    } finally {
+      socket?.uncork();
+    }
+    return;
+  }
+  const frame = Buffer.allocUnsafe(OUTPUT_HEADER_SIZE + bytes);
+  writeOutputHeader(frame);
+  let offset = OUTPUT_HEADER_SIZE;
+  for (const p of parts) {
+    frame.set(p, offset);
+    offset += p.length;
+  }
+  ws.send(frame, onSent);
 }

@@ -99,10 +99,11 @@ limits: { highWaterBytes: 262144, lowWaterBytes: 65536 }
   session.start();
 
   // The client acknowledges everything at once, so only the send buffer can hold the host back.
+  // (Output waiting for an acknowledgement is sent while the ACK is handled: counted for the next one.)
   const ackAll = () => {
     const n = ws.outputBytes;
-    if (n > 0) ws.receive(encodeClientFrame({ type: 'ack', count: n }));
     ws.outputBytes = 0;
+    if (n > 0) ws.receive(encodeClientFrame({ type: 'ack', count: n }));
   };
   let delivered = 0;
   await until(() => {

@@ -876,9 +876,11 @@ export class TelnetSession implements ResumableSession {
     if (bytes === 0) return;
     const bound = this.behind === 'settling' ? this.timings.settleBytes : this.ctx.limits.lowWaterBytes;
     if (this.behind !== 'skipping' && this.held.size + bytes > bound) {
-      // More came than a browser that is behind should be sent: it gets the screen instead.
-      this.skippedBytes += this.held.size;
-      this.ctx.metrics.outputSkippedBytes.inc(this.held.size);
+      // More came than a browser that is behind should be sent: it gets the screen instead, and the
+      // output still waiting in the link to be sent is not sent either.
+      const skipped = this.held.size + link.dropWaiting();
+      this.skippedBytes += skipped;
+      this.ctx.metrics.outputSkippedBytes.inc(skipped);
       this.held.clear();
       this.behind = 'skipping';
     }

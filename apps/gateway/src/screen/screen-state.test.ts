@@ -154,7 +154,7 @@ describe('ScreenState', () => {
     screen.dispose();
   });
 
-  it('reports output waiting to be parsed past maxUnparsedBytes, and when it has all been parsed', async () => {
+  it('reports output waiting to be parsed past maxUnparsedBytes, and when a quarter of it or less is left', async () => {
     const screen = new ScreenState({
       cols: 80,
       rows: 24,
@@ -162,17 +162,19 @@ describe('ScreenState', () => {
       lazyBytes: 0,
       maxUnparsedBytes: 8192,
     });
-    let parsed = 0;
-    screen.onParsed(() => parsed++);
+    const leftWhenCalled: number[] = [];
+    screen.onParsed(() => leftWhenCalled.push(screen.unparsedBytes));
     screen.write(new Uint8Array(4096).fill(0x41));
     expect(screen.backlogged).toBe(false);
     screen.write(new Uint8Array(8192).fill(0x42));
-    expect(screen.unparsedBytes).toBe(4096 + 8192);
+    screen.write(new Uint8Array(1024).fill(0x43));
+    expect(screen.unparsedBytes).toBe(4096 + 8192 + 1024);
     expect(screen.backlogged).toBe(true);
     await screen.snapshot();
     expect(screen.unparsedBytes).toBe(0);
     expect(screen.backlogged).toBe(false);
-    expect(parsed).toBeGreaterThan(0);
+    // Not after the first write (9216 left), but once 1024 (≤ 8192 / 4) and then nothing were left.
+    expect(leftWhenCalled).toEqual([1024, 0]);
     screen.dispose();
   });
 });

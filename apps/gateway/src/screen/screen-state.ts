@@ -63,7 +63,7 @@ export class ScreenState {
   private disposed = false;
   /** Bytes given to the terminal and not yet parsed (xterm.js parses writes later, in order). */
   private unparsed = 0;
-  /** Called when everything given to the terminal has been parsed. */
+  /** Called when the output waiting to be parsed falls to a quarter of the backlog bound or below. */
   private parsedListener: (() => void) | undefined;
 
   constructor(private readonly options: ScreenStateOptions) {
@@ -131,10 +131,18 @@ export class ScreenState {
 
   /** More than `maxUnparsedBytes` waits to be parsed: wait for `onParsed` before writing more. */
   get backlogged(): boolean {
-    return this.unparsed > (this.options.maxUnparsedBytes ?? MAX_UNPARSED_BYTES);
+    return this.unparsed > this.maxUnparsed;
   }
 
-  /** `listener` is called each time the terminal has parsed everything written to it. */
+  private get maxUnparsed(): number {
+    return this.options.maxUnparsedBytes ?? MAX_UNPARSED_BYTES;
+  }
+
+  /**
+   * `listener` is called each time a write has been parsed and at most a quarter of `maxUnparsedBytes`
+   * is left waiting: a writer that waited may write again. Not at zero: the terminal keeps parsing
+   * while the next output comes (xterm.js starts an empty write queue a timer tick later).
+   */
   onParsed(listener: () => void): void {
     this.parsedListener = listener;
   }
@@ -166,7 +174,7 @@ export class ScreenState {
     this.unparsed += bytes.length;
     terminal.write(bytes, () => {
       this.unparsed -= bytes.length;
-      if (this.unparsed === 0 && !this.disposed) this.parsedListener?.();
+      if (this.unparsed <= this.maxUnparsed / 4 && !this.disposed) this.parsedListener?.();
     });
   }
 
