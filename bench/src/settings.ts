@@ -57,7 +57,7 @@ export interface BenchSettings {
     /** Another build of the page (a `dist` directory) to measure beside this one (BENCH_PAGE_BASELINE). */
     readonly baselinePage: string | undefined;
     /** Another gateway build (its main.js), streamed through beside this one by the same page. */
-    readonly baselineGateway: string | undefined;
+    readonly compareGateway: string | undefined;
   };
   readonly scaleOut: {
     /** Host → client bytes per stream. */
@@ -136,7 +136,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
       runs,
       resumes: whole(env, 'BENCH_BROWSER_RESUMES', smoke ? 2 : 30),
       baselinePage: env.BENCH_PAGE_BASELINE || undefined,
-      baselineGateway: env.BENCH_GATEWAY_BASELINE || undefined,
+      compareGateway: env.BENCH_GATEWAY_COMPARE || undefined,
     },
     scaleOut: {
       streamBytes: Math.round(positive(env, 'BENCH_SCALE_OUT_MIB', smoke ? 1 : 64) * MiB),

@@ -25,11 +25,13 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['throughput host → client', /^gateway, CP437 target$/],
   ['throughput host → client', /^gateway, UTF-8 target, recorded$/],
   ['throughput host → client', /^gateway, UTF-8 target, screen state on \(telgate\.v2\)$/],
+  ['throughput host → client', /^gateway, UTF-8 target, vs the compared build$/],
   ['CPU per GiB relayed', /^Node ws↔TCP relay$/],
   ['CPU per GiB relayed', /^websockify$/],
   ['CPU per GiB relayed', /^gateway, UTF-8 target$/],
   ['CPU per GiB relayed', /^gateway, CP437 target$/],
   ['CPU per GiB relayed', /^gateway, UTF-8 target, recorded, vs not recorded$/],
+  ['CPU per GiB relayed', /^gateway \(BENCH_GATEWAY_COMPARE build\), UTF-8 target$/],
   ['CPU per MiB of host output', /^gateway, screen state on \(telgate\.v2\)$/],
   ['keystroke latency', /^gateway, idle$/],
   ['keystroke latency', /^gateway, \d+ sessions typing \d+ keys\/s$/],
@@ -61,11 +63,11 @@ const EXPECTED_ROWS: Array<[string, RegExp]> = [
   ['browser (Chromium)', /^initial JS, gzip, this page vs BENCH_PAGE_BASELINE$/],
   [
     'browser (Chromium)',
-    /^render rate, this gateway vs BENCH_GATEWAY_BASELINE, same page, \?renderer=dom, warm$/,
+    /^render rate, this gateway vs BENCH_GATEWAY_COMPARE, same page, \?renderer=dom, warm$/,
   ],
   [
     'browser (Chromium)',
-    /^render rate, this gateway vs BENCH_GATEWAY_BASELINE, same page, \?renderer=dom, no screen state/,
+    /^render rate, this gateway vs BENCH_GATEWAY_COMPARE, same page, \?renderer=dom, no screen state/,
   ],
   ['browser (Chromium)', /^time to resume, socket open → screen drawn/],
   ['browser (Chromium)', /^keystroke echo during a flood, output: lossless/],
@@ -92,14 +94,14 @@ interface Run {
 function runSmoke(jsonFile: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [RUN_SCRIPT], {
-      // The page and the gateway against themselves as the baseline builds: the side-by-side paths run,
-      // their figures mean nothing.
+      // The page and the gateway against themselves as the compared builds: the side-by-side paths run
+      // (throughput, CPU per GiB, render rate), their figures mean nothing.
       env: {
         ...process.env,
         BENCH_SMOKE: '1',
         BENCH_JSON: jsonFile,
         BENCH_PAGE_BASELINE: WEB_DIST,
-        BENCH_GATEWAY_BASELINE: GATEWAY_MAIN,
+        BENCH_GATEWAY_COMPARE: GATEWAY_MAIN,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a timeout ends the suite and everything it started.

@@ -429,7 +429,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
     renderNoScreen: 'render rate, host → gateway → xterm.js, ?renderer=dom, no screen state at the gateway',
     renderCold: 'render rate, first stream into a new page (cold), as the page loads',
     baselinePage: 'render rate, this page vs BENCH_PAGE_BASELINE, same gateway, ?renderer=dom',
-    baselineGateway: 'render rate, this gateway vs BENCH_GATEWAY_BASELINE, same page, ?renderer=dom',
+    compareGateway: 'render rate, this gateway vs BENCH_GATEWAY_COMPARE, same page, ?renderer=dom',
     echo: 'keystroke echo during a flood, output: lossless',
     echoResponsive: 'keystroke echo during a flood, output: responsive',
     resume: 'time to resume, socket open → screen drawn',
@@ -481,7 +481,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
     return result;
   }
 
-  const { streamBytes, keystrokes, runs, resumes, baselinePage, baselineGateway } = settings.browser;
+  const { streamBytes, keystrokes, runs, resumes, baselinePage, compareGateway } = settings.browser;
   const stream = syntheticStream(streamBytes, undefined, SEED);
   const expected = expectTerminal(stream);
   const timeoutMs = 60_000 + (streamBytes / MiB) * 4000;
@@ -781,12 +781,12 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
       );
     }
 
-    // This gateway against another build of it (BENCH_GATEWAY_BASELINE), the same page and host, each
+    // This gateway against another build of it (BENCH_GATEWAY_COMPARE), the same page and host, each
     // target in a page of its own, taking turns; the DOM renderer in all.
-    if (baselineGateway !== undefined) {
+    if (compareGateway !== undefined) {
       const theirs = await GatewayProcess.start({
         workDir: context.workDir,
-        main: resolve(baselineGateway),
+        main: resolve(compareGateway),
         targets: [
           { id: 'render', port: streamPort },
           { id: 'render-noscreen', port: streamPort, graceSeconds: 0 },
@@ -809,7 +809,7 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
         for (const pair of pairs) {
           for (const [k, page] of pair.pages.entries()) {
             progress(
-              `browser: ${k === 0 ? 'this gateway' : 'BENCH_GATEWAY_BASELINE'}, ${pair.target}, run ${run}/${runs}`,
+              `browser: ${k === 0 ? 'this gateway' : 'BENCH_GATEWAY_COMPARE'}, ${pair.target}, run ${run}/${runs}`,
             );
             await page.bringToFront();
             await page.evaluate(() => {
@@ -828,14 +828,14 @@ export async function runBrowser(context: BenchContext): Promise<ScenarioResult>
         const [mine, base] = [median(pair.rates[0]!), median(pair.rates[1]!)];
         result.rows.push({
           benchmark: BENCHMARK,
-          measured: `${names.baselineGateway}${pair.label}, warm`,
+          measured: `${names.compareGateway}${pair.label}, warm`,
           value: formatMiBs(mine),
-          baseline: `BENCH_GATEWAY_BASELINE ${formatMiBs(base)}`,
+          baseline: `BENCH_GATEWAY_COMPARE ${formatMiBs(base)}`,
           ratio: formatRatio(mine / base),
         });
       }
       result.notes.push(
-        `Browser: this gateway (apps/gateway/dist) and BENCH_GATEWAY_BASELINE (${baselineGateway}) side by side, the same page build and the same host, each target in a page of its own, ${runs} warm runs each taking turns after one untimed stream; the ratio is this gateway's median rate over the baseline's.`,
+        `Browser: this gateway (apps/gateway/dist) and BENCH_GATEWAY_COMPARE (${compareGateway}) side by side, the same page build and the same host, each target in a page of its own, ${runs} warm runs each taking turns after one untimed stream; the ratio is this gateway's median rate over the baseline's.`,
       );
     }
 
