@@ -12,6 +12,7 @@
  */
 import serializeAddon from '@xterm/addon-serialize';
 import xtermHeadless from '@xterm/headless';
+import { reuseLinesInRegionScroll } from './region-scroll.js';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -186,6 +187,8 @@ export class ScreenState {
       scrollback: this.options.scrollback,
       allowProposedApi: true,
     });
+    // A flood below a status line is parsed 2.5× faster (region-scroll.ts); without it, as xterm.js does.
+    reuseLinesInRegionScroll(terminal);
     const serializer = new SerializeAddon();
     terminal.loadAddon(serializer);
     let from = 0;
