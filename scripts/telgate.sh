@@ -69,7 +69,7 @@ build_all() {
   log "building"
   tsc -b
   local print
-  print="$(fingerprint apps/web packages/protocol/src packages/telnet-core/src)"
+  print="$(fingerprint apps/web packages/protocol/src packages/telnet-core/src packages/xterm-region-scroll/src)"
   [ -f apps/web/dist/index.html ] || rm -f "$STAMPS/web"
   unless_unchanged web "$print" do_build_web
   flock -u 9

@@ -162,7 +162,12 @@ export interface LayerRule {
   readonly forbidden: (target: string, kind: 'workspace' | 'external') => boolean;
 }
 
-const ENGINES = ['packages/telnet-core/', 'packages/protocol/', 'packages/supdup/'];
+const ENGINES = [
+  'packages/telnet-core/',
+  'packages/protocol/',
+  'packages/supdup/',
+  'packages/xterm-region-scroll/',
+];
 const TESTS = /(?:\.test\.tsx?$|\/test\/|\/testing\/|\/bench\/|vitest\.config\.ts$)/;
 
 /** The layers of the workspace. */

@@ -10,9 +10,10 @@
  * bytes; the terminal is created, and those bytes replayed into it, once they pass `lazyBytes` or when
  * a snapshot is asked for. Idle sessions therefore cost what they printed, busy ones the terminal.
  */
+
+import { reuseLinesInRegionScroll } from '@telgate/xterm-region-scroll';
 import serializeAddon from '@xterm/addon-serialize';
 import xtermHeadless from '@xterm/headless';
-import { reuseLinesInRegionScroll } from './region-scroll.js';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -187,7 +188,7 @@ export class ScreenState {
       scrollback: this.options.scrollback,
       allowProposedApi: true,
     });
-    // A flood below a status line is parsed 2.5× faster (region-scroll.ts); without it, as xterm.js does.
+    // A flood below a status line is parsed 2.5× faster (@telgate/xterm-region-scroll); without it, as xterm.js does.
     reuseLinesInRegionScroll(terminal);
     const serializer = new SerializeAddon();
     terminal.loadAddon(serializer);

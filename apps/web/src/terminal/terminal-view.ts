@@ -1,3 +1,4 @@
+import { reuseLinesInRegionScroll } from '@telgate/xterm-region-scroll';
 import { FitAddon } from '@xterm/addon-fit';
 import type { ISearchOptions, SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
@@ -116,6 +117,8 @@ export class TerminalView {
         allowNonHttpProtocols: options.links,
       },
     });
+    // A log scrolling below a status line draws 2.5× faster (@telgate/xterm-region-scroll).
+    reuseLinesInRegionScroll(this.term);
     this.term.loadAddon(this.fit);
     this.term.loadAddon(new Unicode11Addon());
     this.term.unicode.activeVersion = '11';

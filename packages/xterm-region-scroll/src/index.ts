@@ -12,7 +12,7 @@
  *
  * This replaces the buffer service's `scroll` for the region case only, doing what xterm.js does with
  * the one allocation taken out; the whole-screen case is xterm.js's own. It relies on xterm.js internals,
- * so it checks each one it uses and leaves the terminal as it is when one is missing (region-scroll.test.ts
+ * so it checks each one it uses and leaves the terminal as it is when one is missing (index.test.ts
  * fails then, so an upgrade that changes them is noticed).
  */
 

@@ -1,16 +1,23 @@
 import serializeAddon from '@xterm/addon-serialize';
 import xtermHeadless from '@xterm/headless';
+import xterm from '@xterm/xterm';
 import { describe, expect, it } from 'vitest';
-import { reuseLinesInRegionScroll } from './region-scroll.js';
+import { reuseLinesInRegionScroll } from './index.js';
 
-const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
-type HeadlessTerminal = InstanceType<typeof Terminal>;
+type HeadlessTerminal = InstanceType<typeof xtermHeadless.Terminal>;
+type TerminalClass = new (options: object) => HeadlessTerminal;
+
+/** The gateway's screen state runs the headless build, the page the full one (not opened here: no DOM). */
+const BUILDS: Array<[string, TerminalClass]> = [
+  ['@xterm/headless', xtermHeadless.Terminal],
+  ['@xterm/xterm', xterm.Terminal as unknown as TerminalClass],
+];
 
 const ESC = '\x1b';
 
-function terminal(reuse: boolean, cols = 60, rows = 12): HeadlessTerminal {
-  const t = new Terminal({ cols, rows, scrollback: 50, allowProposedApi: true });
+function terminal(build: TerminalClass, reuse: boolean, cols = 60, rows = 12): HeadlessTerminal {
+  const t = new build({ cols, rows, scrollback: 50, allowProposedApi: true });
   if (reuse) expect(reuseLinesInRegionScroll(t)).toBe(true);
   return t;
 }
@@ -113,9 +120,9 @@ const scenarios: Array<[string, (t: HeadlessTerminal) => Promise<void>]> = [
   ],
 ];
 
-describe('reuseLinesInRegionScroll', () => {
+describe.each(BUILDS)('reuseLinesInRegionScroll on %s', (_name, build) => {
   it('fits the xterm.js in use (its internals are where it expects them)', () => {
-    expect(reuseLinesInRegionScroll(new Terminal({ cols: 20, rows: 5, allowProposedApi: true }))).toBe(true);
+    expect(reuseLinesInRegionScroll(new build({ cols: 20, rows: 5, allowProposedApi: true }))).toBe(true);
   });
 
   it('leaves a terminal without those internals as it is', () => {
@@ -124,7 +131,7 @@ describe('reuseLinesInRegionScroll', () => {
   });
 
   it('scrolls a region with the rows it already had: no new line per scrolled row', async () => {
-    const t = terminal(true, 40, 10);
+    const t = terminal(build, true, 40, 10);
     await write(t, `${ESC}[2;10r${ESC}[10;1H`);
     const lines = (
       t as unknown as { _core: { _bufferService: { buffer: { lines: { get(i: number): object } } } } }
@@ -137,8 +144,8 @@ describe('reuseLinesInRegionScroll', () => {
 
   for (const [name, play] of scenarios) {
     it(`draws exactly what xterm.js draws: ${name}`, async () => {
-      const reference = terminal(false);
-      const reusing = terminal(true);
+      const reference = terminal(build, false);
+      const reusing = terminal(build, true);
       await play(reference);
       await play(reusing);
       const expected = look(reference);
