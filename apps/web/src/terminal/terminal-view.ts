@@ -1,9 +1,8 @@
-import { reuseLinesInRegionScroll } from '@telgate/xterm-region-scroll';
 import { FitAddon } from '@xterm/addon-fit';
 import type { ISearchOptions, SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
-import { type IBufferCell, type IDisposable, type ILink, type ITheme, Terminal } from '@xterm/xterm';
+import type { IBufferCell, IDisposable, ILink, ITheme, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import {
   browserClipboard,
@@ -15,6 +14,7 @@ import {
   readText,
 } from './clipboard';
 import { ownLine, toNormalScreen } from './closing-line';
+import { createTerminal } from './create-terminal';
 import { isSoftwareRenderer, webglRendererName } from './gpu';
 import { findMailtoLinks, openLink, type RowCell, rowText } from './links';
 import { drawPicture } from './screen-picture';
@@ -95,7 +95,7 @@ export class TerminalView {
     private readonly container: HTMLElement,
     private readonly options: TerminalViewOptions,
   ) {
-    this.term = new Terminal({
+    this.term = createTerminal({
       fontFamily: options.fontFamily ?? TERMINAL_FONT,
       fontSize: options.fontSize,
       screenReaderMode: options.screenReader ?? false,
@@ -117,8 +117,6 @@ export class TerminalView {
         allowNonHttpProtocols: options.links,
       },
     });
-    // A log scrolling below a status line draws 2.5× faster (@telgate/xterm-region-scroll).
-    reuseLinesInRegionScroll(this.term);
     this.term.loadAddon(this.fit);
     this.term.loadAddon(new Unicode11Addon());
     this.term.unicode.activeVersion = '11';
