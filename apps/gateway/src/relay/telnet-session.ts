@@ -929,7 +929,8 @@ export class TelnetSession implements ResumableSession {
         if (link.pending <= this.ctx.limits.lowWaterBytes) this.goLive(link);
         return;
       case 'settling':
-        if (link.pending === 0) this.goLive(link);
+        // Not before the screen has been sent (and drawn).
+        if (link.pending === 0 && !this.catchingUp) this.goLive(link);
         return;
       case 'skipping': {
         // Screens go at the page's pace: the next once it has drawn the last one, and never more often
@@ -973,9 +974,9 @@ export class TelnetSession implements ResumableSession {
 
   /**
    * The browser that fell behind is ready: an `output-skipped` notice, then the screen as it is now. The
-   * host is not read while the snapshot is taken, so what it prints after it is held for the browser
-   * (`settling`) and goes out as OUTPUT once the browser has drawn the screen — or, if a flood goes on
-   * and more than the bound comes meanwhile, the browser gets a newer screen instead (as in mosh: a
+   * host is read on meanwhile: what it prints after the snapshot's point in the output is held for the
+   * browser (`settling`) and goes out as OUTPUT once the browser has drawn the screen — or, if a flood
+   * goes on and more than the bound comes, the browser gets a newer screen instead (as in mosh: a
    * browser slower than the host gets the screen at its own pace, never a backlog).
    */
   private catchUp(): void {
@@ -986,12 +987,16 @@ export class TelnetSession implements ResumableSession {
       return;
     }
     this.catchingUp = true;
-    this.hostReads.hold('catch-up');
+    const skipped = this.skippedBytes;
+    this.skippedBytes = 0;
+    // Output from here on follows the snapshot: it is held for the browser (up to the bound).
+    this.held.clear();
+    this.behind = 'settling';
     screen
       .snapshot()
       .then((snapshot) => {
-        if (this.closed || this.link !== link || this.behind !== 'skipping') return;
-        this.sendFrame({ type: 'notice', notice: { kind: 'output-skipped', bytes: this.skippedBytes } });
+        if (this.closed || this.link !== link) return;
+        this.sendFrame({ type: 'notice', notice: { kind: 'output-skipped', bytes: skipped } });
         link.send({
           type: 'screen',
           cols: snapshot.cols,
@@ -1001,18 +1006,14 @@ export class TelnetSession implements ResumableSession {
         this.ctx.metrics.catchUpScreens.inc();
         this.screenUnseen = true;
         this.lastScreenAt = performance.now();
-        this.ctx.log.debug({ skippedBytes: this.skippedBytes }, 'browser caught up: screen sent');
-        this.behind = 'settling';
-        this.skippedBytes = 0;
-        this.held.clear();
+        this.ctx.log.debug({ skippedBytes: skipped }, 'browser caught up: screen sent');
         this.toBrowser.update();
       })
       // A session that ended meanwhile has disposed of its screen: nothing is left to send.
       .catch((err: unknown) => this.closed || this.fail(err))
       .finally(() => {
         this.catchingUp = false;
-        this.hostReads.release('catch-up');
-        // Output that came while the screen was drawn may already be past the bound.
+        // Output that came while the screen was taken may already be past the bound.
         if (this.link) this.checkBehind(this.link);
       });
   }

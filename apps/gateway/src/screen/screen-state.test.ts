@@ -138,6 +138,21 @@ describe('ScreenState', () => {
     await expect(screen.snapshot()).rejects.toThrow('the screen state was disposed');
   });
 
+  it('a snapshot is the screen at the point it was asked for: output written meanwhile is not in it', async () => {
+    const screen = new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 0 });
+    const lines = Array.from({ length: 2000 }, (_, k) => `before ${k}\r\n`).join('');
+    screen.write(encoder.encode(lines));
+    const asked = screen.snapshot();
+    // Written before the terminal has parsed anything: it follows the snapshot's point in the output.
+    screen.write(encoder.encode('after the snapshot'));
+    const restored = await restore(await asked);
+    const rows = look(restored).lines;
+    expect(rows.join('\n')).toContain('before 1999');
+    expect(rows.join('\n')).not.toContain('after the snapshot');
+    restored.dispose();
+    screen.dispose();
+  });
+
   it('holds a quiet session as its bytes, and creates a terminal only past lazyBytes', async () => {
     const screen = new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 4096 });
     for (let i = 0; i < 100; i++) screen.write(encoder.encode('x'));

@@ -111,15 +111,26 @@ export class ScreenState {
     }
   }
 
-  /** The screen as it is once every byte written so far has been parsed. */
-  async snapshot(): Promise<ScreenSnapshot> {
-    if (this.disposed) throw new Error('the screen state was disposed');
+  /**
+   * The screen as it is once every byte written so far has been parsed, and no byte written after this
+   * call: it is serialized as soon as the terminal reaches this point of the output, before it parses
+   * what was written later. So a caller may go on writing meanwhile and knows exactly which output
+   * follows the snapshot.
+   */
+  snapshot(): Promise<ScreenSnapshot> {
+    if (this.disposed) return Promise.reject(new Error('the screen state was disposed'));
     const terminal = this.materialize();
-    await new Promise<void>((resolve) => terminal.write('', resolve));
-    // The session may have ended while the terminal parsed.
-    if (this.disposed || !this.serializer) throw new Error('the screen state was disposed');
-    const data = this.serializer.serialize({ scrollback: this.options.scrollback });
-    return { data, cols: this.cols, rows: this.rows };
+    return new Promise<ScreenSnapshot>((resolve, reject) => {
+      terminal.write('', () => {
+        // The session may have ended while the terminal parsed.
+        if (this.disposed || !this.serializer) {
+          reject(new Error('the screen state was disposed'));
+          return;
+        }
+        const data = this.serializer.serialize({ scrollback: this.options.scrollback });
+        resolve({ data, cols: terminal.cols, rows: terminal.rows });
+      });
+    });
   }
 
   /**
