@@ -4,8 +4,8 @@
  *   targets sign in automatically (one with its own credentials, one with those in the token);
  * - scripted hosts: a CP437 BBS screen, a host that refuses logout, a host that drops connections, a
  *   host that shows the keys and Telnet commands it receives (with a full-screen editor), a host that
- *   loses lines sent too fast (for paced paste), a host that floods until ^C, a SUPDUP host (from the
- *   first byte, and behind Telnet);
+ *   loses lines sent too fast (for paced paste), a host that floods until ^C, a host with a status line
+ *   above a scroll region, a SUPDUP host (from the first byte, and behind Telnet);
  * - the built gateway twice, as a child process each: one open on loopback (auth none, with the
  *   built-in demo host), one requiring tokens (for the embed tests), and a locked-down kiosk.
  * Tests find them through TELGATE_E2E_* environment variables.
@@ -33,6 +33,7 @@ import {
   pacedHost,
   recorderHost,
   refusingLogoutHost,
+  statusLineHost,
 } from './hosts.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -125,6 +126,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stops.push(() => mud.stop());
     const flood = await startScriptedHost(floodHost);
     stops.push(() => flood.stop());
+    const statusLine = await startScriptedHost(statusLineHost);
+    stops.push(() => statusLine.stop());
     // The scripted SUPDUP host twice: SUPDUP from the first byte, and behind Telnet's WILL SUPDUP.
     const supdup = await startSupdupHost({ inputTimeoutMs: 600_000 });
     stops.push(() => supdup.stop());
@@ -166,6 +169,7 @@ targets:
   - { id: glyphs, label: PC BBS, host: 127.0.0.1, port: ${glyphs.port}, terminal: { mode: bbs } }
   - { id: mud, label: MUD, host: 127.0.0.1, port: ${mud.port}, terminal: { mode: mud } }
   - { id: flood, label: Host that floods until ^C, host: 127.0.0.1, port: ${flood.port} }
+  - { id: status-line, label: Host with a status line above a scroll region, host: 127.0.0.1, port: ${statusLine.port} }
   - { id: supdup, label: SUPDUP host, host: 127.0.0.1, port: ${supdup.port}, protocol: supdup }
   - { id: supdup-telnet, label: SUPDUP host behind Telnet, host: 127.0.0.1, port: ${supdupTelnet.port}, negotiation: passive, options: { SUPDUP: { remote: accept } } }
 demo: { enabled: true, port: 0 }

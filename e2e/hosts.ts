@@ -354,3 +354,21 @@ export async function floodHost(conn: ScriptedConnection): Promise<void> {
   say(conn, `^C\r\nflood stopped after line ${line - 1}$ `);
   await conn.closed;
 }
+
+/** Lines the status-line host scrolls through its region. */
+export const REGION_LINES = 300;
+
+/**
+ * A program with a status line: row 1 holds the status, rows 2–10 are a scroll region the host logs
+ * `REGION_LINES` numbered, coloured lines into, row 12 a footer outside the region; then the status says
+ * `status: done` and the cursor waits at the region's bottom.
+ */
+export async function statusLineHost(conn: ScriptedConnection): Promise<void> {
+  let text = '\x1b[2J\x1b[1;1Hstatus: logging\x1b[12;1Hfooter below the region\x1b[2;10r\x1b[10;1H';
+  for (let k = 0; k < REGION_LINES; k++) {
+    text += `\r\n\x1b[3${(k % 7) + 1}mregion line ${k}\x1b[0m`;
+  }
+  text += '\x1b7\x1b[1;1Hstatus: done\x1b[K\x1b8';
+  say(conn, text);
+  await conn.closed;
+}

@@ -5,7 +5,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { expect, OPEN_URL, test } from '../fixtures.js';
-import { DEMO_PROMPT, expectPromptLast, expectScreen, run, saveScreenshot, type } from '../terminal.js';
+import { REGION_LINES } from '../hosts.js';
+import {
+  DEMO_PROMPT,
+  expectPromptLast,
+  expectScreen,
+  run,
+  saveScreenshot,
+  screenLines,
+  type,
+} from '../terminal.js';
 
 const DEMO = `${OPEN_URL()}/?target=demo&renderer=dom`;
 
@@ -139,4 +148,19 @@ test('a BEL from the host flashes the terminal, briefly', async ({ page }) => {
   await saveScreenshot(page, 'visual-bell');
   await page.clock.runFor(200);
   await expect(terminal).not.toHaveAttribute('data-bell');
+});
+
+test('a status line above a scroll region: the log scrolls under it, in order, and the rows outside stay', async ({
+  page,
+}) => {
+  await page.goto(`${OPEN_URL()}/?target=status-line&renderer=dom`);
+  await expectScreen(page, 'status: done');
+  const rows = await screenLines(page);
+  expect(rows[0]).toBe('status: done');
+  // The region (rows 2–10) shows the last nine lines the host logged, in order.
+  const last = REGION_LINES - 1;
+  expect(rows.slice(1, 10)).toEqual(Array.from({ length: 9 }, (_, k) => `region line ${last - 8 + k}`));
+  expect(rows[10]).toBe('');
+  expect(rows[11]).toBe('footer below the region');
+  await saveScreenshot(page, 'status-line-region');
 });
