@@ -7,7 +7,7 @@
  * scrolled inside a region, and the line that leaves the region becomes garbage. Measured in Node on a log
  * scrolling below a status line, the headless terminal parses 19–27 MiB/s that way against 58–86 MiB/s for
  * the same lines scrolling the whole screen; with the line that leaves the region reused for the new
- * bottom row, 67 MiB/s. The screen state's parse rate is how fast a session can be read during a flood
+ * bottom row, 67 MiB/s, and with the region's rows moved in one pass over the ring's array, 8–9 % more. The screen state's parse rate is how fast a session can be read during a flood
  * (the host is not read ahead of it), so it bounds how soon a keystroke's echo shows.
  *
  * This replaces the buffer service's `scroll` for the region case only, doing what xterm.js does with
@@ -31,8 +31,41 @@ interface EraseAttributes {
 
 interface Lines {
   get(index: number): Line | undefined;
-  set(index: number, line: Line): void;
-  shiftElements(start: number, count: number, offset: number): void;
+}
+
+/** xterm.js's CircularList: the lines in `_array`, the first at `_startIndex`, wrapping at `_maxLength`. */
+interface CircularLines extends Lines {
+  readonly _array: Line[];
+  readonly _startIndex: number;
+  readonly _maxLength: number;
+  readonly _length: number;
+}
+
+function isCircular(lines: Lines): lines is CircularLines {
+  const list = lines as Partial<CircularLines>;
+  return (
+    Array.isArray(list._array) &&
+    typeof list._startIndex === 'number' &&
+    typeof list._maxLength === 'number' &&
+    typeof list._length === 'number'
+  );
+}
+
+/**
+ * Moves lines `start + 1 … start + count` up by one and puts `last` at `start + count`: one pass over
+ * the ring's array (xterm.js's `shiftElements` computes two cyclic indexes per line through `get` and
+ * `set`; this is 9 % faster on the whole parse of a flood below a status line).
+ */
+function shiftUpOne(lines: CircularLines, start: number, count: number, last: Line): void {
+  const array = lines._array;
+  const max = lines._maxLength;
+  let to = (lines._startIndex + start) % max;
+  for (let i = 0; i < count; i++) {
+    const from = to + 1 === max ? 0 : to + 1;
+    array[to] = array[from] as Line;
+    to = from;
+  }
+  array[to] = last;
 }
 
 interface Buffer {
@@ -70,8 +103,7 @@ function bufferServiceOf(terminal: object): BufferService | undefined {
     typeof buffer.ybase !== 'number' ||
     !isFunction(buffer.getBlankLine) ||
     !isFunction(buffer.lines?.get) ||
-    !isFunction(buffer.lines?.set) ||
-    !isFunction(buffer.lines?.shiftElements) ||
+    !isCircular(buffer.lines) ||
     !isFunction(buffer.lines.get(0)?.copyFrom)
   ) {
     return undefined;
@@ -91,8 +123,9 @@ export function reuseLinesInRegionScroll(terminal: object): boolean {
     const bottom = buffer.ybase + buffer.scrollBottom;
     // The row that leaves the region is lost (nothing above a region goes to the scrollback): it
     // becomes the new blank bottom row.
-    const leaving = buffer.scrollTop === 0 ? undefined : buffer.lines.get(top);
-    if (!leaving) {
+    const lines = buffer.lines;
+    const leaving = buffer.scrollTop === 0 ? undefined : lines.get(top);
+    if (!leaving || !isCircular(lines)) {
       xtermScroll(eraseAttributes, isWrapped);
       return;
     }
@@ -107,9 +140,8 @@ export function reuseLinesInRegionScroll(terminal: object): boolean {
       this._cachedBlankLine = blank;
     }
     blank.isWrapped = isWrapped;
-    buffer.lines.shiftElements(top + 1, bottom - top, -1);
     leaving.copyFrom(blank);
-    buffer.lines.set(bottom, leaving);
+    shiftUpOne(lines, top, bottom - top, leaving);
     if (!this.isUserScrolling) buffer.ydisp = buffer.ybase;
     this._onScroll.fire(buffer.ydisp);
   };

@@ -1,7 +1,7 @@
 import { seededRandom } from '@telgate/test-peers';
 import xtermHeadless from '@xterm/headless';
-import { describe, expect, it } from 'vitest';
-import { type ScreenSnapshot, ScreenState } from './screen-state.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ScreenSnapshot, ScreenState, syncWriter } from './screen-state.js';
 
 const { Terminal } = xtermHeadless;
 type HeadlessTerminal = InstanceType<typeof Terminal>;
@@ -111,7 +111,39 @@ function flood(lines: number): Step[] {
   return steps;
 }
 
-describe('ScreenState', () => {
+/**
+ * The core prototype that holds xterm.js's `writeSync`: taken off, a ScreenState parses later through
+ * `terminal.write`, as it does with an xterm.js that has no synchronous write.
+ */
+function withoutWriteSync(): () => void {
+  const probe = new Terminal({ cols: 10, rows: 2, allowProposedApi: true });
+  let proto = Object.getPrototypeOf((probe as unknown as { _core: object })._core) as object | null;
+  while (proto && !Object.hasOwn(proto, 'writeSync')) proto = Object.getPrototypeOf(proto) as object | null;
+  probe.dispose();
+  if (!proto) throw new Error('this xterm.js has no writeSync');
+  const owner = proto as { writeSync?: unknown };
+  const writeSync = owner.writeSync;
+  delete owner.writeSync;
+  return () => {
+    owner.writeSync = writeSync;
+  };
+}
+
+const PARSING = [
+  ['as output is written', false],
+  ['later (an xterm.js without writeSync)', true],
+] as const;
+
+describe.each(PARSING)('ScreenState, parsing %s', (_name, later) => {
+  let restoreWriteSync: (() => void) | undefined;
+  beforeEach(() => {
+    if (later) restoreWriteSync = withoutWriteSync();
+  });
+  afterEach(() => {
+    restoreWriteSync?.();
+    restoreWriteSync = undefined;
+  });
+
   it('restores a plain shell session: text, colours and cursor', async () => {
     await compare(shellSession(), 1, 32 * 1024);
   });
@@ -129,21 +161,12 @@ describe('ScreenState', () => {
     await compare([...fullScreenProgram(), '\x1b[?1049l\x1b[?1l\x1b>$ ', 'echo done\r\ndone\r\n$ '], 7, 1024);
   });
 
-  it('a snapshot asked for before the session ended fails with a clear error once the screen is disposed', async () => {
-    const screen = new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 0 });
-    screen.write(new TextEncoder().encode('x'.repeat(64 * 1024)));
-    const taken = screen.snapshot();
-    screen.dispose();
-    await expect(taken).rejects.toThrow('the screen state was disposed');
-    await expect(screen.snapshot()).rejects.toThrow('the screen state was disposed');
-  });
-
   it('a snapshot is the screen at the point it was asked for: output written meanwhile is not in it', async () => {
     const screen = new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 0 });
     const lines = Array.from({ length: 2000 }, (_, k) => `before ${k}\r\n`).join('');
     screen.write(encoder.encode(lines));
     const asked = screen.snapshot();
-    // Written before the terminal has parsed anything: it follows the snapshot's point in the output.
+    // Written before the snapshot promise settles: it follows the snapshot's point in the output.
     screen.write(encoder.encode('after the snapshot'));
     const restored = await restore(await asked);
     const rows = look(restored).lines;
@@ -151,6 +174,17 @@ describe('ScreenState', () => {
     expect(rows.join('\n')).not.toContain('after the snapshot');
     restored.dispose();
     screen.dispose();
+  });
+
+  it('a snapshot asked for once the screen is disposed fails with a clear error', async () => {
+    const screen = new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 0 });
+    screen.write(new TextEncoder().encode('x'.repeat(64 * 1024)));
+    const taken = screen.snapshot();
+    screen.dispose();
+    if (later) await expect(taken).rejects.toThrow('the screen state was disposed');
+    // Parsed as written, the screen was taken when asked for.
+    else expect((await taken).data).toContain('x'.repeat(80));
+    await expect(screen.snapshot()).rejects.toThrow('the screen state was disposed');
   });
 
   it('holds a quiet session as its bytes, and creates a terminal only past lazyBytes', async () => {
@@ -168,28 +202,83 @@ describe('ScreenState', () => {
     expect(look(restored).lines[0]).toBe('x'.repeat(80));
     screen.dispose();
   });
+});
 
-  it('reports output waiting to be parsed past maxUnparsedBytes, and when a quarter of it or less is left', async () => {
+describe('ScreenState, parsing as output is written', () => {
+  it('uses the xterm.js in use: it has a synchronous write (an upgrade that drops it fails here)', () => {
+    const terminal = new Terminal({ cols: 10, rows: 2, allowProposedApi: true });
+    const writeSync = syncWriter(terminal);
+    expect(writeSync).toBeTypeOf('function');
+    writeSync!(encoder.encode('parsed'));
+    expect(terminal.buffer.active.getLine(0)!.translateToString(true)).toBe('parsed');
+    terminal.dispose();
+  });
+
+  it('has nothing waiting after a write, and reports past maxBytesPerTurn in one turn of the event loop until the next', async () => {
     const screen = new ScreenState({
       cols: 80,
       rows: 24,
       scrollback: SCROLLBACK,
       lazyBytes: 0,
-      maxUnparsedBytes: 8192,
+      maxBytesPerTurn: 8192,
     });
-    const leftWhenCalled: number[] = [];
-    screen.onParsed(() => leftWhenCalled.push(screen.unparsedBytes));
+    const calls: boolean[] = [];
+    screen.onParsed(() => calls.push(screen.backlogged));
     screen.write(new Uint8Array(4096).fill(0x41));
-    expect(screen.backlogged).toBe(false);
-    screen.write(new Uint8Array(8192).fill(0x42));
-    screen.write(new Uint8Array(1024).fill(0x43));
-    expect(screen.unparsedBytes).toBe(4096 + 8192 + 1024);
-    expect(screen.backlogged).toBe(true);
-    await screen.snapshot();
     expect(screen.unparsedBytes).toBe(0);
     expect(screen.backlogged).toBe(false);
-    // Not after the first write (9216 left), but once 1024 (≤ 8192 / 4) and then nothing were left.
-    expect(leftWhenCalled).toEqual([1024, 0]);
+    screen.write(new Uint8Array(4096).fill(0x42));
+    expect(screen.backlogged).toBe(false);
+    screen.write(new Uint8Array(1).fill(0x43));
+    expect(screen.unparsedBytes).toBe(0);
+    expect(screen.backlogged).toBe(true);
+    expect(calls).toEqual([]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Called once, at the next turn, no longer backlogged.
+    expect(calls).toEqual([false]);
+    expect(screen.backlogged).toBe(false);
     screen.dispose();
+  });
+
+  it('keeps no reference to the bytes written: a caller may reuse its buffer at once', async () => {
+    const screen = new ScreenState({ cols: 20, rows: 3, scrollback: SCROLLBACK, lazyBytes: 0 });
+    const buffer = encoder.encode('first');
+    screen.write(buffer);
+    buffer.fill(0x21);
+    const restored = await restore(await screen.snapshot());
+    expect(look(restored).lines[0]).toBe('first');
+    restored.dispose();
+    screen.dispose();
+  });
+});
+
+describe('ScreenState, parsing later (an xterm.js without writeSync)', () => {
+  it('reports output waiting to be parsed past maxBytesPerTurn, and when a quarter of it or less is left', async () => {
+    const restoreWriteSync = withoutWriteSync();
+    try {
+      const screen = new ScreenState({
+        cols: 80,
+        rows: 24,
+        scrollback: SCROLLBACK,
+        lazyBytes: 0,
+        maxBytesPerTurn: 8192,
+      });
+      const leftWhenCalled: number[] = [];
+      screen.onParsed(() => leftWhenCalled.push(screen.unparsedBytes));
+      screen.write(new Uint8Array(4096).fill(0x41));
+      expect(screen.backlogged).toBe(false);
+      screen.write(new Uint8Array(8192).fill(0x42));
+      screen.write(new Uint8Array(1024).fill(0x43));
+      expect(screen.unparsedBytes).toBe(4096 + 8192 + 1024);
+      expect(screen.backlogged).toBe(true);
+      await screen.snapshot();
+      expect(screen.unparsedBytes).toBe(0);
+      expect(screen.backlogged).toBe(false);
+      // Not after the first write (9216 left), but once 1024 (≤ 8192 / 4) and then nothing were left.
+      expect(leftWhenCalled).toEqual([1024, 0]);
+      screen.dispose();
+    } finally {
+      restoreWriteSync();
+    }
   });
 });
