@@ -129,6 +129,11 @@ function withoutWriteSync(): () => void {
   };
 }
 
+/** A screen with a terminal from the first byte and a budget of 8 KiB a turn. */
+function budgetedScreen(): ScreenState {
+  return new ScreenState({ cols: 80, rows: 24, scrollback: SCROLLBACK, lazyBytes: 0, maxBytesPerTurn: 8192 });
+}
+
 const PARSING = [
   ['as output is written', false],
   ['later (an xterm.js without writeSync)', true],
@@ -215,13 +220,7 @@ describe('ScreenState, parsing as output is written', () => {
   });
 
   it('has nothing waiting after a write, and reports past maxBytesPerTurn in one turn of the event loop until the next', async () => {
-    const screen = new ScreenState({
-      cols: 80,
-      rows: 24,
-      scrollback: SCROLLBACK,
-      lazyBytes: 0,
-      maxBytesPerTurn: 8192,
-    });
+    const screen = budgetedScreen();
     const calls: boolean[] = [];
     screen.onParsed(() => calls.push(screen.backlogged));
     screen.write(new Uint8Array(4096).fill(0x41));
@@ -237,6 +236,16 @@ describe('ScreenState, parsing as output is written', () => {
     // Called once, at the next turn, no longer backlogged.
     expect(calls).toEqual([false]);
     expect(screen.backlogged).toBe(false);
+    screen.dispose();
+  });
+
+  it('counts the budget per turn: output spread over turns, under it in each, never holds the writer back', async () => {
+    const screen = budgetedScreen();
+    for (let turn = 0; turn < 4; turn++) {
+      screen.write(new Uint8Array(6144).fill(0x41));
+      expect(screen.backlogged).toBe(false);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     screen.dispose();
   });
 
@@ -256,13 +265,7 @@ describe('ScreenState, parsing later (an xterm.js without writeSync)', () => {
   it('reports output waiting to be parsed past maxBytesPerTurn, and when a quarter of it or less is left', async () => {
     const restoreWriteSync = withoutWriteSync();
     try {
-      const screen = new ScreenState({
-        cols: 80,
-        rows: 24,
-        scrollback: SCROLLBACK,
-        lazyBytes: 0,
-        maxBytesPerTurn: 8192,
-      });
+      const screen = budgetedScreen();
       const leftWhenCalled: number[] = [];
       screen.onParsed(() => leftWhenCalled.push(screen.unparsedBytes));
       screen.write(new Uint8Array(4096).fill(0x41));

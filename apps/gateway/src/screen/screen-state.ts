@@ -71,8 +71,9 @@ export class ScreenState {
   private disposed = false;
   /** Bytes given to the terminal and not yet parsed: only where it cannot parse as they are written. */
   private unparsed = 0;
-  /** Bytes parsed in this turn of the event loop. */
+  /** Bytes parsed in turn `turn` of the event loop (see currentTurn). */
   private parsedThisTurn = 0;
+  private turn = -1;
   private nextTurn: ReturnType<typeof setImmediate> | undefined;
   /** Called when a writer that waited may write again. */
   private parsedListener: (() => void) | undefined;
@@ -210,6 +211,11 @@ export class ScreenState {
   private feed(terminal: HeadlessTerminal, bytes: Uint8Array): void {
     if (this.writeSync && this.unparsed === 0) {
       this.writeSync(bytes);
+      const turn = currentTurn();
+      if (turn !== this.turn) {
+        this.turn = turn;
+        this.parsedThisTurn = 0;
+      }
       this.parsedThisTurn += bytes.length;
       if (this.parsedThisTurn > this.maxPerTurn && !this.nextTurn) {
         this.nextTurn = setImmediate(() => {
@@ -264,6 +270,21 @@ export class ScreenState {
     this.serializer = serializer;
     return terminal;
   }
+}
+
+/** Turns of the event loop in which some screen parsed output, counted by one setImmediate for all screens. */
+let turnCount = 0;
+let turnEnding = false;
+
+function currentTurn(): number {
+  if (!turnEnding) {
+    turnEnding = true;
+    setImmediate(() => {
+      turnCount++;
+      turnEnding = false;
+    });
+  }
+  return turnCount;
 }
 
 /**
